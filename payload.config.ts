@@ -1,0 +1,75 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import { buildConfig } from 'payload'
+import sharp from 'sharp'
+
+import { editorialRole } from './src/access/roles'
+import { Categories } from './src/collections/Categories'
+import { Media } from './src/collections/Media'
+import { Pages } from './src/collections/Pages'
+import { Posts } from './src/collections/Posts'
+import { Users } from './src/collections/Users'
+import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapter'
+import { parseOrigins, resolvePayloadSecret } from './src/env'
+import { defaultLexical } from './src/fields/lexical'
+import { Footer } from './src/globals/Footer/config'
+import { Header } from './src/globals/Header/config'
+import { SiteSettings } from './src/globals/SiteSettings/config'
+import { plugins } from './src/plugins'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+const serverURL = process.env.PUBLIC_SERVER_URL?.replace(/\/+$/, '') || undefined
+const allowedOrigins = [...new Set([...(serverURL ? [serverURL] : []), ...parseOrigins(process.env.CORS_ORIGINS)])]
+
+const smtpEmail = () =>
+  nodemailerAdapter({
+    defaultFromAddress: process.env.EMAIL_FROM_ADDRESS || 'cms@greenroom.local',
+    defaultFromName: process.env.EMAIL_FROM_NAME || 'Greenroom',
+    transportOptions: {
+      host: process.env.SMTP_HOST,
+      port: Number(process.env.SMTP_PORT || 587),
+      secure: process.env.SMTP_SECURE === 'true',
+      auth: process.env.SMTP_USER ? { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS } : undefined,
+    },
+  })
+
+export default buildConfig({
+  secret: resolvePayloadSecret(),
+  serverURL,
+  cors: allowedOrigins,
+  csrf: allowedOrigins,
+  admin: {
+    user: Users.slug,
+    importMap: { baseDir: path.resolve(dirname, 'src') },
+    meta: { titleSuffix: ' · Greenroom' },
+  },
+  collections: [Posts, Pages, Categories, Media, Users],
+  globals: [Header, Footer, SiteSettings],
+  editor: defaultLexical,
+  db: createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI)),
+  sharp,
+  plugins,
+  // Without SMTP settings Payload prints outgoing mail to the log instead of sending it.
+  email: process.env.SMTP_HOST ? smtpEmail() : undefined,
+  graphQL: {
+    disablePlaygroundInProduction: true,
+    maxComplexity: 1000,
+  },
+  jobs: {
+    access: {
+      queue: ({ req }) => editorialRole(req.user) !== null,
+      cancel: ({ req }) => editorialRole(req.user) !== null,
+      run: ({ req }) => editorialRole(req.user) === 'admin',
+    },
+    // Runs scheduled publishing (and later jobs) inside the server process, once a minute.
+    autoRun: [{ cron: '* * * * *', queue: 'default', limit: 20 }],
+    shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
+  },
+  typescript: {
+    outputFile: path.resolve(dirname, 'src/payload-types.ts'),
+  },
+  telemetry: false,
+})

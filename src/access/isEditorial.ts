@@ -1,0 +1,6 @@
+import type { Access } from 'payload'
+
+import { editorialRole } from './roles'
+
+/** Anyone on the editorial team (admin, editor, author), but not an API key or a reader. */
+export const isEditorial: Access = ({ req: { user } }) => editorialRole(user) !== null

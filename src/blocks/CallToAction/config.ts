@@ -1,0 +1,13 @@
+import type { Block } from 'payload'
+
+import { linkGroupField } from '../../fields/link'
+
+export const CallToAction: Block = {
+  slug: 'cta',
+  interfaceName: 'CallToActionBlock',
+  labels: { singular: 'Call to action', plural: 'Calls to action' },
+  fields: [
+    { name: 'richText', type: 'richText', label: false },
+    linkGroupField({ maxRows: 2 }),
+  ],
+}

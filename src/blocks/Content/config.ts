@@ -1,0 +1,32 @@
+import type { Block } from 'payload'
+
+import { linkField } from '../../fields/link'
+
+export const Content: Block = {
+  slug: 'content',
+  interfaceName: 'ContentBlock',
+  fields: [
+    {
+      name: 'columns',
+      type: 'array',
+      minRows: 1,
+      admin: { initCollapsed: true },
+      fields: [
+        {
+          name: 'size',
+          type: 'select',
+          defaultValue: 'full',
+          options: [
+            { label: 'One third', value: 'oneThird' },
+            { label: 'Half', value: 'half' },
+            { label: 'Two thirds', value: 'twoThirds' },
+            { label: 'Full', value: 'full' },
+          ],
+        },
+        { name: 'richText', type: 'richText', label: false },
+        { name: 'enableLink', type: 'checkbox' },
+        { ...linkField({ appearances: false }), admin: { condition: (_, sibling) => Boolean(sibling?.enableLink) } },
+      ],
+    },
+  ],
+}

@@ -1,0 +1,15 @@
+import type { Block } from 'payload'
+
+export const FormBlock: Block = {
+  slug: 'formBlock',
+  interfaceName: 'FormBlock',
+  fields: [
+    { name: 'form', type: 'relationship', relationTo: 'forms', required: true },
+    { name: 'enableIntro', type: 'checkbox', label: 'Show an introduction' },
+    {
+      name: 'introContent',
+      type: 'richText',
+      admin: { condition: (_, sibling) => Boolean(sibling?.enableIntro) },
+    },
+  ],
+}

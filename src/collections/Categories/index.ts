@@ -1,0 +1,27 @@
+import type { CollectionConfig } from 'payload'
+
+import { anyone } from '../../access/anyone'
+import { isEditor } from '../../access/isEditor'
+import { slugField } from '../../fields/slug'
+
+/** Nested through the official nested-docs plugin, which adds `parent` and `breadcrumbs`. */
+export const Categories: CollectionConfig<'categories'> = {
+  slug: 'categories',
+  labels: { singular: 'Category', plural: 'Categories' },
+  access: {
+    read: anyone,
+    create: isEditor,
+    update: isEditor,
+    delete: isEditor,
+  },
+  defaultPopulate: { title: true, slug: true, breadcrumbs: true },
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'slug', 'parent'],
+  },
+  fields: [
+    { name: 'title', type: 'text', required: true, maxLength: 120 },
+    { name: 'description', type: 'textarea', maxLength: 500 },
+    slugField(),
+  ],
+}

@@ -1,0 +1,51 @@
+import path from 'node:path'
+
+import type { CollectionConfig } from 'payload'
+
+import { anyone } from '../../access/anyone'
+import { isEditor } from '../../access/isEditor'
+import { isEditorial } from '../../access/isEditorial'
+
+/** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
+export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
+
+const webp = { format: 'webp', options: { quality: 80 } } as const
+
+export const Media: CollectionConfig<'media'> = {
+  slug: 'media',
+  labels: { singular: 'Media file', plural: 'Media' },
+  access: {
+    read: anyone,
+    create: isEditorial,
+    update: isEditorial,
+    delete: isEditor,
+  },
+  admin: {
+    useAsTitle: 'alt',
+    defaultColumns: ['filename', 'alt', 'mimeType', 'filesize', 'updatedAt'],
+  },
+  upload: {
+    staticDir: mediaDirectory,
+    mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif'],
+    focalPoint: true,
+    crop: true,
+    adminThumbnail: 'thumbnail',
+    imageSizes: [
+      { name: 'thumbnail', width: 300, formatOptions: webp },
+      { name: 'card', width: 640, formatOptions: webp },
+      { name: 'feature', width: 1280, formatOptions: webp, withoutEnlargement: true },
+      // Social networks still do not all accept WebP for link previews; JPEG is what they all read.
+      { name: 'og', width: 1200, height: 630, crop: 'center', formatOptions: { format: 'jpeg', options: { quality: 82 } } },
+    ],
+  },
+  fields: [
+    {
+      name: 'alt',
+      type: 'text',
+      required: true,
+      maxLength: 300,
+      admin: { description: 'Describes the image for screen readers and when it cannot load.' },
+    },
+    { name: 'caption', type: 'textarea', maxLength: 1000 },
+  ],
+}

@@ -1,0 +1,68 @@
+import type { CollectionConfig } from 'payload'
+
+import { isEditor } from '../../access/isEditor'
+import { isEditorial } from '../../access/isEditorial'
+import { publishedOrEditorial } from '../../access/publishedOrEditorial'
+import { Archive } from '../../blocks/Archive/config'
+import { CallToAction } from '../../blocks/CallToAction/config'
+import { Content } from '../../blocks/Content/config'
+import { FormBlock } from '../../blocks/Form/config'
+import { MediaBlock } from '../../blocks/MediaBlock/config'
+import { heroField } from '../../fields/hero'
+import { slugField } from '../../fields/slug'
+import { setPublishedAt } from '../../hooks/setPublishedAt'
+
+export const Pages: CollectionConfig<'pages'> = {
+  slug: 'pages',
+  labels: { singular: 'Page', plural: 'Pages' },
+  access: {
+    read: publishedOrEditorial,
+    readVersions: isEditorial,
+    create: isEditor,
+    update: isEditor,
+    delete: isEditor,
+  },
+  defaultPopulate: { title: true, slug: true },
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'slug', '_status', 'updatedAt'],
+  },
+  fields: [
+    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    {
+      type: 'tabs',
+      tabs: [
+        { label: 'Hero', fields: [heroField] },
+        {
+          label: 'Content',
+          fields: [
+            {
+              name: 'layout',
+              type: 'blocks',
+              blocks: [Content, CallToAction, MediaBlock, Archive, FormBlock],
+              required: true,
+              minRows: 1,
+              admin: { initCollapsed: true },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'publishedAt',
+      type: 'date',
+      admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
+    },
+    slugField(),
+  ],
+  hooks: {
+    beforeChange: [setPublishedAt],
+  },
+  versions: {
+    drafts: {
+      autosave: { interval: 800 },
+      schedulePublish: true,
+    },
+    maxPerDoc: 50,
+  },
+}

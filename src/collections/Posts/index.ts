@@ -1,0 +1,124 @@
+import type { CollectionConfig } from 'payload'
+
+import { editorOrOwnPost } from '../../access/editorOrOwnPost'
+import { isEditorial } from '../../access/isEditorial'
+import { publishedOrEditorial } from '../../access/publishedOrEditorial'
+import { postContentEditor } from '../../fields/lexical'
+import { slugField } from '../../fields/slug'
+import { setPublishedAt } from '../../hooks/setPublishedAt'
+import { assignAuthors } from './hooks/assignAuthors'
+import { computeReadingTime } from './hooks/computeReadingTime'
+import { EXCERPT_LENGTH, fillExcerpt } from './hooks/fillExcerpt'
+import { populateAuthors } from './hooks/populateAuthors'
+
+export const Posts: CollectionConfig<'posts'> = {
+  slug: 'posts',
+  labels: { singular: 'Post', plural: 'Posts' },
+  access: {
+    read: publishedOrEditorial,
+    readVersions: isEditorial,
+    create: isEditorial,
+    update: editorOrOwnPost,
+    delete: editorOrOwnPost,
+  },
+  defaultPopulate: {
+    title: true,
+    slug: true,
+    excerpt: true,
+    heroImage: true,
+    categories: true,
+    publishedAt: true,
+  },
+  defaultSort: '-publishedAt',
+  admin: {
+    useAsTitle: 'title',
+    defaultColumns: ['title', 'slug', '_status', 'publishedAt', 'updatedAt'],
+    listSearchableFields: ['title', 'slug', 'excerpt'],
+  },
+  fields: [
+    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    {
+      type: 'tabs',
+      tabs: [
+        {
+          label: 'Content',
+          fields: [
+            { name: 'heroImage', type: 'upload', relationTo: 'media' },
+            { name: 'content', type: 'richText', editor: postContentEditor, required: true },
+          ],
+        },
+        {
+          label: 'Meta',
+          fields: [
+            {
+              name: 'excerpt',
+              type: 'textarea',
+              maxLength: 400,
+              admin: {
+                description: `Teaser for listings and feeds. Leave blank to use the first ${EXCERPT_LENGTH} characters of the content.`,
+              },
+            },
+            {
+              name: 'relatedPosts',
+              type: 'relationship',
+              relationTo: 'posts',
+              hasMany: true,
+              filterOptions: ({ id }) => (id ? { id: { not_in: [id] } } : true),
+            },
+            { name: 'categories', type: 'relationship', relationTo: 'categories', hasMany: true, index: true },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'publishedAt',
+      type: 'date',
+      index: true,
+      admin: {
+        position: 'sidebar',
+        date: { pickerAppearance: 'dayAndTime' },
+        description: 'Set on first publication; edit to back-date.',
+      },
+    },
+    {
+      name: 'authors',
+      type: 'relationship',
+      relationTo: 'users',
+      hasMany: true,
+      index: true,
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'populatedAuthors',
+      type: 'array',
+      virtual: true,
+      access: { update: () => false, create: () => false },
+      admin: { disabled: true, readOnly: true },
+      hooks: { afterRead: [populateAuthors] },
+      fields: [
+        { name: 'id', type: 'text' },
+        { name: 'name', type: 'text' },
+        { name: 'bio', type: 'textarea' },
+        { name: 'avatar', type: 'upload', relationTo: 'media' },
+      ],
+    },
+    {
+      name: 'readingTime',
+      type: 'number',
+      admin: { position: 'sidebar', readOnly: true, description: 'Minutes, computed from the content.' },
+      access: { create: () => false, update: () => false },
+    },
+    slugField(),
+  ],
+  hooks: {
+    beforeValidate: [assignAuthors],
+    beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt],
+  },
+  versions: {
+    drafts: {
+      autosave: { interval: 800 },
+      schedulePublish: true,
+    },
+    maxPerDoc: 50,
+  },
+}

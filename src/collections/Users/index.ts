@@ -1,0 +1,58 @@
+import type { CollectionConfig } from 'payload'
+
+import { adminOrSelf } from '../../access/adminOrSelf'
+import { isAdmin, isAdminField } from '../../access/isAdmin'
+import { isEditorial } from '../../access/isEditorial'
+import { ROLES, editorialRole } from '../../access/roles'
+import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
+import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
+
+/**
+ * The editorial team. Readers never see this collection: posts carry their authors' public
+ * profile in `populatedAuthors`. API keys are for build tools and read only what the public reads.
+ */
+export const Users: CollectionConfig<'users'> = {
+  slug: 'users',
+  labels: { singular: 'User', plural: 'Users' },
+  auth: {
+    useAPIKey: true,
+    tokenExpiration: 60 * 60 * 8,
+    maxLoginAttempts: 10,
+    lockTime: 10 * 60 * 1000,
+    cookies: { sameSite: 'Lax', secure: process.env.NODE_ENV === 'production' && process.env.COOKIE_SECURE !== 'false' },
+  },
+  access: {
+    admin: ({ req: { user } }) => editorialRole(user) !== null,
+    read: isEditorial,
+    create: isAdmin,
+    update: adminOrSelf,
+    delete: isAdmin,
+    unlock: isAdmin,
+  },
+  admin: {
+    useAsTitle: 'name',
+    defaultColumns: ['name', 'email', 'role'],
+  },
+  fields: [
+    { name: 'name', type: 'text', required: true, maxLength: 120 },
+    {
+      name: 'role',
+      type: 'select',
+      required: true,
+      defaultValue: 'author',
+      saveToJWT: true,
+      options: ROLES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
+      access: { create: isAdminField, update: isAdminField },
+      admin: {
+        position: 'sidebar',
+        description: 'Admins manage users; editors edit all content; authors write and edit their own posts.',
+      },
+    },
+    { name: 'bio', type: 'textarea', maxLength: 1000, admin: { description: 'Shown with your posts.' } },
+    { name: 'avatar', type: 'upload', relationTo: 'media' },
+  ],
+  hooks: {
+    beforeChange: [firstUserIsAdmin, keepOneAdminOnChange],
+    beforeDelete: [keepOneAdminOnDelete],
+  },
+}

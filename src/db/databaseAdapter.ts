@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { mongooseAdapter } from '@payloadcms/db-mongodb'
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import type { DatabaseAdapterObj } from 'payload'
+
+import { migrations as sqliteMigrations } from '../migrations/sqlite'
+
+export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
+
+export type DatabaseTarget = {
+  kind: DatabaseKind
+  /** The URI handed to the driver (for SQLite, a `file:` URL with an absolute path). */
+  uri: string
+}
+
+/**
+ * Production (`npm start`) and development (`npm run dev`) default to separate files: development
+ * pushes schema changes straight into its database, production applies committed migrations, and
+ * Payload refuses to mix the two on one database.
+ */
+export const defaultDatabaseUri = (nodeEnv = process.env.NODE_ENV): string =>
+  nodeEnv === 'production' ? 'file:./data/greenroom.db' : 'file:./data/greenroom-dev.db'
+
+export class DatabaseUriError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatabaseUriError'
+  }
+}
+
+const SUPPORTED =
+  'Use file:./data/greenroom.db (SQLite, the default), postgres://user:pass@host:5432/db (PostgreSQL) ' +
+  'or mongodb://host:27017/db / mongodb+srv://… (MongoDB).'
+
+/** Hides the password when a URI has to appear in a message or a log. */
+export const redactUri = (uri: string): string => uri.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@')
+
+/**
+ * Reads DATABASE_URI: unset or `file:` means the embedded SQLite file, `postgres(ql)://` PostgreSQL,
+ * `mongodb(+srv)://` MongoDB. Anything else stops start-up with a message that says what would work.
+ */
+export const parseDatabaseUri = (raw: string | undefined, cwd = process.cwd()): DatabaseTarget => {
+  const uri = raw?.trim() || defaultDatabaseUri()
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase()
+
+  if (scheme === 'file') {
+    const filePath = uri.slice('file:'.length).replace(/^\/\/(?=\/)/, '')
+    if (!filePath || filePath.endsWith('/')) {
+      throw new DatabaseUriError(`DATABASE_URI "${uri}" names no SQLite file. ${SUPPORTED}`)
+    }
+    return { kind: 'sqlite', uri: `file:${path.resolve(cwd, filePath)}` }
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    assertParsable(uri)
+    return { kind: 'postgres', uri }
+  }
+  if (scheme === 'mongodb' || scheme === 'mongodb+srv') {
+    assertParsable(uri)
+    return { kind: 'mongodb', uri }
+  }
+  throw new DatabaseUriError(
+    scheme
+      ? `DATABASE_URI uses "${scheme}:", which Greenroom does not support. ${SUPPORTED}`
+      : `DATABASE_URI "${redactUri(uri)}" is not a URI. ${SUPPORTED}`,
+  )
+}
+
+const assertParsable = (uri: string) => {
+  let host = ''
+  try {
+    host = new URL(uri).host
+  } catch {
+    throw new DatabaseUriError(`DATABASE_URI "${redactUri(uri)}" is not a valid URI. ${SUPPORTED}`)
+  }
+  if (!host) throw new DatabaseUriError(`DATABASE_URI "${redactUri(uri)}" names no host. ${SUPPORTED}`)
+}
+
+/** The Payload adapter for a target, with each database's migrations in its own folder. */
+export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterObj => {
+  switch (target.kind) {
+    case 'sqlite':
+      fs.mkdirSync(path.dirname(target.uri.slice('file:'.length)), { recursive: true })
+      return sqliteAdapter({
+        client: { url: target.uri },
+        migrationDir: path.resolve('src/migrations/sqlite'),
+        prodMigrations: sqliteMigrations,
+        // WAL lets readers go on while a write is in progress; wait 5 s for a lock before SQLITE_BUSY.
+        wal: true,
+        busyTimeout: 5000,
+      })
+    case 'postgres':
+      return postgresAdapter({
+        pool: { connectionString: target.uri, max: Number(process.env.DATABASE_POOL_MAX || 10) },
+        migrationDir: path.resolve('src/migrations/postgres'),
+      })
+    case 'mongodb':
+      return mongooseAdapter({ url: target.uri })
+  }
+}

@@ -1,0 +1,43 @@
+/** Start-up settings that must be right before anything else runs; each failure says how to fix it. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigurationError'
+  }
+}
+
+const DEVELOPMENT_SECRET = 'greenroom-development-secret-not-for-production'
+const MIN_SECRET_LENGTH = 32
+
+const isNextBuild = (env: NodeJS.ProcessEnv) => env.NEXT_PHASE === 'phase-production-build'
+
+/**
+ * Payload signs sessions and hashes API keys with this secret, so production must have its own,
+ * stable one. Development and tests fall back to a fixed secret; `next build` (which loads the
+ * config but serves nothing) gets a placeholder, so images can be built without it.
+ */
+export const resolvePayloadSecret = (env: NodeJS.ProcessEnv = process.env): string => {
+  const secret = env.PAYLOAD_SECRET?.trim()
+  if (env.NODE_ENV !== 'production' || isNextBuild(env)) return secret || DEVELOPMENT_SECRET
+  if (!secret) {
+    throw new ConfigurationError(
+      'PAYLOAD_SECRET is not set. In production Greenroom needs its own secret to sign sessions and API keys: ' +
+        'set PAYLOAD_SECRET to a random string of at least 32 characters (e.g. `openssl rand -hex 32`), ' +
+        'or run `npm start`, which writes one to .env on first use.',
+    )
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(`PAYLOAD_SECRET is ${secret.length} characters long; use at least ${MIN_SECRET_LENGTH}.`)
+  }
+  if (secret === DEVELOPMENT_SECRET) {
+    throw new ConfigurationError('PAYLOAD_SECRET is the development secret; set a secret of your own for production.')
+  }
+  return secret
+}
+
+/** Comma-separated origins, e.g. "https://www.example.com,https://preview.example.com". */
+export const parseOrigins = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean)

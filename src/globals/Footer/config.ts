@@ -1,0 +1,21 @@
+import type { GlobalConfig } from 'payload'
+
+import { anyone } from '../../access/anyone'
+import { isEditor } from '../../access/isEditor'
+import { linkField } from '../../fields/link'
+
+export const Footer: GlobalConfig = {
+  slug: 'footer',
+  access: { read: anyone, update: isEditor },
+  fields: [
+    {
+      name: 'navItems',
+      label: 'Navigation',
+      type: 'array',
+      maxRows: 12,
+      fields: [linkField()],
+      admin: { initCollapsed: true },
+    },
+    { name: 'copyright', type: 'text', maxLength: 200, admin: { description: 'E.g. "© 2026 Greenroom".' } },
+  ],
+}

@@ -1,0 +1,20 @@
+import type { GlobalConfig } from 'payload'
+
+import { anyone } from '../../access/anyone'
+import { isEditor } from '../../access/isEditor'
+import { linkField } from '../../fields/link'
+
+export const Header: GlobalConfig = {
+  slug: 'header',
+  access: { read: anyone, update: isEditor },
+  fields: [
+    {
+      name: 'navItems',
+      label: 'Navigation',
+      type: 'array',
+      maxRows: 8,
+      fields: [linkField()],
+      admin: { initCollapsed: true },
+    },
+  ],
+}

@@ -1,0 +1,67 @@
+import { formBuilderPlugin } from '@payloadcms/plugin-form-builder'
+import { nestedDocsPlugin } from '@payloadcms/plugin-nested-docs'
+import { redirectsPlugin } from '@payloadcms/plugin-redirects'
+import { searchPlugin } from '@payloadcms/plugin-search'
+import { seoPlugin } from '@payloadcms/plugin-seo'
+import type { Plugin } from 'payload'
+
+import { anyone } from '../access/anyone'
+import { isAdmin } from '../access/isAdmin'
+import { isEditor } from '../access/isEditor'
+import { nobody } from '../access/nobody'
+import { defaultLexical } from '../fields/lexical'
+import { generateSeoTitle, generateSeoUrl } from './seo'
+import { searchFields, syncSearchDoc } from './search'
+
+/**
+ * The official plugins, with access tightened: their defaults let any signed-in user write, and
+ * an API key counts as signed in.
+ */
+export const plugins: Plugin[] = [
+  nestedDocsPlugin({
+    collections: ['categories'],
+    generateLabel: (_, doc) => String(doc.title ?? ''),
+    generateURL: (docs) => docs.reduce((url, doc) => `${url}/${String(doc.slug ?? '')}`, ''),
+  }),
+  redirectsPlugin({
+    collections: ['pages', 'posts'],
+    redirectTypes: ['301', '302', '307', '308'],
+    overrides: {
+      access: { read: anyone, create: isEditor, update: isEditor, delete: isEditor },
+      admin: { group: 'Site' },
+    },
+  }),
+  formBuilderPlugin({
+    fields: { payment: false },
+    redirectRelationships: ['pages'],
+    formOverrides: {
+      access: { read: anyone, create: isEditor, update: isEditor, delete: isEditor },
+      admin: { group: 'Forms' },
+      fields: ({ defaultFields }) =>
+        defaultFields.map((field) =>
+          'name' in field && field.type === 'richText' ? { ...field, editor: defaultLexical } : field,
+        ),
+    },
+    formSubmissionOverrides: {
+      access: { create: anyone, read: isEditor, update: nobody, delete: isAdmin },
+      admin: { group: 'Forms' },
+    },
+  }),
+  searchPlugin({
+    collections: ['posts', 'pages'],
+    defaultPriorities: { pages: 10, posts: 20 },
+    beforeSync: syncSearchDoc,
+    searchOverrides: {
+      access: { read: anyone, create: nobody, update: nobody, delete: isAdmin },
+      admin: { group: 'Site' },
+      fields: searchFields,
+    },
+  }),
+  seoPlugin({
+    collections: ['posts', 'pages'],
+    uploadsCollection: 'media',
+    generateTitle: generateSeoTitle,
+    generateURL: generateSeoUrl,
+    tabbedUI: false,
+  }),
+]

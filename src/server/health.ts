@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express'
+import type { Payload } from 'payload'
+
+export const READINESS_TIMEOUT_MS = 2000
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+
+/** Liveness: the process runs and its event loop answers. Never touches the database. */
+export const healthz = (_req: Request, res: Response) => {
+  res.set('Cache-Control', 'no-store').json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) })
+}
+
+/**
+ * Readiness: the database answers a real query in time. A load balancer stops sending traffic
+ * on 503 and resumes by itself once the database is back.
+ */
+export const readyz =
+  (payload: Payload, isShuttingDown: () => boolean) => async (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store')
+    if (isShuttingDown()) {
+      res.status(503).json({ status: 'shutting-down' })
+      return
+    }
+    const started = Date.now()
+    try {
+      await withTimeout(payload.count({ collection: 'users', overrideAccess: true }), READINESS_TIMEOUT_MS)
+      res.json({ status: 'ready', database: payload.db.name, latencyMs: Date.now() - started })
+    } catch (error) {
+      payload.logger.warn({ err: error }, 'readiness check failed')
+      // The cause goes to the log only: it can name hosts and users.
+      res.status(503).json({ status: 'unavailable', database: payload.db.name, error: 'The database did not answer.' })
+    }
+  }

@@ -1,0 +1,87 @@
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+
+import config from '@payload-config'
+import express from 'express'
+import next from 'next'
+import type { Payload } from 'payload'
+import { getPayload } from 'payload'
+
+import { seedDemoContentIfEmpty } from '../seed'
+import { healthz, readyz } from './health'
+import { requestLogger } from './requestLogger'
+import { securityHeaders } from './securityHeaders'
+
+export type StartOptions = {
+  port?: number
+  host?: string
+  dev?: boolean
+  /** How long open requests may run on after a stop signal before their connections are cut. */
+  shutdownGraceMs?: number
+}
+
+export type RunningServer = {
+  url: string
+  payload: Payload
+  close: () => Promise<void>
+}
+
+const parsePort = (value: string | undefined): number => {
+  if (value === undefined || value === '') return 3000
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw Object.assign(new Error(`PORT "${value}" is not a port number (0-65535).`), { name: 'ConfigurationError' })
+  }
+  return port
+}
+
+/**
+ * Express in front of Next (Payload's custom-server pattern): express answers health checks and
+ * sets headers and logging for everything; Next serves the admin panel and Payload's REST and
+ * GraphQL routes. The Payload instance made here is the one Next's routes reuse (Payload caches
+ * it per process), so there is one database pool and one job runner.
+ */
+export const startServer = async ({
+  port = parsePort(process.env.PORT),
+  host = process.env.HOST || '127.0.0.1',
+  dev = process.env.NODE_ENV !== 'production',
+  shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000),
+}: StartOptions = {}): Promise<RunningServer> => {
+  const payload = await getPayload({ config, cron: true })
+  await seedDemoContentIfEmpty(payload)
+
+  const nextApp = next({ dev, dir: process.cwd(), hostname: host, port })
+  await nextApp.prepare()
+  const handleWithNext = nextApp.getRequestHandler()
+
+  let shuttingDown = false
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback')
+  app.use(securityHeaders)
+  app.use(requestLogger(payload.logger))
+  app.get('/healthz', healthz)
+  app.get('/readyz', readyz(payload, () => shuttingDown))
+  app.all('/{*path}', (req, res) => handleWithNext(req, res))
+
+  const server = app.listen(port, host)
+  await once(server, 'listening')
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  payload.logger.info(`Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql)`)
+
+  const close = async () => {
+    if (shuttingDown) return
+    shuttingDown = true
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
+    const grace = setTimeout(() => server.closeAllConnections(), shutdownGraceMs)
+    await closed
+    clearTimeout(grace)
+    await payload.destroy()
+    await nextApp.close()
+    payload.logger.info('Greenroom stopped')
+  }
+
+  return { url, payload, close }
+}
