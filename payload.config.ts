@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import { buildConfig } from 'payload'
+import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
 
 import { editorialRole } from './src/access/roles'
@@ -36,7 +37,17 @@ const smtpEmail = () =>
     },
   })
 
+const logLevel = process.env.LOG_LEVEL || 'info'
+
 export default buildConfig({
+  // Readable lines on a terminal; LOG_FORMAT=json for log collectors (the Docker image sets it).
+  logger:
+    process.env.LOG_FORMAT === 'json'
+      ? { options: { level: logLevel } }
+      : {
+          options: { level: logLevel },
+          destination: prettyLogStream({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }),
+        },
   secret: resolvePayloadSecret(),
   serverURL,
   cors: allowedOrigins,

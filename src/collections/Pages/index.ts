@@ -10,6 +10,7 @@ import { FormBlock } from '../../blocks/Form/config'
 import { MediaBlock } from '../../blocks/MediaBlock/config'
 import { heroField } from '../../fields/hero'
 import { slugField } from '../../fields/slug'
+import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 
 export const Pages: CollectionConfig<'pages'> = {
@@ -56,6 +57,7 @@ export const Pages: CollectionConfig<'pages'> = {
     slugField(),
   ],
   hooks: {
+    beforeOperation: [readersSeePublished()],
     beforeChange: [setPublishedAt],
   },
   versions: {

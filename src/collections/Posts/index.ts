@@ -5,6 +5,7 @@ import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { postContentEditor } from '../../fields/lexical'
 import { slugField } from '../../fields/slug'
+import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 import { assignAuthors } from './hooks/assignAuthors'
 import { computeReadingTime } from './hooks/computeReadingTime'
@@ -111,6 +112,7 @@ export const Posts: CollectionConfig<'posts'> = {
     slugField(),
   ],
   hooks: {
+    beforeOperation: [readersSeePublished()],
     beforeValidate: [assignAuthors],
     beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt],
   },

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** What the production build is made from; a change to any of it makes the build stale. */
+const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json']
+const STAMP_FILE = path.join('.next', 'greenroom-build-stamp')
+
+const listFiles = (root, entry) => {
+  const full = path.join(root, entry)
+  if (!fs.existsSync(full)) return []
+  if (!fs.statSync(full).isDirectory()) return [entry]
+  return fs
+    .readdirSync(full, { withFileTypes: true })
+    .flatMap((child) => listFiles(root, path.join(entry, child.name)))
+}
+
+export const buildStamp = (root = process.cwd()) => {
+  const hash = crypto.createHash('sha256')
+  for (const file of BUILD_INPUTS.flatMap((entry) => listFiles(root, entry)).sort()) {
+    hash.update(file).update('\0').update(fs.readFileSync(path.join(root, file))).update('\0')
+  }
+  return hash.digest('hex')
+}
+
+export const isBuildCurrent = (root = process.cwd()) => {
+  const stampPath = path.join(root, STAMP_FILE)
+  return (
+    fs.existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+    fs.existsSync(stampPath) &&
+    fs.readFileSync(stampPath, 'utf8').trim() === buildStamp(root)
+  )
+}
+
+/**
+ * Runs `next build` unless the existing build was made from the current sources, so `npm start`
+ * and the tests never serve an admin panel older than the code.
+ */
+export const ensureProductionBuild = (root = process.cwd(), log = console.log) => {
+  if (isBuildCurrent(root)) return false
+  log('Building the admin panel for production (next build); this takes a minute the first time…')
+  const stamp = buildStamp(root)
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  })
+  if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status ?? result.signal})`)
+  fs.writeFileSync(path.join(root, STAMP_FILE), `${stamp}\n`)
+  return true
+}
