@@ -8,6 +8,8 @@ const swc = [
 
 const shared = {
   testEnvironment: 'node',
+  // Generous: CI runs on two shared cores. Speed is measured by `npm run bench`, not by tests.
+  testTimeout: 60_000,
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: {
@@ -18,6 +20,7 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -54,6 +54,8 @@ export default buildConfig({
   csrf: allowedOrigins,
   admin: {
     user: Users.slug,
+    // Payload's default avatar is Gravatar: a request to a third party, with a hash of the email.
+    avatar: 'default',
     importMap: { baseDir: path.resolve(dirname, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
   },

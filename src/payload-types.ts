@@ -200,7 +200,7 @@ export interface Post {
   /**
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
-  slug: string;
+  slug?: string | null;
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -285,7 +285,7 @@ export interface Category {
   /**
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
-  slug: string;
+  slug?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -397,7 +397,7 @@ export interface Page {
   /**
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
-  slug: string;
+  slug?: string | null;
   meta?: {
     title?: string | null;
     description?: string | null;

@@ -4,7 +4,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** What the production build is made from; a change to any of it makes the build stale. */
-const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json']
+const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/lib/build.mjs']
+
+/** The production server, compiled: `node --import ./scripts/preload-lexical.mjs dist/server.mjs`. */
+export const SERVER_BUNDLE = path.join('dist', 'server.mjs')
+export const SERVER_NODE_ARGS = ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', SERVER_BUNDLE]
 const STAMP_FILE = path.join('.next', 'greenroom-build-stamp')
 
 const listFiles = (root, entry) => {
@@ -28,17 +32,39 @@ export const isBuildCurrent = (root = process.cwd()) => {
   const stampPath = path.join(root, STAMP_FILE)
   return (
     fs.existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+    fs.existsSync(path.join(root, SERVER_BUNDLE)) &&
     fs.existsSync(stampPath) &&
     fs.readFileSync(stampPath, 'utf8').trim() === buildStamp(root)
   )
 }
 
 /**
- * Runs `next build` unless the existing build was made from the current sources, so `npm start`
+ * Compiles the express server and the Payload config into one ES module (dependencies stay in
+ * node_modules). Production runs plain JavaScript: no TypeScript loader in the start-up path,
+ * and a start a few seconds faster.
+ */
+export const bundleServer = async (root = process.cwd()) => {
+  const esbuild = await import('esbuild')
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/server.ts'],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  })
+}
+
+/**
+ * Runs `next build` and bundles the server unless the existing build was made from the current sources, so `npm start`
  * and the tests never serve an admin panel older than the code.
  */
-export const ensureProductionBuild = (root = process.cwd(), log = console.log) => {
-  if (isBuildCurrent(root)) return false
+export const ensureProductionBuild = async (root = process.cwd(), log = console.log, { force = false } = {}) => {
+  if (!force && isBuildCurrent(root)) return false
   log('Building the admin panel for production (next build); this takes a minute the first time…')
   const stamp = buildStamp(root)
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
@@ -47,6 +73,7 @@ export const ensureProductionBuild = (root = process.cwd(), log = console.log) =
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   })
   if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status ?? result.signal})`)
+  await bundleServer(root)
   fs.writeFileSync(path.join(root, STAMP_FILE), `${stamp}\n`)
   return true
 }

@@ -89,6 +89,9 @@ export const ensureUniqueSlug =
 export const slugField = ({ useAsSlug = 'title' }: SlugOptions = {}): RowField =>
   payloadSlugField({
     useAsSlug,
+    // Always filled in by the hooks below; not marking it required keeps it optional in the
+    // GraphQL input types, so API clients may leave it to be generated as REST clients can.
+    required: false,
     slugify: ({ valueToSlugify }) => slugify(valueToSlugify) || undefined,
     overrides: (row) => {
       row.fields = row.fields.map((field) => {

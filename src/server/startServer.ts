@@ -1,7 +1,6 @@
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 
-import config from '@payload-config'
 import express from 'express'
 import next from 'next'
 import type { Payload } from 'payload'
@@ -47,6 +46,9 @@ export const startServer = async ({
   dev = process.env.NODE_ENV !== 'production',
   shutdownGraceMs = Number(process.env.SHUTDOWN_GRACE_MS || 10_000),
 }: StartOptions = {}): Promise<RunningServer> => {
+  // Imported here, not at the top: evaluating the config can refuse to start (no PAYLOAD_SECRET,
+  // an unknown DATABASE_URI), and that must reach the caller as an error with a clear message.
+  const { default: config } = await import('@payload-config')
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
 

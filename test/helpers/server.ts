@@ -5,6 +5,8 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
+import { SERVER_NODE_ARGS } from '../../scripts/lib/build.mjs'
+
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 
 export const TEST_ADMIN = { email: 'admin@greenroom.test', password: 'test-admin-password-1' }
@@ -37,14 +39,14 @@ type StartOptions = {
 }
 
 /**
- * Starts the real production server (`src/server.ts` under NODE_ENV=production, migrations
- * applied) on a free port with its own SQLite file and media folder, and waits for /readyz.
+ * Starts the real production server (the compiled `dist/server.mjs` under NODE_ENV=production,
+ * migrations applied) on a free port with its own SQLite file and media folder, and waits for /readyz.
  * Needs a current `next build` (the http and e2e projects' global setup makes sure of it).
  */
 export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000 }: StartOptions = {}): Promise<TestServer> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -68,7 +70,7 @@ export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_00
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
 
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + timeoutMs

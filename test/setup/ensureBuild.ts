@@ -3,5 +3,5 @@
 import { ensureProductionBuild } from '../../scripts/lib/build.mjs'
 
 export default async function ensureBuild() {
-  ensureProductionBuild(process.cwd(), (message: string) => console.log(`\n${message}`))
+  await ensureProductionBuild(process.cwd(), (message: string) => console.log(`\n${message}`))
 }

@@ -31,6 +31,9 @@ export const Posts: CollectionConfig<'posts'> = {
     publishedAt: true,
   },
   defaultSort: '-publishedAt',
+  // The list readers ask for most: published posts, newest first. Access control adds the
+  // `_status` filter, so the index leads with it and carries the sort behind it.
+  indexes: [{ fields: ['_status', 'publishedAt', 'createdAt'] }],
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'slug', '_status', 'publishedAt', 'updatedAt'],

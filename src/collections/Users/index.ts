@@ -19,7 +19,13 @@ export const Users: CollectionConfig<'users'> = {
     tokenExpiration: 60 * 60 * 8,
     maxLoginAttempts: 10,
     lockTime: 10 * 60 * 1000,
-    cookies: { sameSite: 'Lax', secure: process.env.NODE_ENV === 'production' && process.env.COOKIE_SECURE !== 'false' },
+    // Secure cookies only travel over HTTPS: on by default when the public URL is https.
+    cookies: {
+      sameSite: 'Lax',
+      secure: process.env.COOKIE_SECURE
+        ? process.env.COOKIE_SECURE === 'true'
+        : Boolean(process.env.PUBLIC_SERVER_URL?.startsWith('https://')),
+    },
   },
   access: {
     admin: ({ req: { user } }) => editorialRole(user) !== null,

@@ -1,0 +1,45 @@
+// The parts of autocannon's programmatic API the bench uses (the package ships no types and
+// @types/autocannon is not a dependency).
+declare module 'autocannon' {
+  type Options = {
+    url: string
+    connections?: number
+    /** Seconds. */
+    duration?: number
+    method?: string
+    headers?: Record<string, string>
+    body?: string | Buffer
+    /** Seconds before a request counts as timed out. */
+    timeout?: number
+  }
+
+  type Histogram = {
+    average: number
+    mean: number
+    stddev: number
+    min: number
+    max: number
+    p50: number
+    p90: number
+    p99: number
+    total: number
+  }
+
+  type Result = {
+    url: string
+    connections: number
+    duration: number
+    errors: number
+    timeouts: number
+    non2xx: number
+    /** Latency in milliseconds. */
+    latency: Histogram
+    /** Requests per second, sampled each second. */
+    requests: Histogram & { sent: number }
+    /** Bytes per second, sampled each second. */
+    throughput: Histogram
+  }
+
+  function autocannon(options: Options): Promise<Result>
+  export default autocannon
+}

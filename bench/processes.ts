@@ -1,0 +1,175 @@
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+
+import { SERVER_NODE_ARGS } from '../scripts/lib/build.mjs'
+
+import { ROOT } from './content'
+
+/** A fixed secret: the database is thrown away, and production mode refuses to run without one. */
+export const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef'
+
+export type BenchPaths = { dir: string; databaseUri: string; mediaDir: string }
+
+export const benchPaths = (dir: string): BenchPaths => ({
+  dir,
+  databaseUri: `file:${path.join(dir, 'bench.db')}`,
+  mediaDir: path.join(dir, 'media'),
+})
+
+/** What every Payload process of the bench gets: production mode on the throw-away database. */
+export const payloadEnv = (paths: BenchPaths): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_OPTIONS: '',
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: '1',
+  PAYLOAD_SECRET: BENCH_SECRET,
+  DATABASE_URI: paths.databaseUri,
+  MEDIA_DIR: paths.mediaDir,
+  SEED_DEMO_CONTENT: 'false',
+  LOG_LEVEL: 'warn',
+  JOBS_AUTORUN: 'false',
+})
+
+/** Child scripts run TypeScript through tsx, with Lexical preloaded (see scripts/preload-lexical.mjs). */
+const spawnTs = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  spawn(process.execPath, ['--import', './scripts/preload-lexical.mjs', '--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+
+const collectOutput = (child: ChildProcess) => {
+  let output = ''
+  child.stdout?.on('data', (chunk) => (output += chunk))
+  child.stderr?.on('data', (chunk) => (output += chunk))
+  return () => output
+}
+
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (!isRunning(child)) resolve(child.exitCode)
+    else child.once('exit', (code) => resolve(code))
+  })
+
+/**
+ * Runs a bench/child script to completion; it writes its result as JSON to the file it is given.
+ */
+export const runChild = async <T>(script: string, outFile: string, env: NodeJS.ProcessEnv): Promise<T> => {
+  const child = spawnTs(script, [outFile], env)
+  const output = collectOutput(child)
+  const code = await exitOf(child)
+  if (code === 0 && fs.existsSync(outFile)) return JSON.parse(fs.readFileSync(outFile, 'utf8')) as T
+  throw new Error(`${script} failed (exit code ${String(code)}). Its output:\n${output()}`)
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export type RunningProcess = {
+  url: string
+  pid: number
+  output: () => string
+  stop: () => Promise<void>
+}
+
+const stopper = (child: ChildProcess) => async () => {
+  if (!isRunning(child)) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  await exitOf(child)
+  clearTimeout(timer)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Polls often: the time to the first 200 is one of the figures. */
+const READY_POLL_MS = 25
+
+export type StartedGreenroom = RunningProcess & { coldStartMs: number }
+
+/** A start that ended before the process was up: its exit code and everything it printed. */
+type LaunchFailure = { failed: number | null; output: string }
+
+/**
+ * Starts the production server (the compiled bundle, as `npm start` runs it) on a free port and times it
+ * from spawn to the first 200 on /readyz, which answers only once the database does.
+ */
+const launchGreenroom = async (paths: BenchPaths, timeoutMs: number): Promise<StartedGreenroom | LaunchFailure> => {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const started = process.hrtime.bigint()
+  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
+    cwd: ROOT,
+    env: { ...payloadEnv(paths), PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const output = collectOutput(child)
+  const stop = stopper(child)
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline && isRunning(child)) {
+    const ready = await fetch(`${url}/readyz`).then((res) => res.ok, () => false)
+    if (ready) {
+      const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6
+      return { url, pid: child.pid!, output, stop, coldStartMs }
+    }
+    await sleep(READY_POLL_MS)
+  }
+  await stop()
+  return { failed: child.exitCode, output: output() }
+}
+
+export const startGreenroom = async (paths: BenchPaths, timeoutMs = 120_000): Promise<StartedGreenroom> => {
+  const launch = await launchGreenroom(paths, timeoutMs)
+  if ('failed' in launch) {
+    throw new Error(`Greenroom did not become ready (exit code ${String(launch.failed)}). Its output:\n${launch.output}`)
+  }
+  return launch
+}
+
+const launchCeiling = async (routesFile: string): Promise<RunningProcess | LaunchFailure> => {
+  const child = spawnTs('bench/child/ceiling.ts', [routesFile], { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production' })
+  const output = collectOutput(child)
+  const port = await new Promise<number | null>((resolve) => {
+    child.stdout?.on('data', () => {
+      const match = /\{"port":(\d+)\}/.exec(output())
+      if (match) resolve(Number(match[1]))
+    })
+    child.once('exit', () => resolve(null))
+  })
+  if (port === null) return { failed: child.exitCode, output: output() }
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, output, stop: stopper(child) }
+}
+
+/** Starts bench/child/ceiling.ts, which serves the recorded responses, and waits for its port. */
+export const startCeiling = async (routesFile: string): Promise<RunningProcess> => {
+  const launch = await launchCeiling(routesFile)
+  if ('failed' in launch) throw new Error(`The ceiling server exited (code ${String(launch.failed)}):\n${launch.output}`)
+  return launch
+}
+
+export type ProcessMemory = { rssMb: number; peakRssMb: number }
+
+/** VmRSS (now) and VmHWM (the peak since start) from /proc, in MiB; Linux only. */
+export const readMemory = (pid: number): ProcessMemory | null => {
+  let status: string
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  } catch {
+    return null
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rssMb: kib('VmRSS') / 1024, peakRssMb: kib('VmHWM') / 1024 }
+}

@@ -1,0 +1,57 @@
+// CI guard: files Payload generates must match the config they are generated from. Regenerates the
+// types and the admin import map, asks for a migration of any schema change, and fails when any
+// of that differs from what is committed, saying which command to run.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const GENERATED = ['src/payload-types.ts', 'src/app/(payload)/admin/importMap.js']
+const SQLITE_MIGRATIONS = 'src/migrations/sqlite'
+
+const run = (args, env = {}) => {
+  const result = spawnSync(process.execPath, ['scripts/payload.mjs', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+  })
+  if (result.status !== 0) {
+    console.error(result.stdout, result.stderr)
+    throw new Error(`${args.join(' ')} failed`)
+  }
+}
+
+const problems = []
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-generated-'))
+const scratchEnv = { DATABASE_URI: `file:${path.join(scratch, 'check.db')}`, PAYLOAD_SECRET: 'check-generated' }
+
+run(['generate:types'], scratchEnv)
+run(['generate:importmap'], scratchEnv)
+const git = (...args) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim()
+// Working tree against the index: what regeneration changed, whatever was staged before.
+const diff = [git('diff', '--name-only', '--', ...GENERATED), git('ls-files', '--others', '--exclude-standard', '--', ...GENERATED)]
+  .filter(Boolean)
+  .join('\n')
+if (diff) {
+  problems.push(
+    `Generated files are out of date:\n${diff}\n  Run \`npm run generate:types && npm run generate:importmap\` and commit the result.`,
+  )
+}
+
+const before = new Set(fs.readdirSync(SQLITE_MIGRATIONS))
+run(['migrate:create', 'schema_drift', '--skip-empty'], scratchEnv)
+const added = fs.readdirSync(SQLITE_MIGRATIONS).filter((file) => !before.has(file))
+if (added.length) {
+  for (const file of added) fs.rmSync(path.join(SQLITE_MIGRATIONS, file))
+  spawnSync('git', ['checkout', '--', path.join(SQLITE_MIGRATIONS, 'index.ts')])
+  problems.push(
+    'The schema changed without a migration (payload migrate:create found changes).\n' +
+      '  Run `npm run migrate:create -- <name>` and commit the new files in src/migrations/sqlite/.',
+  )
+}
+fs.rmSync(scratch, { recursive: true, force: true })
+
+if (problems.length) {
+  console.error(`\n${problems.join('\n\n')}\n`)
+  process.exit(1)
+}
+console.log('Generated files (types, import map, SQLite migrations) are up to date.')

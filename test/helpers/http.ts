@@ -1,0 +1,37 @@
+export type Json = Record<string, any>
+
+export type ApiResponse = { status: number; headers: Headers; body: Json }
+
+/** A small fetch wrapper: JSON in, JSON out, never throws on an HTTP status. */
+export const api = async (
+  base: string,
+  path: string,
+  { method = 'GET', auth, body, headers = {} }: { method?: string; auth?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> => {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(auth ? { authorization: auth } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  let parsed: Json
+  try {
+    parsed = text ? JSON.parse(text) : {}
+  } catch {
+    parsed = { raw: text }
+  }
+  return { status: res.status, headers: res.headers, body: parsed }
+}
+
+export const login = async (base: string, email: string, password: string): Promise<string> => {
+  const res = await api(base, '/api/users/login', { method: 'POST', body: { email, password } })
+  if (res.status !== 200 || !res.body.token) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return `JWT ${res.body.token}`
+}
+
+export const graphql = (base: string, query: string, variables: Json = {}, auth?: string) =>
+  api(base, '/api/graphql', { method: 'POST', body: { query, variables }, auth })

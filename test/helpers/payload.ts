@@ -1,0 +1,39 @@
+import config from '@payload-config'
+import type { Payload } from 'payload'
+import { getPayload } from 'payload'
+
+import type { User } from '../../src/payload-types'
+import { richTextFromPlain } from '../../src/seed/lexical'
+
+export type Role = 'admin' | 'editor' | 'author'
+export type TestUser = User & { collection: 'users' }
+
+/** Payload on this test file's own SQLite file (see test/setup/isolatedDatabase.ts). */
+export const initPayload = (): Promise<Payload> => getPayload({ config })
+
+let counter = 0
+
+export const createUser = async (payload: Payload, role: Role, name = `${role} ${++counter}`): Promise<TestUser> => {
+  const user = await payload.create({
+    collection: 'users',
+    overrideAccess: true,
+    data: { email: `${role}-${Date.now()}-${++counter}@greenroom.test`, password: 'password-123456', name, role },
+  })
+  return { ...user, collection: 'users' }
+}
+
+/** The same person reaching the API with an API key: a reader, whatever their role. */
+export const viaApiKey = (user: TestUser) => ({ ...user, _strategy: 'api-key' }) as TestUser
+
+export const postData = (title: string, extra: Record<string, unknown> = {}) => ({
+  title,
+  content: richTextFromPlain(`${title} body text.`),
+  ...extra,
+})
+
+/** Every table's rows, for tests that start from nothing. */
+export const clearCollections = async (payload: Payload, collections: ('posts' | 'pages' | 'categories' | 'search')[]) => {
+  for (const collection of collections) {
+    await payload.delete({ collection, where: { id: { exists: true } }, overrideAccess: true })
+  }
+}
