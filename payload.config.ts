@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import { buildConfig } from 'payload'
@@ -20,7 +19,9 @@ import { Header } from './src/globals/Header/config'
 import { SiteSettings } from './src/globals/SiteSettings/config'
 import { plugins } from './src/plugins'
 
-const dirname = path.dirname(fileURLToPath(import.meta.url))
+// Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
+// is also evaluated from compiled copies (dist/, .next/), where its own file location would mislead.
+const projectRoot = process.cwd()
 
 const serverURL = process.env.PUBLIC_SERVER_URL?.replace(/\/+$/, '') || undefined
 const allowedOrigins = [...new Set([...(serverURL ? [serverURL] : []), ...parseOrigins(process.env.CORS_ORIGINS)])]
@@ -56,7 +57,7 @@ export default buildConfig({
     user: Users.slug,
     // Payload's default avatar is Gravatar: a request to a third party, with a hash of the email.
     avatar: 'default',
-    importMap: { baseDir: path.resolve(dirname, 'src') },
+    importMap: { baseDir: path.resolve(projectRoot, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
   },
   collections: [Posts, Pages, Categories, Media, Users],
@@ -82,7 +83,7 @@ export default buildConfig({
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   typescript: {
-    outputFile: path.resolve(dirname, 'src/payload-types.ts'),
+    outputFile: path.resolve(projectRoot, 'src/payload-types.ts'),
   },
   telemetry: false,
 })

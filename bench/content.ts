@@ -2,8 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-/** The repository root (bench/ sits directly inside it). */
-export const ROOT = path.resolve(import.meta.dirname, '..')
+/**
+ * The repository root: `npm run bench` runs there and starts its children there. (Not this file's
+ * location: the children run compiled copies of it from node_modules/.cache.)
+ */
+export const ROOT = process.cwd()
 
 /**
  * The content that Strapi and Directus were benchmarked with lives beside the project, not in it,

@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 
 import { SERVER_NODE_ARGS } from '../scripts/lib/build.mjs'
+import { SCRATCH_DIR, bundleEntry } from '../scripts/lib/bundle.mjs'
+import { freePort } from '../test/helpers/server'
 
 import { ROOT } from './content'
 
@@ -33,13 +34,18 @@ export const payloadEnv = (paths: BenchPaths): NodeJS.ProcessEnv => ({
   JOBS_AUTORUN: 'false',
 })
 
-/** Child scripts run TypeScript through tsx, with Lexical preloaded (see scripts/preload-lexical.mjs). */
-const spawnTs = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
-  spawn(process.execPath, ['--import', './scripts/preload-lexical.mjs', '--import', 'tsx', script, ...args], {
+/**
+ * Child scripts are compiled with esbuild and run on plain Node (like the server), with Lexical
+ * preloaded (see scripts/preload-lexical.mjs).
+ */
+const spawnTs = async (script: string, args: string[], env: NodeJS.ProcessEnv) => {
+  const compiled = await bundleEntry(script, path.join(SCRATCH_DIR, 'bench', `${path.basename(script, '.ts')}.mjs`), ROOT)
+  return spawn(process.execPath, ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', compiled, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
 
 const collectOutput = (child: ChildProcess) => {
   let output = ''
@@ -60,23 +66,12 @@ const exitOf = (child: ChildProcess) =>
  * Runs a bench/child script to completion; it writes its result as JSON to the file it is given.
  */
 export const runChild = async <T>(script: string, outFile: string, env: NodeJS.ProcessEnv): Promise<T> => {
-  const child = spawnTs(script, [outFile], env)
+  const child = await spawnTs(script, [outFile], env)
   const output = collectOutput(child)
   const code = await exitOf(child)
   if (code === 0 && fs.existsSync(outFile)) return JSON.parse(fs.readFileSync(outFile, 'utf8')) as T
   throw new Error(`${script} failed (exit code ${String(code)}). Its output:\n${output()}`)
 }
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 
 export type RunningProcess = {
   url: string
@@ -140,7 +135,7 @@ export const startGreenroom = async (paths: BenchPaths, timeoutMs = 120_000): Pr
 }
 
 const launchCeiling = async (routesFile: string): Promise<RunningProcess | LaunchFailure> => {
-  const child = spawnTs('bench/child/ceiling.ts', [routesFile], { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production' })
+  const child = await spawnTs('bench/child/ceiling.ts', [routesFile], { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production' })
   const output = collectOutput(child)
   const port = await new Promise<number | null>((resolve) => {
     child.stdout?.on('data', () => {

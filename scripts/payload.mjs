@@ -1,19 +1,16 @@
-// Payload's CLI (`npm run payload -- <command>`): what node_modules/payload/bin.js does, with
-// Lexical loaded first, one module at a time (see preload-lexical.mjs), and the event loop held
-// open while the command's modules load through tsx's loader thread.
-import './preload-lexical.mjs'
+// Payload's CLI (`npm run payload -- <command>`, generate:types, migrate:create, …), run on plain
+// Node: the config is compiled with esbuild first and handed to Payload's bin with
+// --disable-transpile, instead of Payload loading it through tsx, whose loader thread on Node 20
+// was seen hanging a CI run. Lexical is loaded first (see preload-lexical.mjs).
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
 
-import { tsImport } from 'tsx/esm/api'
+import { SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
 
-const keepAlive = setInterval(() => {}, 60_000)
-const binUrl = new URL('../node_modules/payload/dist/bin/index.js', import.meta.url)
-
-tsImport(binUrl.href, import.meta.url)
-  .then(({ bin }) => bin())
-  .then(
-    () => clearInterval(keepAlive),
-    (error) => {
-      console.error(error)
-      process.exit(1)
-    },
-  )
+const config = await bundleEntry('payload.config.ts', path.join(SCRATCH_DIR, 'payload.config.mjs'))
+const result = spawnSync(
+  process.execPath,
+  ['--import', './scripts/preload-lexical.mjs', 'node_modules/payload/bin.js', ...process.argv.slice(2), '--disable-transpile'],
+  { stdio: 'inherit', env: { ...process.env, PAYLOAD_CONFIG_PATH: config } },
+)
+process.exit(result.status ?? 1)

@@ -4,12 +4,14 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
 import { prepareLocalEnv } from './lib/localEnv.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+process.chdir(root)
 prepareLocalEnv(root)
-const result = spawnSync(process.execPath, ['--import', './scripts/preload-lexical.mjs', '--import', 'tsx', 'scripts/seed.ts'], {
-  cwd: root,
+const seed = await bundleEntry('scripts/seed.ts', path.join(SCRATCH_DIR, 'seed.mjs'), root)
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', seed], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'production' },
 })

@@ -3,8 +3,10 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
+import { bundleEntry } from './bundle.mjs'
+
 /** What the production build is made from; a change to any of it makes the build stale. */
-const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/lib/build.mjs']
+const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/lib/build.mjs', 'scripts/lib/bundle.mjs']
 
 /** The production server, compiled: `node --import ./scripts/preload-lexical.mjs dist/server.mjs`. */
 export const SERVER_BUNDLE = path.join('dist', 'server.mjs')
@@ -38,26 +40,8 @@ export const isBuildCurrent = (root = process.cwd()) => {
   )
 }
 
-/**
- * Compiles the express server and the Payload config into one ES module (dependencies stay in
- * node_modules). Production runs plain JavaScript: no TypeScript loader in the start-up path,
- * and a start a few seconds faster.
- */
-export const bundleServer = async (root = process.cwd()) => {
-  const esbuild = await import('esbuild')
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: ['src/server.ts'],
-    outfile: SERVER_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  })
-}
+/** Compiles the express server and the Payload config into dist/server.mjs: production runs plain JavaScript. */
+export const bundleServer = (root = process.cwd()) => bundleEntry('src/server.ts', SERVER_BUNDLE, root)
 
 /**
  * Runs `next build` and bundles the server unless the existing build was made from the current sources, so `npm start`

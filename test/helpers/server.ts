@@ -38,15 +38,9 @@ type StartOptions = {
   timeoutMs?: number
 }
 
-/**
- * Starts the real production server (the compiled `dist/server.mjs` under NODE_ENV=production,
- * migrations applied) on a free port with its own SQLite file and media folder, and waits for /readyz.
- * Needs a current `next build` (the http and e2e projects' global setup makes sure of it).
- */
-export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000 }: StartOptions = {}): Promise<TestServer> => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
-  const port = await freePort()
-  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
+/** Spawns the production server on its own SQLite file and media folder in `dir`. */
+export const spawnServer = ({ dir, port, seed, env = {} }: { dir: string; port: number; seed: boolean; env?: StartOptions['env'] }) =>
+  spawn(process.execPath, SERVER_NODE_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -67,6 +61,16 @@ export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_00
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+
+/**
+ * Starts the real production server (the compiled `dist/server.mjs` under NODE_ENV=production,
+ * migrations applied) on a free port with its own SQLite file and media folder, and waits for /readyz.
+ * Needs a current `next build` (the http and e2e projects' global setup makes sure of it).
+ */
+export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000 }: StartOptions = {}): Promise<TestServer> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
+  const port = await freePort()
+  const child = spawnServer({ dir, port, seed, env })
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))

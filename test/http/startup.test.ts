@@ -1,32 +1,16 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { SERVER_NODE_ARGS } from '../../scripts/lib/build.mjs'
-import { ROOT, freePort, startTestServer } from '../helpers/server'
+import { freePort, spawnServer, startTestServer } from '../helpers/server'
 
 /** Runs the production server with the given settings and returns how it ended and what it said. */
 const runServer = async (env: Record<string, string | undefined>) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-startup-'))
-  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      NODE_ENV: 'production',
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URI: `file:${path.join(dir, 'x.db')}`,
-      MEDIA_DIR: path.join(dir, 'media'),
-      PAYLOAD_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
-      SEED_DEMO_CONTENT: 'false',
-      ...env,
-    },
-  })
+  const child = spawnServer({ dir, port: await freePort(), seed: false, env })
   let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
+  child.stdout?.on('data', (chunk) => (output += chunk))
+  child.stderr?.on('data', (chunk) => (output += chunk))
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
   clearTimeout(timer)

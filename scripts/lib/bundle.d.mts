@@ -1,0 +1,2 @@
+export declare const bundleEntry: (entry: string, outfile: string, root?: string) => Promise<string>
+export declare const SCRATCH_DIR: string
