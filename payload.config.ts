@@ -83,6 +83,9 @@ export default buildConfig({
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   typescript: {
+    // In development Payload regenerates the types on start. Elsewhere (tests, production) that
+    // would spawn a CLI process per start; CI checks the committed types instead.
+    autoGenerate: process.env.NODE_ENV === 'development',
     outputFile: path.resolve(projectRoot, 'src/payload-types.ts'),
   },
   telemetry: false,

@@ -8,6 +8,8 @@ import type { DatabaseAdapterObj } from 'payload'
 
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
 
+export { sqliteMigrations }
+
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
 
 export type DatabaseTarget = {
@@ -87,6 +89,9 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
         client: { url: target.uri },
         migrationDir: path.resolve('src/migrations/sqlite'),
         prodMigrations: sqliteMigrations,
+        // Tests build their databases from the committed migrations, as production does, so a
+        // migration that no longer matches the config fails the suite instead of hiding behind a push.
+        push: process.env.NODE_ENV !== 'test',
         // WAL lets readers go on while a write is in progress; wait 5 s for a lock before SQLITE_BUSY.
         wal: true,
         busyTimeout: 5000,

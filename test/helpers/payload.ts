@@ -2,14 +2,23 @@ import config from '@payload-config'
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { sqliteMigrations } from '../../src/db/databaseAdapter'
 import type { User } from '../../src/payload-types'
 import { richTextFromPlain } from '../../src/seed/lexical'
 
 export type Role = 'admin' | 'editor' | 'author'
 export type TestUser = User & { collection: 'users' }
 
-/** Payload on this test file's own SQLite file (see test/setup/isolatedDatabase.ts). */
-export const initPayload = (): Promise<Payload> => getPayload({ config })
+/**
+ * Payload on this test file's own SQLite file (see test/setup/isolatedDatabase.ts), its schema
+ * made by the committed migrations, as in production.
+ */
+export const initPayload = async (): Promise<Payload> => {
+  const payload = await getPayload({ config })
+  // The committed migrations are typed for the SQLite adapter; Payload's base type is generic.
+  await payload.db.migrate({ migrations: sqliteMigrations as never })
+  return payload
+}
 
 let counter = 0
 
