@@ -39,10 +39,3 @@ export const postData = (title: string, extra: Record<string, unknown> = {}) => 
   content: richTextFromPlain(`${title} body text.`),
   ...extra,
 })
-
-/** Every table's rows, for tests that start from nothing. */
-export const clearCollections = async (payload: Payload, collections: ('posts' | 'pages' | 'categories' | 'search')[]) => {
-  for (const collection of collections) {
-    await payload.delete({ collection, where: { id: { exists: true } }, overrideAccess: true })
-  }
-}

@@ -1,0 +1,55 @@
+import type { Payload } from 'payload'
+
+import { seedDemoContent, seedDemoContentIfEmpty } from '../../src/seed'
+import { initPayload } from '../helpers/payload'
+
+let payload: Payload
+
+beforeAll(async () => {
+  payload = await initPayload()
+})
+
+afterAll(async () => {
+  await payload.destroy()
+})
+
+const COLLECTIONS = ['users', 'media', 'categories', 'posts', 'pages', 'forms'] as const
+
+const counts = async () =>
+  Object.fromEntries(
+    await Promise.all(
+      COLLECTIONS.map(async (collection) => [collection, (await payload.count({ collection, overrideAccess: true })).totalDocs]),
+    ),
+  )
+
+test('the demo seed fills an empty database and never duplicates on a second run', async () => {
+  const first = await seedDemoContent(payload)
+  expect(first.created).toMatchObject({ users: 2, media: 4, categories: 4, posts: 5, pages: 3, forms: 1 })
+  expect(first.admin.generatedPassword ?? process.env.SEED_ADMIN_PASSWORD).toBeTruthy()
+  const after = await counts()
+
+  const second = await seedDemoContent(payload)
+  expect(second.created).toEqual({})
+  expect(second.admin.generatedPassword).toBeUndefined()
+  expect(await counts()).toEqual(after)
+
+  // A database with users is never seeded at start-up.
+  expect(await seedDemoContentIfEmpty(payload)).toBeNull()
+})
+
+test('the demo content has exactly one draft, hidden from readers', async () => {
+  const all = await payload.find({ collection: 'posts', overrideAccess: true, draft: true, limit: 100 })
+  expect(all.docs.filter((post) => post._status === 'draft').map((post) => post.title)).toEqual(['Coming soon: our redesign'])
+  const readable = await payload.find({ collection: 'posts', overrideAccess: false, limit: 100 })
+  expect(readable.totalDocs).toBe(4)
+})
+
+test('the demo images were made by sharp in every size', async () => {
+  const { docs } = await payload.find({ collection: 'media', overrideAccess: true, limit: 10 })
+  for (const media of docs) {
+    expect(media.mimeType).toBe('image/png')
+    expect(media.sizes?.thumbnail).toMatchObject({ width: 300, mimeType: 'image/webp' })
+    expect(media.sizes?.feature).toMatchObject({ width: 1280, mimeType: 'image/webp' })
+    expect(media.sizes?.og).toMatchObject({ width: 1200, height: 630, mimeType: 'image/jpeg' })
+  }
+})
