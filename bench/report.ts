@@ -101,11 +101,7 @@ const planLines = (title: string, report: ListQueryReport) => [
 
 const queryPlanLines = (plans: BenchResults['queryPlan']) => {
   if ('skipped' in plans) return [`Skipped: ${plans.skipped}`]
-  return [
-    ...planLines('As migrated', plans.asMigrated),
-    '',
-    ...planLines(`What if (not in the migrations): ${plans.withIndex.index}`, plans.withIndex),
-  ]
+  return planLines('As migrated', plans.asMigrated)
 }
 
 /** The report printed at the end of `npm run bench`, in Markdown. */

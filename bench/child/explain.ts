@@ -5,14 +5,14 @@ import fs from 'node:fs'
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-import { explainListQueryWithIndex } from '../queryPlan'
+import { explainListQueryAsMigrated } from '../queryPlan'
 
 const outFile = process.argv[2]
 if (!outFile) throw new Error('usage: bench/child/explain.ts <result.json>')
 
 const payload = await getPayload({ config })
 try {
-  fs.writeFileSync(outFile, JSON.stringify(await explainListQueryWithIndex(payload), null, 2))
+  fs.writeFileSync(outFile, JSON.stringify(await explainListQueryAsMigrated(payload), null, 2))
 } finally {
   await payload.destroy()
 }
