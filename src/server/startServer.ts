@@ -25,6 +25,13 @@ export type RunningServer = {
   close: () => Promise<void>
 }
 
+/** TRUST_PROXY as express understands it: true/false, a hop count, or addresses and names. */
+export const parseTrustProxy = (value: string | undefined): boolean | number | string => {
+  if (value === undefined || value === '') return 'loopback'
+  if (value === 'true' || value === 'false') return value === 'true'
+  return /^\d+$/.test(value) ? Number(value) : value
+}
+
 const parsePort = (value: string | undefined): number => {
   if (value === undefined || value === '') return 3000
   const port = Number(value)
@@ -59,7 +66,7 @@ export const startServer = async ({
   let shuttingDown = false
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback')
+  app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
   app.use(securityHeaders)
   app.use(requestLogger(payload.logger))
   app.get('/healthz', healthz)
