@@ -7,7 +7,12 @@ import os from 'node:os'
 import path from 'node:path'
 
 const GENERATED = ['src/payload-types.ts', 'src/app/(payload)/admin/importMap.js']
-const SQLITE_MIGRATIONS = 'src/migrations/sqlite'
+// migrate:create diffs the config against the newest snapshot in each folder; it never connects,
+// so the PostgreSQL URI only has to select the adapter.
+const MIGRATION_SETS = [
+  { dir: 'src/migrations/sqlite', databaseUri: (scratch) => `file:${path.join(scratch, 'check.db')}` },
+  { dir: 'src/migrations/postgres', databaseUri: () => 'postgres://check:check@127.0.0.1:9/check' },
+]
 
 const run = (args, env = {}) => {
   const result = spawnSync(process.execPath, ['scripts/payload.mjs', ...args], {
@@ -37,16 +42,18 @@ if (diff) {
   )
 }
 
-const before = new Set(fs.readdirSync(SQLITE_MIGRATIONS))
-run(['migrate:create', 'schema_drift', '--skip-empty'], scratchEnv)
-const added = fs.readdirSync(SQLITE_MIGRATIONS).filter((file) => !before.has(file))
-if (added.length) {
-  for (const file of added) fs.rmSync(path.join(SQLITE_MIGRATIONS, file))
-  spawnSync('git', ['checkout', '--', path.join(SQLITE_MIGRATIONS, 'index.ts')])
-  problems.push(
-    'The schema changed without a migration (payload migrate:create found changes).\n' +
-      '  Run `npm run migrate:create -- <name>` and commit the new files in src/migrations/sqlite/.',
-  )
+for (const { dir, databaseUri } of MIGRATION_SETS) {
+  const before = new Set(fs.readdirSync(dir))
+  run(['migrate:create', 'schema_drift', '--skip-empty'], { ...scratchEnv, DATABASE_URI: databaseUri(scratch) })
+  const added = fs.readdirSync(dir).filter((file) => !before.has(file))
+  if (added.length) {
+    for (const file of added) fs.rmSync(path.join(dir, file))
+    spawnSync('git', ['checkout', '--', path.join(dir, 'index.ts')])
+    problems.push(
+      `The schema changed without a migration in ${dir} (payload migrate:create found changes).\n` +
+        `  Run \`npm run migrate:create -- <name>\` with DATABASE_URI set for that database, and commit the new files.`,
+    )
+  }
 }
 fs.rmSync(scratch, { recursive: true, force: true })
 
@@ -54,4 +61,4 @@ if (problems.length) {
   console.error(`\n${problems.join('\n\n')}\n`)
   process.exit(1)
 }
-console.log('Generated files (types, import map, SQLite migrations) are up to date.')
+console.log('Generated files (types, import map, SQLite and PostgreSQL migrations) are up to date.')

@@ -278,6 +278,7 @@ export interface Category {
   id: number;
   title: string;
   description?: string | null;
+  driftProbe?: string | null;
   /**
    * When enabled, the slug will auto-generate from the title field on save and autosave.
    */
@@ -1185,6 +1186,7 @@ export interface FormBlockSelect<T extends boolean = true> {
 export interface CategoriesSelect<T extends boolean = true> {
   title?: T;
   description?: T;
+  driftProbe?: T;
   generateSlug?: T;
   slug?: T;
   parent?: T;

@@ -6,9 +6,10 @@ import { postgresAdapter } from '@payloadcms/db-postgres'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
 import type { DatabaseAdapterObj } from 'payload'
 
+import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
 
-export { sqliteMigrations }
+export { postgresMigrations, sqliteMigrations }
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
 
@@ -100,6 +101,8 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
       return postgresAdapter({
         pool: { connectionString: target.uri, max: Number(process.env.DATABASE_POOL_MAX || 10) },
         migrationDir: path.resolve('src/migrations/postgres'),
+        prodMigrations: postgresMigrations,
+        push: process.env.NODE_ENV !== 'test',
       })
     case 'mongodb':
       return mongooseAdapter({ url: target.uri })
