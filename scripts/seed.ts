@@ -2,11 +2,12 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
+import { closePayload } from '../src/db/closePayload'
 import { reportSeed, seedDemoContent } from '../src/seed'
 
 const payload = await getPayload({ config })
 try {
   reportSeed(payload, await seedDemoContent(payload))
 } finally {
-  await payload.destroy()
+  await closePayload(payload)
 }

@@ -6,6 +6,7 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { explainListQueryAsMigrated } from '../queryPlan'
+import { closePayload } from '../../src/db/closePayload'
 
 const outFile = process.argv[2]
 if (!outFile) throw new Error('usage: bench/child/explain.ts <result.json>')
@@ -14,5 +15,5 @@ const payload = await getPayload({ config })
 try {
   fs.writeFileSync(outFile, JSON.stringify(await explainListQueryAsMigrated(payload), null, 2))
 } finally {
-  await payload.destroy()
+  await closePayload(payload)
 }

@@ -9,6 +9,7 @@ import { getPayload } from 'payload'
 
 import { loadSharedContent } from '../content'
 import { seedBenchContent } from '../seed'
+import { closePayload } from '../../src/db/closePayload'
 
 export type SeedChildResult = {
   /** Payload's start-up on the empty file, including the migrations. */
@@ -28,5 +29,5 @@ try {
   const result: SeedChildResult = { initMs, seed }
   fs.writeFileSync(outFile, JSON.stringify(result, null, 2))
 } finally {
-  await payload.destroy()
+  await closePayload(payload)
 }

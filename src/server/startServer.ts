@@ -6,6 +6,7 @@ import next from 'next'
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
 import { healthz, readyz } from './health'
 import { requestLogger } from './requestLogger'
@@ -87,7 +88,7 @@ export const startServer = async ({
     const grace = setTimeout(() => server.closeAllConnections(), shutdownGraceMs)
     await closed
     clearTimeout(grace)
-    await payload.destroy()
+    await closePayload(payload)
     await nextApp.close()
     payload.logger.info('Greenroom stopped')
   }

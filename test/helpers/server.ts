@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { SERVER_NODE_ARGS } from '../../scripts/lib/build.mjs'
+import { createTestDatabase } from './database'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -64,13 +65,15 @@ export const spawnServer = ({ dir, port, seed, env = {} }: { dir: string; port: 
 
 /**
  * Starts the real production server (the compiled `dist/server.mjs` under NODE_ENV=production,
- * migrations applied) on a free port with its own SQLite file and media folder, and waits for /readyz.
+ * migrations applied) on a free port with its own database (see ./database) and media folder,
+ * and waits for /readyz.
  * Needs a current `next build` (the http and e2e projects' global setup makes sure of it).
  */
 export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000 }: StartOptions = {}): Promise<TestServer> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
   const port = await freePort()
-  const child = spawnServer({ dir, port, seed, env })
+  const databaseUri = await createTestDatabase()
+  const child = spawnServer({ dir, port, seed, env: { ...(databaseUri ? { DATABASE_URI: databaseUri } : {}), ...env } })
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))

@@ -1,3 +1,4 @@
+import { testDatabaseKind } from '../helpers/database'
 import type { TestServer } from '../helpers/server'
 import { startTestServer } from '../helpers/server'
 
@@ -21,5 +22,5 @@ test('/healthz answers without touching the database', async () => {
 test('/readyz reports the database as ready', async () => {
   const res = await fetch(`${server.url}/readyz`)
   expect(res.status).toBe(200)
-  expect(await res.json()).toMatchObject({ status: 'ready', database: 'sqlite' })
+  expect(await res.json()).toMatchObject({ status: 'ready', database: testDatabaseKind() === 'mongodb' ? 'mongoose' : testDatabaseKind() })
 })

@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { paragraph, richText } from '../../src/seed/lexical'
 import { initPayload, postData } from '../helpers/payload'
+import { closePayload } from '../../src/db/closePayload'
 
 let payload: Payload
 
@@ -10,7 +11,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await payload.destroy()
+  await closePayload(payload)
 })
 
 const post = (title: string, status: 'published' | 'draft', extra: Record<string, unknown> = {}) =>

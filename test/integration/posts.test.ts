@@ -4,6 +4,7 @@ import { ValidationError } from 'payload'
 import { paragraph, richText, richTextFromPlain } from '../../src/seed/lexical'
 import type { TestUser } from '../helpers/payload'
 import { createUser, initPayload, postData, viaApiKey } from '../helpers/payload'
+import { closePayload } from '../../src/db/closePayload'
 
 let payload: Payload
 let admin: TestUser
@@ -20,7 +21,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await payload.destroy()
+  await closePayload(payload)
 })
 
 const publish = (title: string, extra: Record<string, unknown> = {}) =>

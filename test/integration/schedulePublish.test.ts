@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { createUser, initPayload, postData } from '../helpers/payload'
+import { closePayload } from '../../src/db/closePayload'
 
 let payload: Payload
 
@@ -9,7 +10,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await payload.destroy()
+  await closePayload(payload)
 })
 
 const publishedTitles = async () =>

@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import type { TestUser } from '../helpers/payload'
 import { createUser, initPayload, viaApiKey } from '../helpers/payload'
+import { closePayload } from '../../src/db/closePayload'
 
 let payload: Payload
 
@@ -10,7 +11,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await payload.destroy()
+  await closePayload(payload)
 })
 
 describe('accounts', () => {

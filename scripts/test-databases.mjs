@@ -1,0 +1,50 @@
+// `npm run test:databases`: the README's test command on SQLite, then the integration and HTTP
+// projects again on every database server that is available (PostgreSQL from
+// scripts/services.sh, MongoDB from MONGODB_TEST_URI). Ends with what ran where, and why
+// anything was skipped. Under CI=true a missing PostgreSQL fails instead of being skipped.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const servicesEnv = path.join(process.env.GREENROOM_SERVICES_DIR || '/tmp/greenroom-services', 'env')
+if (!process.env.TEST_POSTGRES_URI && fs.existsSync(servicesEnv)) {
+  for (const line of fs.readFileSync(servicesEnv, 'utf8').split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim())
+    if (match) process.env[match[1]] = match[2]
+  }
+}
+
+const npmTest = (args, env = {}) =>
+  spawnSync('npm', ['test', ...(args.length ? ['--', ...args] : [])], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  }).status
+
+const results = []
+const run = (database, what, args, env) => {
+  console.log(`\n==> ${database}: ${what}\n`)
+  const status = npmTest(args, env)
+  results.push({ database, what, outcome: status === 0 ? 'passed' : `FAILED (exit ${status})` })
+}
+const skip = (database, why) => results.push({ database, what: '-', outcome: `skipped: ${why}` })
+
+run('SQLite', 'all projects (npm test)', [])
+
+const serverProjects = ['--selectProjects', 'integration', 'http']
+if (process.env.TEST_POSTGRES_URI) {
+  run('PostgreSQL', 'integration + http', serverProjects, { TEST_DATABASE: 'postgres' })
+} else if (process.env.CI) {
+  results.push({ database: 'PostgreSQL', what: '-', outcome: 'FAILED: TEST_POSTGRES_URI is not set (scripts/services.sh start)' })
+} else {
+  skip('PostgreSQL', 'TEST_POSTGRES_URI is not set; run `scripts/services.sh start` (needs Debian postgresql)')
+}
+
+if (process.env.MONGODB_TEST_URI) {
+  run('MongoDB', 'integration + http', serverProjects, { TEST_DATABASE: 'mongodb' })
+} else {
+  skip('MongoDB', 'MONGODB_TEST_URI is not set (no MongoDB server can be installed on this machine)')
+}
+
+console.log('\n| database | ran | result |\n|---|---|---|')
+for (const { database, what, outcome } of results) console.log(`| ${database} | ${what} | ${outcome} |`)
+process.exit(results.some((result) => result.outcome.startsWith('FAILED')) ? 1 : 0)
