@@ -278,7 +278,6 @@ export interface Category {
   id: number;
   title: string;
   description?: string | null;
-  driftProbe?: string | null;
   /**
    * When enabled, the slug will auto-generate from the title field on save and autosave.
    */
@@ -1186,7 +1185,6 @@ export interface FormBlockSelect<T extends boolean = true> {
 export interface CategoriesSelect<T extends boolean = true> {
   title?: T;
   description?: T;
-  driftProbe?: T;
   generateSlug?: T;
   slug?: T;
   parent?: T;
