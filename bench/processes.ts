@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { SERVER_NODE_ARGS } from '../scripts/lib/build.mjs'
-import { SCRATCH_DIR, bundleEntry } from '../scripts/lib/bundle.mjs'
+import { RUNTIME_NODE_ARGS, SCRATCH_DIR, bundleEntry } from '../scripts/lib/bundle.mjs'
 import { freePort } from '../test/helpers/server'
 
 import { ROOT } from './content'
@@ -40,7 +40,7 @@ export const payloadEnv = (paths: BenchPaths): NodeJS.ProcessEnv => ({
  */
 const spawnTs = async (script: string, args: string[], env: NodeJS.ProcessEnv) => {
   const compiled = await bundleEntry(script, path.join(SCRATCH_DIR, 'bench', `${path.basename(script, '.ts')}.mjs`), ROOT)
-  return spawn(process.execPath, ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', compiled, ...args], {
+  return spawn(process.execPath, [...RUNTIME_NODE_ARGS, compiled, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,7 +27,7 @@ const run = (args, env = {}) => {
 
 const problems = []
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-generated-'))
-const scratchEnv = { DATABASE_URI: `file:${path.join(scratch, 'check.db')}`, PAYLOAD_SECRET: 'check-generated' }
+const scratchEnv = { DATABASE_URI: MIGRATION_SETS[0].databaseUri(scratch), PAYLOAD_SECRET: 'check-generated' }
 
 run(['generate:types'], scratchEnv)
 run(['generate:importmap'], scratchEnv)

@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 
-import { SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
+import { RUNTIME_NODE_ARGS, SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
 
 const config = await bundleEntry('payload.config.ts', path.join(SCRATCH_DIR, 'payload.config.mjs'))
 const result = spawnSync(
   process.execPath,
-  ['--import', './scripts/preload-lexical.mjs', 'node_modules/payload/bin.js', ...process.argv.slice(2), '--disable-transpile'],
+  [...RUNTIME_NODE_ARGS, 'node_modules/payload/bin.js', ...process.argv.slice(2), '--disable-transpile'],
   { stdio: 'inherit', env: { ...process.env, PAYLOAD_CONFIG_PATH: config } },
 )
 process.exit(result.status ?? 1)

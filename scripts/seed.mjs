@@ -4,14 +4,14 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
+import { RUNTIME_NODE_ARGS, SCRATCH_DIR, bundleEntry } from './lib/bundle.mjs'
 import { prepareLocalEnv } from './lib/localEnv.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 process.chdir(root)
 prepareLocalEnv(root)
 const seed = await bundleEntry('scripts/seed.ts', path.join(SCRATCH_DIR, 'seed.mjs'), root)
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', seed], {
+const result = spawnSync(process.execPath, [...RUNTIME_NODE_ARGS, seed], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'production' },
 })

@@ -3,14 +3,14 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import { bundleEntry } from './bundle.mjs'
+import { RUNTIME_NODE_ARGS, bundleEntry } from './bundle.mjs'
 
 /** What the production build is made from; a change to any of it makes the build stale. */
 const BUILD_INPUTS = ['src', 'payload.config.ts', 'next.config.mjs', 'tsconfig.json', 'package-lock.json', 'scripts/lib/build.mjs', 'scripts/lib/bundle.mjs']
 
 /** The production server, compiled: `node --import ./scripts/preload-lexical.mjs dist/server.mjs`. */
 export const SERVER_BUNDLE = path.join('dist', 'server.mjs')
-export const SERVER_NODE_ARGS = ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs', SERVER_BUNDLE]
+export const SERVER_NODE_ARGS = [...RUNTIME_NODE_ARGS, SERVER_BUNDLE]
 const STAMP_FILE = path.join('.next', 'greenroom-build-stamp')
 
 const listFiles = (root, entry) => {

@@ -22,5 +22,11 @@ export const bundleEntry = async (entry, outfile, root = process.cwd()) => {
   return path.resolve(root, outfile)
 }
 
+/**
+ * How every compiled entry (server, CLI, seed, bench children) is run: source maps for readable
+ * stack traces, and Lexical loaded first (see scripts/preload-lexical.mjs).
+ */
+export const RUNTIME_NODE_ARGS = ['--enable-source-maps', '--import', './scripts/preload-lexical.mjs']
+
 /** Scratch bundles for scripts live here: inside the project, so their imports resolve. */
 export const SCRATCH_DIR = path.join('node_modules', '.cache', 'greenroom')
