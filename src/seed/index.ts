@@ -84,7 +84,9 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
       await ensure(
         payload,
         'media',
-        { filename: { equals: image.name } },
+        // Payload renames an upload whose file name is taken in the media folder
+        // (greenroom-hero-1.png), so match the stem, not the exact name.
+        { filename: { like: image.name.replace(/\.png$/, '') } },
         async () => {
           const { data, alt } = await makeDemoImage(image.name, image.caption, [...image.colours])
           return payload.create({

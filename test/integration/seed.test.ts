@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
 import type { Payload } from 'payload'
 
 import { seedDemoContent, seedDemoContentIfEmpty } from '../../src/seed'
@@ -24,6 +27,10 @@ const counts = async () =>
   )
 
 test('the demo seed fills an empty database and never duplicates on a second run', async () => {
+  // A media folder left over from an earlier database: Payload stores the new upload as
+  // greenroom-hero-1.png, and a second run must still recognise it.
+  fs.mkdirSync(process.env.MEDIA_DIR!, { recursive: true })
+  fs.writeFileSync(path.join(process.env.MEDIA_DIR!, 'greenroom-hero.png'), 'left over')
   const first = await seedDemoContent(payload)
   expect(first.created).toMatchObject({ users: 2, media: 4, categories: 4, posts: 5, pages: 3, forms: 1 })
   expect(first.admin.generatedPassword ?? process.env.SEED_ADMIN_PASSWORD).toBeTruthy()
