@@ -49,6 +49,53 @@ export const bundleServer = (root = process.cwd()) => bundleEntry('src/server.ts
  */
 export const ensureProductionBuild = async (root = process.cwd(), log = console.log, { force = false } = {}) => {
   if (!force && isBuildCurrent(root)) return false
+  const release = await acquireBuildLock(root, log)
+  try {
+    // Another process may have finished the same build while this one waited for the lock.
+    if (!force && isBuildCurrent(root)) return false
+    return await build(root, log)
+  } finally {
+    release()
+  }
+}
+
+const processIsAlive = (pid) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === 'EPERM'
+  }
+}
+
+/**
+ * Two `next build`s in one checkout overwrite each other's .next folder, and parallel jest runs, `npm start` and the
+ * benchmark all build on demand; so builds take turns. A lock left by a process that died is taken over.
+ */
+const acquireBuildLock = async (root, log) => {
+  const lockDir = path.join(root, 'node_modules', '.cache', 'greenroom', 'build.lock')
+  fs.mkdirSync(path.dirname(lockDir), { recursive: true })
+  let announced = false
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir)
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid))
+      return () => fs.rmSync(lockDir, { recursive: true, force: true })
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error
+    }
+    const holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0)
+    if (holder && !processIsAlive(holder)) {
+      fs.rmSync(lockDir, { recursive: true, force: true })
+      continue
+    }
+    if (!announced) log(`Waiting for the build that process ${holder || '?'} is running…`)
+    announced = true
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+const build = async (root, log) => {
   log('Building the admin panel for production (next build); this takes a minute the first time…')
   const stamp = buildStamp(root)
   const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
