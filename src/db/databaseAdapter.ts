@@ -4,10 +4,12 @@ import path from 'node:path'
 import { mongooseAdapter } from '@payloadcms/db-mongodb'
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import { sqliteAdapter } from '@payloadcms/db-sqlite'
+import type { Client } from '@libsql/client'
 import type { DatabaseAdapterObj } from 'payload'
 
 import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
+import { poolSqliteTransactions } from './sqliteTransactions'
 
 export { postgresMigrations, sqliteMigrations }
 
@@ -81,25 +83,54 @@ const assertParsable = (uri: string) => {
   if (!host) throw new DatabaseUriError(`DATABASE_URI "${redactUri(uri)}" names no host. ${SUPPORTED}`)
 }
 
+const SQLITE_BUSY_TIMEOUT_MS = 5000
+
+/** Gives the SQLite client its transaction connection pool as soon as Payload has connected. */
+const withPooledSqliteTransactions = (adapter: DatabaseAdapterObj, filePath: string): DatabaseAdapterObj => ({
+  ...adapter,
+  init: (args) => {
+    const instance = adapter.init(args)
+    const connect = instance.connect
+    if (connect) {
+      instance.connect = async function connectWithPool(this: typeof instance, options) {
+        await connect.call(this, options)
+        const client = (this as unknown as { client?: Client }).client
+        if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+      }
+    }
+    return instance
+  },
+})
+
 /** The Payload adapter for a target, with each database's migrations in its own folder. */
 export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterObj => {
   switch (target.kind) {
-    case 'sqlite':
-      fs.mkdirSync(path.dirname(target.uri.slice('file:'.length)), { recursive: true })
-      return sqliteAdapter({
-        client: { url: target.uri },
-        migrationDir: path.resolve('src/migrations/sqlite'),
-        prodMigrations: sqliteMigrations,
-        // Tests build their databases from the committed migrations, as production does, so a
-        // migration that no longer matches the config fails the suite instead of hiding behind a push.
-        push: process.env.NODE_ENV !== 'test',
-        // WAL lets readers go on while a write is in progress; wait 5 s for a lock before SQLITE_BUSY.
-        wal: true,
-        busyTimeout: 5000,
-      })
+    case 'sqlite': {
+      const filePath = target.uri.slice('file:'.length)
+      fs.mkdirSync(path.dirname(filePath), { recursive: true })
+      return withPooledSqliteTransactions(
+        sqliteAdapter({
+          client: { url: target.uri },
+          migrationDir: path.resolve('src/migrations/sqlite'),
+          prodMigrations: sqliteMigrations,
+          // Tests build their databases from the committed migrations, as production does, so a
+          // migration that no longer matches the config fails the suite instead of hiding behind a push.
+          push: process.env.NODE_ENV !== 'test',
+          // WAL lets readers go on while a write is in progress; wait 5 s for a lock before SQLITE_BUSY.
+          wal: true,
+          busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+          // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
+          transactionOptions: {},
+        }),
+        filePath,
+      )
+    }
     case 'postgres':
       return postgresAdapter({
-        pool: { connectionString: target.uri, max: Number(process.env.DATABASE_POOL_MAX || 10) },
+        pool: {
+          connectionString: target.uri,
+          max: Number(process.env.DATABASE_POOL_MAX || 10),
+        },
         migrationDir: path.resolve('src/migrations/postgres'),
         prodMigrations: postgresMigrations,
         push: process.env.NODE_ENV !== 'test',
