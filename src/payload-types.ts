@@ -201,6 +201,7 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -398,6 +399,7 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -1031,6 +1033,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  mediaInRichText?: T;
   meta?:
     | T
     | {
@@ -1082,6 +1085,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  mediaInRichText?: T;
   meta?:
     | T
     | {

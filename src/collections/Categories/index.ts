@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { slugField } from '../../fields/slug'
+import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 
 /** Nested through the official nested-docs plugin, which adds `parent` and `breadcrumbs`. */
 export const Categories: CollectionConfig<'categories'> = {
@@ -18,6 +19,9 @@ export const Categories: CollectionConfig<'categories'> = {
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'slug', 'parent'],
+  },
+  hooks: {
+    beforeDelete: [preventDeleteWhileReferenced('category')],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 120 },

@@ -5,6 +5,7 @@ import type { CollectionConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { isEditorial } from '../../access/isEditorial'
+import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 
 /** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
 export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
@@ -23,6 +24,9 @@ export const Media: CollectionConfig<'media'> = {
   admin: {
     useAsTitle: 'alt',
     defaultColumns: ['filename', 'alt', 'mimeType', 'filesize', 'updatedAt'],
+  },
+  hooks: {
+    beforeDelete: [preventDeleteWhileReferenced('media file')],
   },
   upload: {
     staticDir: mediaDirectory,

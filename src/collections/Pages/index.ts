@@ -9,6 +9,7 @@ import { Content } from '../../blocks/Content/config'
 import { FormBlock } from '../../blocks/Form/config'
 import { MediaBlock } from '../../blocks/MediaBlock/config'
 import { heroField } from '../../fields/hero'
+import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
@@ -55,10 +56,11 @@ export const Pages: CollectionConfig<'pages'> = {
       admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
     },
     slugField(),
+    mediaInRichTextField(),
   ],
   hooks: {
     beforeOperation: [readersSeePublished()],
-    beforeChange: [setPublishedAt],
+    beforeChange: [setPublishedAt, collectMediaInRichText],
   },
   versions: {
     drafts: {

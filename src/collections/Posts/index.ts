@@ -4,6 +4,7 @@ import { editorOrOwnPost } from '../../access/editorOrOwnPost'
 import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { postContentEditor } from '../../fields/lexical'
+import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
@@ -113,11 +114,12 @@ export const Posts: CollectionConfig<'posts'> = {
       access: { create: () => false, update: () => false },
     },
     slugField(),
+    mediaInRichTextField(),
   ],
   hooks: {
     beforeOperation: [readersSeePublished()],
     beforeValidate: [assignAuthors],
-    beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt],
+    beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt, collectMediaInRichText],
   },
   versions: {
     drafts: {

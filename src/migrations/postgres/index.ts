@@ -1,9 +1,15 @@
 import * as migration_20261124_221304_initial from './20261124_221304_initial';
+import * as migration_20261124_231907_media_in_rich_text from './20261124_231907_media_in_rich_text';
 
 export const migrations = [
   {
     up: migration_20261124_221304_initial.up,
     down: migration_20261124_221304_initial.down,
-    name: '20261124_221304_initial'
+    name: '20261124_221304_initial',
+  },
+  {
+    up: migration_20261124_231907_media_in_rich_text.up,
+    down: migration_20261124_231907_media_in_rich_text.down,
+    name: '20261124_231907_media_in_rich_text'
   },
 ];

@@ -1,9 +1,15 @@
 import * as migration_20261124_214135_initial from './20261124_214135_initial';
+import * as migration_20261124_231900_media_in_rich_text from './20261124_231900_media_in_rich_text';
 
 export const migrations = [
   {
     up: migration_20261124_214135_initial.up,
     down: migration_20261124_214135_initial.down,
-    name: '20261124_214135_initial'
+    name: '20261124_214135_initial',
+  },
+  {
+    up: migration_20261124_231900_media_in_rich_text.up,
+    down: migration_20261124_231900_media_in_rich_text.down,
+    name: '20261124_231900_media_in_rich_text'
   },
 ];
