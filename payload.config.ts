@@ -17,6 +17,7 @@ import { defaultLexical } from './src/fields/lexical'
 import { Footer } from './src/globals/Footer/config'
 import { Header } from './src/globals/Header/config'
 import { SiteSettings } from './src/globals/SiteSettings/config'
+import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable'
 import { plugins } from './src/plugins'
 
 // Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
@@ -66,6 +67,18 @@ export default buildConfig({
   db: createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI)),
   sharp,
   plugins,
+  hooks: {
+    afterError: [answerDatabaseUnavailable],
+  },
+  onInit: async (payload) => {
+    // Payload's MongoDB adapter turns transactions off when the connection is not to a replica set.
+    if (payload.db.name === 'mongoose' && (payload.db as { transactionOptions?: unknown }).transactionOptions === false) {
+      payload.logger.warn(
+        'MongoDB is not a replica set: writes run without transactions, so a failing hook can leave a write half-done. ' +
+          'Use a replica set (see docker-compose.yml) or a hosted cluster, and name it in DATABASE_URI (?replicaSet=rs0).',
+      )
+    }
+  },
   // Without SMTP settings Payload prints outgoing mail to the log instead of sending it.
   email: process.env.SMTP_HOST ? smtpEmail() : undefined,
   graphQL: {

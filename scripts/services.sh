@@ -2,6 +2,8 @@
 # Starts or stops the database servers the test suite can use, on 127.0.0.1 with their data in a
 # temporary folder: `scripts/services.sh start` prints the settings (and keeps them in
 # $GREENROOM_SERVICES_DIR/env); `scripts/services.sh stop` removes everything it made.
+# `halt` stops the PostgreSQL server but keeps its data, `resume` starts it again on the same port:
+# the outage test uses them on a cluster of its own.
 # PostgreSQL comes from Debian's `postgresql` package. No MongoDB server can be installed on these
 # machines; point MONGODB_TEST_URI at one to include it.
 set -euo pipefail
@@ -12,6 +14,12 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 as_postgres_owner() {
   # PostgreSQL refuses to run as root: as root, run it as the `postgres` user.
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+}
+
+start_postgres() {
+  # fsync off: a throw-away cluster for tests, where speed matters and durability does not.
+  as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg' -l '$state_dir/pg.log' -w \
+    -o \"-p $1 -k '$state_dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start" >/dev/null
 }
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -26,12 +34,17 @@ case "${1:-}" in
     mkdir -p "$state_dir"
     [ "$(id -u)" = 0 ] && chown postgres "$state_dir"
     port=$(free_port)
+    echo "$port" >"$state_dir/port"
     as_postgres_owner "'$pg_bin/initdb' -D '$state_dir/pg' -A trust -U postgres --no-sync" >"$state_dir/initdb.log" 2>&1
-    # fsync off: a throw-away cluster for tests, where speed matters and durability does not.
-    as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg' -l '$state_dir/pg.log' -w \
-      -o \"-p $port -k '$state_dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start" >/dev/null
+    start_postgres "$port"
     echo "TEST_POSTGRES_URI=postgres://postgres@127.0.0.1:$port/postgres" >"$state_dir/env"
     cat "$state_dir/env"
+    ;;
+  halt)
+    as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg' -m fast -w stop" >/dev/null
+    ;;
+  resume)
+    start_postgres "$(cat "$state_dir/port")"
     ;;
   stop)
     if [ -n "$pg_bin" ] && [ -d "$state_dir/pg" ]; then
@@ -40,7 +53,7 @@ case "${1:-}" in
     rm -rf "$state_dir"
     ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|halt|resume" >&2
     exit 2
     ;;
 esac

@@ -85,22 +85,41 @@ const assertParsable = (uri: string) => {
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000
 
-/** Gives the SQLite client its transaction connection pool as soon as Payload has connected. */
-const withPooledSqliteTransactions = (adapter: DatabaseAdapterObj, filePath: string): DatabaseAdapterObj => ({
+type ConnectedAdapter = {
+  client?: Client
+  pool?: PgPoolEvents
+  payload: { logger: { warn: (obj: object, msg: string) => void } }
+}
+type PgPoolEvents = { on: (event: 'error', listener: (error: Error) => void) => void }
+
+/** Runs `setup` on Payload's adapter instance each time it has connected to its database. */
+const afterConnect = (
+  adapter: DatabaseAdapterObj,
+  setup: (connected: ConnectedAdapter) => void,
+): DatabaseAdapterObj => ({
   ...adapter,
   init: (args) => {
     const instance = adapter.init(args)
     const connect = instance.connect
     if (connect) {
-      instance.connect = async function connectWithPool(this: typeof instance, options) {
+      instance.connect = async function connectThenSetUp(this: typeof instance, options) {
         await connect.call(this, options)
-        const client = (this as unknown as { client?: Client }).client
-        if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+        setup(this as unknown as ConnectedAdapter)
       }
     }
     return instance
   },
 })
+
+/**
+ * pg's pool re-emits the error of an idle connection that the server closed (a restart, a
+ * failover) as an 'error' event, and an 'error' event nobody listens to ends the process. A lost
+ * idle connection is not fatal: the pool opens a new one for the next query, and /readyz reports
+ * the outage meanwhile.
+ */
+const logIdleConnectionErrors = ({ pool, payload }: ConnectedAdapter) => {
+  pool?.on('error', (error) => payload.logger.warn({ err: error }, 'PostgreSQL closed an idle connection'))
+}
 
 /** The Payload adapter for a target, with each database's migrations in its own folder. */
 export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterObj => {
@@ -108,7 +127,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
     case 'sqlite': {
       const filePath = target.uri.slice('file:'.length)
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
-      return withPooledSqliteTransactions(
+      return afterConnect(
         sqliteAdapter({
           client: { url: target.uri },
           migrationDir: path.resolve('src/migrations/sqlite'),
@@ -122,19 +141,27 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
           // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
           transactionOptions: {},
         }),
-        filePath,
+        ({ client }) => {
+          if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+        },
       )
     }
     case 'postgres':
-      return postgresAdapter({
-        pool: {
-          connectionString: target.uri,
-          max: Number(process.env.DATABASE_POOL_MAX || 10),
-        },
-        migrationDir: path.resolve('src/migrations/postgres'),
-        prodMigrations: postgresMigrations,
-        push: process.env.NODE_ENV !== 'test',
-      })
+      return afterConnect(
+        postgresAdapter({
+          pool: {
+            connectionString: target.uri,
+            max: Number(process.env.DATABASE_POOL_MAX || 10),
+            // pg waits forever for a connection by default; an unreachable server should fail a
+            // request (503) in seconds, not hang it.
+            connectionTimeoutMillis: 5000,
+          },
+          migrationDir: path.resolve('src/migrations/postgres'),
+          prodMigrations: postgresMigrations,
+          push: process.env.NODE_ENV !== 'test',
+        }),
+        logIdleConnectionErrors,
+      )
     case 'mongodb':
       return mongooseAdapter({ url: target.uri })
   }
