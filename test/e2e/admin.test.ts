@@ -146,4 +146,62 @@ suite('admin panel in headless Chromium', () => {
       expect(problems).toEqual([])
     })
   }, 120_000)
+
+  test('an editor edits a draft: autosaves and publishing succeed, and a save over a newer version is refused', async () => {
+    // Logged in by the test above (same browser context).
+    const saves: { url: string; status: number; sentUpdatedAt: boolean }[] = []
+    page.on('response', (response) => {
+      const request = response.request()
+      if (!/\/api\/posts\/\d+/.test(response.url()) || !['PATCH', 'POST'].includes(request.method())) return
+      saves.push({ url: response.url(), status: response.status(), sentUpdatedAt: /updatedAt/.test(request.postData() ?? '') })
+    })
+    let postId = ''
+
+    await step('open the draft', async () => {
+      await page.goto(`${server!.url}/admin/collections/posts`)
+      await page.locator('table').getByRole('link', { name: 'Coming soon: our redesign' }).click()
+      await page.waitForURL((url) => /\/admin\/collections\/posts\/\d+$/.test(url.pathname))
+      postId = new URL(page.url()).pathname.split('/').pop()!
+      await page.locator('input[name="title"]').waitFor({ state: 'visible' })
+    })
+
+    await step('autosave twice', async () => {
+      for (const title of ['Coming soon: the redesign', 'Coming soon: the big redesign']) {
+        const autosaved = page.waitForResponse(
+          (res) => res.url().includes(`/api/posts/${postId}`) && res.url().includes('autosave=true'),
+        )
+        await page.locator('input[name="title"]').fill(title)
+        expect((await autosaved).status()).toBe(200)
+      }
+    })
+
+    await step('publish', async () => {
+      const published = page.waitForResponse(
+        (res) => res.url().includes(`/api/posts/${postId}`) && !res.url().includes('autosave=true') && res.request().method() === 'PATCH',
+      )
+      await page.getByRole('button', { name: /^Publish/ }).click()
+      expect((await published).status()).toBe(200)
+      const stored = await fetch(`${server!.url}/api/posts/${postId}?depth=0`).then((res) => res.json())
+      expect(stored).toMatchObject({ title: 'Coming soon: the big redesign', _status: 'published' })
+      expect(saves.filter((save) => save.status >= 400)).toEqual([])
+    })
+
+    await step('someone else saves meanwhile; this editor keeps typing', async () => {
+      const elsewhere = await page.request.patch(`${server!.url}/api/posts/${postId}`, { data: { excerpt: 'Changed elsewhere' } })
+      expect(elsewhere.status()).toBe(200)
+      const answered = page.waitForResponse((res) => res.url().includes(`/api/posts/${postId}`) && res.request().method() === 'PATCH')
+      await page.locator('input[name="title"]').fill('Coming soon: overwritten?')
+      // The admin sends the updatedAt of the copy it shows (and keeps it current after its own saves).
+      // Payload's autosave fails quietly; publishing says why.
+      expect((await answered).status()).toBe(409)
+      const publishing = page.waitForResponse(
+        (res) => res.url().includes(`/api/posts/${postId}`) && !res.url().includes('autosave=true') && res.request().method() === 'PATCH',
+      )
+      await page.getByRole('button', { name: /^Publish/ }).click()
+      expect((await publishing).status()).toBe(409)
+      await page.getByText('This post has been changed by someone else since your copy was loaded. Load it again and reapply your changes.').first().waitFor({ state: 'visible' })
+      const stored = await fetch(`${server!.url}/api/posts/${postId}?depth=0`).then((res) => res.json())
+      expect(stored).toMatchObject({ title: 'Coming soon: the big redesign', excerpt: 'Changed elsewhere' })
+    })
+  }, 180_000)
 })

@@ -199,6 +199,45 @@ describe('REST writes', () => {
   })
 })
 
+describe('conflicts', () => {
+  test('a save from a stale copy (older updatedAt) is a 409 that says so, and the newer save stays', async () => {
+    const created = await api(url, '/api/categories', { method: 'POST', auth: adminAuth, body: { title: 'Contested' } })
+    const copy = created.body.doc
+    const first = await api(url, `/api/categories/${copy.id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { title: 'Saved first', updatedAt: copy.updatedAt },
+    })
+    expect(first.status).toBe(200)
+    const second = await api(url, `/api/categories/${copy.id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { title: 'Saved second from the old copy', updatedAt: copy.updatedAt },
+    })
+    expect(second.status).toBe(409)
+    expect(second.body.errors[0].message).toMatch(/This category has been changed by someone else since your copy was loaded/)
+    expect(second.body.errors[0].data).toEqual({ updatedAt: first.body.doc.updatedAt, yourUpdatedAt: copy.updatedAt })
+    expect((await api(url, `/api/categories/${copy.id}`)).body.title).toBe('Saved first')
+  })
+
+  test('deleting an image that a published post shows is a 409 naming the post; the image stays', async () => {
+    const post = (await api(url, '/api/posts?limit=1&depth=0&where[heroImage][exists]=true')).body.docs[0]
+    const res = await api(url, `/api/media/${post.heroImage}`, { method: 'DELETE', auth: adminAuth })
+    expect(res.status).toBe(409)
+    expect(res.body.errors[0].message).toContain(`posts "${post.title}"`)
+    expect((await api(url, `/api/media/${post.heroImage}`)).status).toBe(200)
+    const file = await fetch(`${url}${(await api(url, `/api/media/${post.heroImage}`)).body.url}`)
+    expect(file.status).toBe(200)
+  })
+
+  test('deleting a category with posts in it is a 409', async () => {
+    const post = (await api(url, '/api/posts?limit=1&depth=0&where[categories][exists]=true')).body.docs[0]
+    const res = await api(url, `/api/categories/${post.categories[0]}`, { method: 'DELETE', auth: adminAuth })
+    expect(res.status).toBe(409)
+    expect(res.body.errors[0].message).toMatch(/cannot be deleted while it is in use/)
+  })
+})
+
 describe('GraphQL', () => {
   test('lists published posts', async () => {
     const res = await graphql(

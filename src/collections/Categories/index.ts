@@ -4,6 +4,8 @@ import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { slugField } from '../../fields/slug'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
+import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { answerWithStoredCategory } from './hooks/answerWithStoredCategory'
 
 /** Nested through the official nested-docs plugin, which adds `parent` and `breadcrumbs`. */
 export const Categories: CollectionConfig<'categories'> = {
@@ -21,7 +23,9 @@ export const Categories: CollectionConfig<'categories'> = {
     defaultColumns: ['title', 'slug', 'parent'],
   },
   hooks: {
+    beforeValidate: [rejectStaleCollectionUpdate],
     beforeDelete: [preventDeleteWhileReferenced('category')],
+    afterChange: [answerWithStoredCategory],
   },
   fields: [
     { name: 'title', type: 'text', required: true, maxLength: 120 },

@@ -6,6 +6,7 @@ import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { isEditorial } from '../../access/isEditorial'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
+import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 
 /** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
 export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
@@ -26,6 +27,7 @@ export const Media: CollectionConfig<'media'> = {
     defaultColumns: ['filename', 'alt', 'mimeType', 'filesize', 'updatedAt'],
   },
   hooks: {
+    beforeValidate: [rejectStaleCollectionUpdate],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
   },
   upload: {

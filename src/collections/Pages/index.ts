@@ -12,6 +12,7 @@ import { heroField } from '../../fields/hero'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
+import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 
 export const Pages: CollectionConfig<'pages'> = {
@@ -60,6 +61,7 @@ export const Pages: CollectionConfig<'pages'> = {
   ],
   hooks: {
     beforeOperation: [readersSeePublished()],
+    beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [setPublishedAt, collectMediaInRichText],
   },
   versions: {

@@ -7,6 +7,7 @@ import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
+import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 import { assignAuthors } from './hooks/assignAuthors'
 import { computeReadingTime } from './hooks/computeReadingTime'
@@ -118,7 +119,7 @@ export const Posts: CollectionConfig<'posts'> = {
   ],
   hooks: {
     beforeOperation: [readersSeePublished()],
-    beforeValidate: [assignAuthors],
+    beforeValidate: [rejectStaleCollectionUpdate, assignAuthors],
     beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt, collectMediaInRichText],
   },
   versions: {

@@ -2,11 +2,13 @@ import type { GlobalConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
+import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
 import { linkField } from '../../fields/link'
 
 export const Header: GlobalConfig = {
   slug: 'header',
   access: { read: anyone, update: isEditor },
+  hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
   fields: [
     {
       name: 'navItems',

@@ -2,6 +2,7 @@ import type { GlobalConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
+import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
 
 export const SOCIAL_PLATFORMS = ['mastodon', 'bluesky', 'x', 'github', 'linkedin', 'instagram', 'youtube', 'facebook', 'rss', 'other'] as const
 
@@ -21,6 +22,7 @@ export const SiteSettings: GlobalConfig = {
   slug: 'site-settings',
   label: 'Site settings',
   access: { read: anyone, update: isEditor },
+  hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
   fields: [
     { name: 'siteName', type: 'text', required: true, defaultValue: 'Greenroom', maxLength: 120 },
     {
