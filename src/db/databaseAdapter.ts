@@ -9,6 +9,7 @@ import type { DatabaseAdapterObj } from 'payload'
 
 import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
+import { reusePreparedStatements } from './libsqlStatementCache'
 import { poolSqliteTransactions } from './sqliteTransactions'
 
 export { postgresMigrations, sqliteMigrations }
@@ -127,6 +128,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
     case 'sqlite': {
       const filePath = target.uri.slice('file:'.length)
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
+      reusePreparedStatements()
       return afterConnect(
         sqliteAdapter({
           client: { url: target.uri },
