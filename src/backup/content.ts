@@ -1,0 +1,43 @@
+import path from 'node:path'
+
+import type { Payload, SanitizedCollectionConfig, SanitizedGlobalConfig } from 'payload'
+
+import type { DatabaseKind } from '../db/databaseAdapter'
+
+/**
+ * Payload's own collections that a backup leaves out: the target database applies its own
+ * migrations, and document locks belong to editing sessions on the old server (they expire after
+ * a few minutes anyway). Everything else is content or state that must survive: users with their
+ * password hashes and sessions, scheduled-publish jobs, admin preferences, the plugins' collections.
+ */
+export const EXCLUDED_COLLECTIONS: readonly string[] = ['payload-migrations', 'payload-locked-documents']
+
+export const backupCollections = (payload: Payload): SanitizedCollectionConfig[] =>
+  payload.config.collections.filter(({ slug }) => !EXCLUDED_COLLECTIONS.includes(slug))
+
+export const backupGlobals = (payload: Payload): SanitizedGlobalConfig[] => payload.config.globals
+
+export const databaseKind = (payload: Payload): DatabaseKind => {
+  const name = payload.db.name
+  if (name === 'sqlite' || name === 'postgres') return name
+  if (name === 'mongoose') return 'mongodb'
+  throw new Error(`Backups do not support the "${name}" database adapter.`)
+}
+
+/** Where an upload collection keeps its files; undefined for collections without uploads. */
+export const uploadDirectory = (collection: SanitizedCollectionConfig): string | undefined => {
+  if (!collection.upload) return undefined
+  const staticDir = typeof collection.upload === 'object' ? collection.upload.staticDir : undefined
+  return path.resolve(staticDir || collection.slug)
+}
+
+/** The file names an upload document stores: the original and every resized image. */
+export const uploadFilenames = (doc: Record<string, unknown>): string[] => {
+  const names = typeof doc.filename === 'string' ? [doc.filename] : []
+  const sizes = doc.sizes && typeof doc.sizes === 'object' ? Object.values(doc.sizes as Record<string, unknown>) : []
+  for (const size of sizes) {
+    const filename = (size as { filename?: unknown } | null)?.filename
+    if (typeof filename === 'string' && filename) names.push(filename)
+  }
+  return [...new Set(names)]
+}
