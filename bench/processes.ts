@@ -12,15 +12,20 @@ import { ROOT } from './content'
 /** A fixed secret: the database is thrown away, and production mode refuses to run without one. */
 export const BENCH_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef'
 
-export type BenchPaths = { dir: string; databaseUri: string; mediaDir: string }
+/** Where one run keeps its things: a temporary folder (media, outputs) and its throw-away database. */
+export type BenchPaths = { dir: string; databaseUri: string; mediaDir: string; postCount: number }
 
-export const benchPaths = (dir: string): BenchPaths => ({
+export const benchPaths = (dir: string, databaseUri: string, postCount: number): BenchPaths => ({
   dir,
-  databaseUri: `file:${path.join(dir, 'bench.db')}`,
+  databaseUri,
   mediaDir: path.join(dir, 'media'),
+  postCount,
 })
 
-/** What every Payload process of the bench gets: production mode on the throw-away database. */
+/**
+ * What every Payload process of the bench gets: production mode on the throw-away database, and
+ * the run's post count for ../shared/bench/content.mjs (which reads POST_COUNT).
+ */
 export const payloadEnv = (paths: BenchPaths): NodeJS.ProcessEnv => ({
   ...process.env,
   NODE_OPTIONS: '',
@@ -28,6 +33,7 @@ export const payloadEnv = (paths: BenchPaths): NodeJS.ProcessEnv => ({
   NEXT_TELEMETRY_DISABLED: '1',
   PAYLOAD_SECRET: BENCH_SECRET,
   DATABASE_URI: paths.databaseUri,
+  POST_COUNT: String(paths.postCount),
   MEDIA_DIR: paths.mediaDir,
   SEED_DEMO_CONTENT: 'false',
   LOG_LEVEL: 'warn',
@@ -64,10 +70,19 @@ const exitOf = (child: ChildProcess) =>
 
 /**
  * Runs a bench/child script to completion; it writes its result as JSON to the file it is given.
+ * `onLine` sees each line the child prints on stdout as it comes (progress).
  */
-export const runChild = async <T>(script: string, outFile: string, env: NodeJS.ProcessEnv): Promise<T> => {
+export const runChild = async <T>(script: string, outFile: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<T> => {
   const child = await spawnTs(script, [outFile], env)
   const output = collectOutput(child)
+  if (onLine) {
+    let pending = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString()).split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) onLine(line)
+    })
+  }
   const code = await exitOf(child)
   if (code === 0 && fs.existsSync(outFile)) return JSON.parse(fs.readFileSync(outFile, 'utf8')) as T
   throw new Error(`${script} failed (exit code ${String(code)}). Its output:\n${output()}`)

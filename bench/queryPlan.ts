@@ -1,34 +1,64 @@
-import type { Payload } from 'payload'
+// The SQL behind three reads an anonymous reader makes, captured from Payload's own adapter and
+// explained on the database it ran on (see bench/sqlProbe.ts):
+//   list      GET /api/posts?limit=10&depth=1                      (the REST list the bench loads)
+//   slug      GET /api/posts?where[slug][equals]=post-N&depth=1    (a front end's page lookup)
+//   category  GET /api/posts?where[categories][in]=ID&limit=10&depth=1
+// Each runs through the Local API with overrideAccess: false and no user, so access control adds
+// `_status = 'published'` exactly as it does over HTTP, and the collection's default sort
+// (-publishedAt) applies.
+import type { Payload, Where } from 'payload'
 
-/** The part of the libsql client (inside Payload's SQLite adapter) that runs statements. */
-type Statement = { sql: string; args?: unknown }
-type SqlClient = {
-  execute: (stmt: string | Statement) => Promise<{ rows: Record<string, unknown>[] }>
-}
+import type { ProbeDatabase, Statement, StatementPlan } from './sqlProbe'
+import { indexesUsed, planNodes, sortOf, sqlProbe, statementLabel } from './sqlProbe'
 
-export type StatementPlan = {
+export type QueryName = 'list' | 'slug' | 'category'
+
+export type StatementReport = {
+  label: string
   sql: string
-  /** Median time of the statement alone, run again with the same arguments. */
+  params: unknown[]
+  /** Median wall time of the statement alone, run again with the same parameters from this process. */
   medianMs: number
+  /** PostgreSQL: median "Execution Time" of EXPLAIN (ANALYZE, TIMING OFF): server side, no round trip. */
+  executionMs?: number
+  planningMs?: number
+  indexes: string[]
+  /** Tables the statement reads in full (SQLite SCAN without an index, PostgreSQL Seq Scan). */
+  fullScans: string[]
+  /** The statement reads posts and sorts them (temp B-tree / Sort node) instead of reading an index in order. */
+  sortsPosts: boolean
+  /** PostgreSQL: how many rows that sort took in (one row from a unique lookup costs nothing). */
+  sortedRows?: number
   plan: string[]
 }
 
-export type ListQueryReport = {
-  /** Median time of the whole Local API find (access control, SQL, population, hooks). */
-  findMedianMs: number
-  statements: StatementPlan[]
+export type QueryReport = {
+  name: QueryName
+  /** The REST request this Local API call stands for. */
+  request: string
+  docs: number
+  totalDocs: number
+  /** The whole Local API find: access control, SQL, population, hooks. */
+  find: { medianMs: number; p95Ms: number; repeats: number }
+  statements: StatementReport[]
 }
 
-export type ListQueryPlans = {
-  asMigrated: ListQueryReport
+export type QueryPlans = {
+  database: ProbeDatabase
+  /** The settings that decide what a write costs and how the planner plans. */
+  settings: Record<string, string>
+  queries: QueryReport[]
 }
 
-const REPEATS = 30
+const FIND_REPEATS = { list: 100, slug: 50, category: 50 } as const
+const STATEMENT_REPEATS = 30
+const EXPLAIN_REPEATS = 5
 
-const median = (values: number[]) => {
+const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]
 }
+const median = (values: number[]) => quantile(values, 0.5)
 
 const timeMs = async (fn: () => Promise<unknown>): Promise<number> => {
   const start = process.hrtime.bigint()
@@ -36,73 +66,120 @@ const timeMs = async (fn: () => Promise<unknown>): Promise<number> => {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-const medianOf = async (fn: () => Promise<unknown>) => {
+const timesOf = async (fn: () => Promise<unknown>, repeats: number) => {
   const times: number[] = []
-  for (let k = 0; k < REPEATS; k++) times.push(await timeMs(fn))
-  return median(times)
+  for (let k = 0; k < repeats; k++) times.push(await timeMs(fn))
+  return times
 }
 
-const sqlClient = (payload: Payload): SqlClient => {
-  const client = (payload.db as unknown as { client?: SqlClient }).client
-  if (!client) throw new Error('The query plan needs the SQLite adapter (payload.db.client).')
-  return client
+type ReaderQuery = { name: QueryName; request: string; where?: Where }
+
+/** What the REST route does for an anonymous reader, through the Local API. */
+export const anonymousFind = (payload: Payload, where?: Where) =>
+  payload.find({ collection: 'posts', limit: 10, depth: 1, overrideAccess: false, draft: false, where })
+
+/** The reads to explain, given the seeded content: a slug in the middle, the fourth category. */
+export const readerQueries = async (payload: Payload, postCount: number): Promise<ReaderQuery[]> => {
+  const slug = `post-${Math.ceil(postCount / 2)}`
+  const category = await payload.find({ collection: 'categories', where: { slug: { equals: 'category-3' } }, limit: 1, depth: 0 })
+  const categoryId = category.docs[0]?.id
+  if (categoryId === undefined) throw new Error('The seeded category "category-3" is missing.')
+  return [
+    { name: 'list', request: 'GET /api/posts?limit=10&depth=1' },
+    { name: 'slug', request: `GET /api/posts?where[slug][equals]=${slug}&depth=1`, where: { slug: { equals: slug } } },
+    {
+      name: 'category',
+      request: `GET /api/posts?where[categories][in]=${categoryId}&limit=10&depth=1`,
+      where: { categories: { in: [categoryId] } },
+    },
+  ]
 }
 
-/**
- * What `GET /api/posts?limit=10&depth=1` does for an anonymous reader, through the Local API: the
- * same find operation with the same access control (no user, so only published posts).
- */
-const anonymousList = (payload: Payload) =>
-  payload.find({ collection: 'posts', limit: 10, depth: 1, overrideAccess: false, draft: false })
-
-/** Records the statements the find runs by wrapping the client's execute for one call. */
-const captureStatements = async (payload: Payload): Promise<Statement[]> => {
-  const client = sqlClient(payload)
-  const execute = client.execute
-  const captured: Statement[] = []
-  client.execute = (stmt) => {
-    captured.push(typeof stmt === 'string' ? { sql: stmt } : stmt)
-    return execute.call(client, stmt)
+const explainStatement = async (payload: Payload, statement: Statement): Promise<StatementReport> => {
+  const probe = sqlProbe(payload)
+  await probe.run(statement)
+  const medianMs = median(await timesOf(() => probe.run(statement), STATEMENT_REPEATS))
+  // SQLite's EXPLAIN QUERY PLAN runs nothing: once is enough. PostgreSQL: the plan shown comes from
+  // EXPLAIN (ANALYZE, BUFFERS); the times from EXPLAIN ANALYZE with TIMING OFF (median of a few),
+  // which do not carry the cost of timing every row.
+  const plan = await probe.explain(statement)
+  const timed: StatementPlan[] = []
+  if (probe.database === 'postgres') {
+    for (let k = 0; k < EXPLAIN_REPEATS; k++) timed.push(await probe.explain(statement, { timing: false }))
   }
-  try {
-    await anonymousList(payload)
-  } finally {
-    client.execute = execute
+  const executionTimes = timed.flatMap((p) => (p.executionMs === undefined ? [] : [p.executionMs]))
+  const planningTimes = timed.flatMap((p) => (p.planningMs === undefined ? [] : [p.planningMs]))
+  const postsSort = /\bfrom "posts"/.test(statement.sql) ? sortOf(plan, 'posts', probe.database) : undefined
+  return {
+    label: statementLabel(statement.sql),
+    sql: statement.sql,
+    params: statement.params,
+    medianMs,
+    executionMs: executionTimes.length ? median(executionTimes) : undefined,
+    planningMs: planningTimes.length ? median(planningTimes) : undefined,
+    indexes: indexesUsed(plan),
+    fullScans: [...new Set(planNodes(plan.tree).flatMap((node) => (node.fullScan && node.relation ? [node.relation] : [])))],
+    sortsPosts: Boolean(postsSort),
+    sortedRows: postsSort?.children[0]?.rows,
+    plan: plan.lines,
   }
-  return captured
 }
 
-/** EXPLAIN QUERY PLAN rows, indented by their depth in the plan tree. */
-const explain = async (client: SqlClient, { sql, args }: Statement): Promise<string[]> => {
-  const { rows } = await client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args })
-  const depthOf = new Map<unknown, number>()
-  return rows.map((row) => {
-    const depth = (depthOf.get(row.parent) ?? -1) + 1
-    depthOf.set(row.id, depth)
-    return `${'  '.repeat(depth)}${String(row.detail)}`
-  })
-}
-
-export const explainListQuery = async (payload: Payload): Promise<ListQueryReport> => {
-  const client = sqlClient(payload)
+export const explainQuery = async (payload: Payload, query: ReaderQuery): Promise<QueryReport> => {
+  const run = () => anonymousFind(payload, query.where)
   // Warm the caches first so the timings describe the steady state the HTTP load sees.
-  await anonymousList(payload)
-  const findMedianMs = await medianOf(() => anonymousList(payload))
-  const statements: StatementPlan[] = []
-  for (const statement of await captureStatements(payload)) {
-    statements.push({
-      sql: statement.sql,
-      medianMs: await medianOf(() => client.execute(statement)),
-      plan: await explain(client, statement),
-    })
+  const first = await run()
+  await run()
+  const times = await timesOf(run, FIND_REPEATS[query.name])
+  const statements: StatementReport[] = []
+  for (const statement of await sqlProbe(payload).capture(run)) statements.push(await explainStatement(payload, statement))
+  return {
+    name: query.name,
+    request: query.request,
+    docs: first.docs.length,
+    totalDocs: first.totalDocs,
+    find: { medianMs: median(times), p95Ms: quantile(times, 0.95), repeats: times.length },
+    statements,
   }
-  return { findMedianMs, statements }
 }
 
-/**
- * Explains the list query on the schema the migrations made. The Posts collection's
- * (_status, publishedAt, createdAt) index should carry both the access filter and the sort.
- */
-export const explainListQueryAsMigrated = async (payload: Payload): Promise<ListQueryPlans> => ({
-  asMigrated: await explainListQuery(payload),
-})
+const POSTGRES_SETTINGS = [
+  'server_version',
+  'max_parallel_workers_per_gather',
+  'fsync',
+  'synchronous_commit',
+  'full_page_writes',
+  'shared_buffers',
+  'work_mem',
+  'effective_cache_size',
+  'random_page_cost',
+  'jit',
+]
+
+const SQLITE_SYNCHRONOUS: Record<string, string> = { '0': 'OFF', '1': 'NORMAL', '2': 'FULL', '3': 'EXTRA' }
+
+export const databaseSettings = async (payload: Payload): Promise<Record<string, string>> => {
+  const probe = sqlProbe(payload)
+  const settings: Record<string, string> = {}
+  if (probe.database === 'postgres') {
+    for (const name of POSTGRES_SETTINGS) settings[name] = String((await probe.exec(`SHOW ${name}`))[0]?.[name])
+    return settings
+  }
+  settings.sqlite_version = String((await probe.exec('SELECT sqlite_version() AS v'))[0]?.v)
+  settings.journal_mode = String((await probe.exec('PRAGMA journal_mode'))[0]?.journal_mode)
+  const synchronous = String((await probe.exec('PRAGMA synchronous'))[0]?.synchronous)
+  settings.synchronous = SQLITE_SYNCHRONOUS[synchronous] ?? synchronous
+  settings.statistics = (await probe.exec("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).length
+    ? 'sqlite_stat1 present'
+    : 'none (never ANALYZEd)'
+  return settings
+}
+
+/** Explains the reader queries on the schema the migrations made, on whichever SQL database Payload uses. */
+export const explainReaderQueries = async (payload: Payload, postCount: number): Promise<QueryPlans> => {
+  const database = sqlProbe(payload).database
+  const settings = await databaseSettings(payload)
+  const queries: QueryReport[] = []
+  for (const query of await readerQueries(payload, postCount)) queries.push(await explainQuery(payload, query))
+  return { database, settings, queries }
+}

@@ -1,6 +1,7 @@
+import type { BenchDatabaseKind } from './database'
 import type { LoadResult } from './load'
 import type { ProcessMemory } from './processes'
-import type { ListQueryPlans, ListQueryReport } from './queryPlan'
+import type { QueryPlans, QueryReport, StatementReport } from './queryPlan'
 import type { SeedTimings } from './seed'
 
 export type Comparison = {
@@ -11,43 +12,62 @@ export type Comparison = {
   responseBytes: number
 }
 
+/** 1-minute load average over a run, sampled every few seconds: the machine is shared. */
+export type LoadAverage = { start: number; end: number; mean: number; max: number; samples: number }
+
+export type Machine = {
+  cpus: number
+  cpuModel: string
+  node: string
+  platform: string
+  memoryGb: number
+}
+
 export type BenchResults = {
   date: string
-  machine: {
-    cpus: number
-    cpuModel: string
-    node: string
-    platform: string
-    memoryGb: number
-    /** 1-minute load average before and after: the machine is shared, so this says how noisy the run was. */
-    loadAverageStart: number
-    loadAverageEnd: number
-  }
+  machine: Machine
+  loadAverage: LoadAverage
   settings: {
+    database: BenchDatabaseKind
     posts: number
     connections: number
     durationSeconds: number
     warmupSeconds: number
     seedConcurrency: number
+    seedBatchSize: number
     listRequest: string
     graphqlQuery: string
   }
-  seed: SeedTimings & { initMs: number; processMs: number }
+  database: {
+    description: string
+    /** After seeding and preparing. */
+    sizeBytes: number | null
+    prepare: { step: string; ms: number }
+  }
+  seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number }
   coldStartMs: number
   load: { list: Comparison; graphql: Comparison }
   memory: { afterStart: ProcessMemory | null; afterLoad: ProcessMemory | null }
   /** What the server printed at LOG_LEVEL=warn. */
   serverOutput: string[]
-  queryPlan: ListQueryPlans | { skipped: string }
-  /** Child processes that died silently while loading modules and were started again. */
+  queryPlan: QueryPlans | { skipped: string }
+  /** Requests that failed under load: any of them voids the figures. */
   failures: string[]
 }
 
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a')
-const seconds = (ms: number) => `${fixed(ms / 1000, 2)} s`
+/** One cell of a matrix run: its results, or why it has none. */
+export type BenchCell = { database: BenchDatabaseKind; posts: number } & ({ results: BenchResults } | { error: string })
+
+const fixed = (value: number | undefined, digits: number) =>
+  value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'n/a'
+const seconds = (ms: number) => `${fixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`
 const rate = (value: number) => fixed(value, value < 100 ? 1 : 0)
 const mb = (value: number | undefined) => (value === undefined ? 'n/a' : `${fixed(value, 0)} MiB`)
 const percent = (ratio: number) => `${fixed(ratio * 100, ratio < 0.1 ? 2 : 1)} %`
+/** Milliseconds with enough digits for sub-millisecond statements. */
+const ms = (value: number | undefined) => (value === undefined ? 'n/a' : fixed(value, value < 1 ? 3 : value < 10 ? 2 : 1))
+const thousands = (value: number) => value.toLocaleString('en-US')
+const databaseName = (kind: BenchDatabaseKind) => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL')
 
 const table = (header: string[], rows: string[][]) => [
   `| ${header.join(' | ')} |`,
@@ -67,14 +87,18 @@ const loadRow = (name: string, { greenroom, ceiling, ratio, responseBytes }: Com
   percent(ratio),
 ]
 
-const setupLines = ({ seed, coldStartMs, settings }: BenchResults) =>
+const setupLines = ({ seed, coldStartMs, settings, database }: BenchResults) =>
   table(
     ['step', 'time'],
     [
-      ['seed process, spawn to exit', seconds(seed.processMs)],
-      ['  Payload start-up on the empty file (migrations)', seconds(seed.initMs)],
+      [`seed process, spawn to exit (peak RSS ${mb(seed.maxRssMb)})`, seconds(seed.processMs)],
+      ['  Payload start-up on the empty database (migrations)', seconds(seed.initMs)],
       ['  1 user, 10 media (4 image sizes each), 10 categories', seconds(seed.ms.author + seed.ms.media + seed.ms.categories)],
-      [`  ${settings.posts} posts (${seed.concurrency} at a time)`, `${seconds(seed.ms.posts)} (${fixed(seed.ms.posts / settings.posts, 1)} ms/post)`],
+      [
+        `  ${thousands(settings.posts)} posts (${seed.transactions})`,
+        `${seconds(seed.ms.posts)} (${fixed(seed.ms.posts / settings.posts, 2)} ms/post)`,
+      ],
+      [`prepare for reads: ${database.prepare.step}`, seconds(database.prepare.ms)],
       ['cold start, spawn to first 200 on /readyz', seconds(coldStartMs)],
     ],
   )
@@ -88,32 +112,65 @@ const memoryLines = ({ memory }: BenchResults) =>
     ],
   )
 
-const shortSql = (sql: string) => (sql.length > 150 ? `${sql.slice(0, 150)}…` : sql)
+const shortSql = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 160)}…` : sql)
 
-const planLines = (title: string, report: ListQueryReport) => [
-  `${title}: the whole Local API find takes ${fixed(report.findMedianMs, 2)} ms (median); its ${report.statements.length} statements:`,
+const sortedRows = (statement: StatementReport) =>
+  statement.sortedRows === undefined ? '' : ` (${thousands(statement.sortedRows)} row${statement.sortedRows === 1 ? '' : 's'})`
+
+/** The SQL time of a statement: server-side execution on PostgreSQL, wall time on (in-process) SQLite. */
+const sqlMs = (statement: StatementReport) => statement.executionMs ?? statement.medianMs
+
+const statementLines = (statement: StatementReport, k: number) => [
+  `${k + 1}. **${statement.label}**: ` +
+    (statement.executionMs === undefined
+      ? `${ms(statement.medianMs)} ms (median, run alone)`
+      : `execution ${ms(statement.executionMs)} ms, planning ${ms(statement.planningMs)} ms (EXPLAIN ANALYZE with TIMING OFF, median of 5); ` +
+        `${ms(statement.medianMs)} ms round trip from Node`) +
+    `; indexes: ${statement.indexes.join(', ') || 'none'}` +
+    `${statement.fullScans.length ? `; full scan of ${statement.fullScans.join(', ')}` : ''}${statement.sortsPosts ? `; sorts the posts${sortedRows(statement)}` : ''}`,
+  `   \`${shortSql(statement.sql)}\``,
   '',
-  ...report.statements.flatMap((statement, k) => [
-    `${k + 1}. ${fixed(statement.medianMs, 2)} ms  ${shortSql(statement.sql)}`,
-    ...statement.plan.map((line) => `       ${line}`),
-  ]),
+  '   ```',
+  ...statement.plan.map((line) => `   ${line}`),
+  '   ```',
+]
+
+const queryLines = (query: QueryReport) => [
+  `#### ${query.name}: \`${query.request}\``,
+  '',
+  `Local API find: ${ms(query.find.medianMs)} ms median, ${ms(query.find.p95Ms)} ms p95 (${query.find.repeats} runs); ` +
+    `${query.docs} docs of ${query.totalDocs}; ${query.statements.length} statements:`,
+  '',
+  ...query.statements.flatMap(statementLines),
+  '',
 ]
 
 const queryPlanLines = (plans: BenchResults['queryPlan']) => {
   if ('skipped' in plans) return [`Skipped: ${plans.skipped}`]
-  return planLines('As migrated', plans.asMigrated)
+  return [
+    `Database settings: ${Object.entries(plans.settings)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')}`,
+    '',
+    ...plans.queries.flatMap(queryLines),
+  ]
 }
 
-/** The report printed at the end of `npm run bench`, in Markdown. */
+const loadAverageText = (load: LoadAverage) =>
+  `${fixed(load.start, 2)} at the start, ${fixed(load.end, 2)} at the end, mean ${fixed(load.mean, 2)}, max ${fixed(load.max, 2)}`
+
+/** The report of one run, in Markdown. */
 export const formatReport = (results: BenchResults): string => {
-  const { machine, settings } = results
+  const { machine, settings, database } = results
+  const name = databaseName(settings.database)
   return [
-    `## Greenroom benchmark (${results.date})`,
+    `## Greenroom benchmark: ${name}, ${thousands(settings.posts)} posts (${results.date})`,
     '',
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${fixed(machine.memoryGb, 1)} GB, ${machine.platform}, Node ${machine.node}; ` +
-      `1-min load average ${fixed(machine.loadAverageStart, 2)} before, ${fixed(machine.loadAverageEnd, 2)} after.`,
-    `Settings: ${settings.posts} published posts, ${settings.connections} connections, ${settings.durationSeconds} s measured after ` +
-      `${settings.warmupSeconds} s warm-up per row; production build, NODE_ENV=production, SQLite, anonymous requests.`,
+      `1-min load average ${loadAverageText(results.loadAverage)}.`,
+    `Database: ${database.description}, ${database.sizeBytes === null ? 'size n/a' : `${fixed(database.sizeBytes / 1024 ** 2, 0)} MiB`} after seeding.`,
+    `Settings: ${thousands(settings.posts)} published posts, ${settings.connections} connections, ${settings.durationSeconds} s measured after ` +
+      `${settings.warmupSeconds} s warm-up per row; production build, NODE_ENV=production, ${name}, anonymous requests.`,
     '',
     '### Setup',
     '',
@@ -135,13 +192,98 @@ export const formatReport = (results: BenchResults): string => {
     '',
     ...memoryLines(results),
     '',
-    '### SQLite: the anonymous list query (Local API equivalent of the REST list)',
+    `### ${name}: the SQL behind an anonymous reader's queries (Local API, as the REST routes run them)`,
     '',
     ...queryPlanLines(results.queryPlan),
-    '',
     `### Server output at LOG_LEVEL=warn (${results.serverOutput.length} lines)`,
     '',
     ...(results.serverOutput.length ? results.serverOutput.slice(0, 20).map((line) => `    ${line}`) : ['(none)']),
     ...(results.failures.length ? ['', '### FAILURES', '', ...results.failures.map((failure) => `- ${failure}`)] : []),
   ].join('\n')
 }
+
+const queryOf = (results: BenchResults, name: QueryReport['name']) =>
+  'skipped' in results.queryPlan ? undefined : results.queryPlan.queries.find((query) => query.name === name)
+
+const findCell = (query: QueryReport | undefined) => (query ? `${ms(query.find.medianMs)} / ${ms(query.find.p95Ms)}` : 'n/a')
+
+const statementsCell = (query: QueryReport | undefined) =>
+  query ? query.statements.map((statement) => `${statement.label} ${ms(sqlMs(statement))}`).join('; ') : 'n/a'
+
+const httpCell = ({ greenroom }: Comparison) =>
+  `${rate(greenroom.requestsPerSecond)} (${fixed(greenroom.p50Ms, 0)} / ${fixed(greenroom.p99Ms, 0)})`
+
+const MATRIX_HEADER = [
+  'database',
+  'posts',
+  'seed ms/post',
+  'list find p50 / p95 ms',
+  'list SQL per statement, ms',
+  'slug find p50 / p95 ms',
+  'slug SQL, ms',
+  'category find p50 / p95 ms',
+  'category SQL, ms',
+  'REST list req/s (p50 / p99 ms)',
+  'GraphQL list req/s (p50 / p99 ms)',
+  'REST / ceiling',
+  'cold start',
+  'server RSS after load',
+  'load avg mean / max',
+]
+
+const matrixRow = (cell: BenchCell): string[] => {
+  const head = [databaseName(cell.database), thousands(cell.posts)]
+  if ('error' in cell) return [...head, `**failed**: ${cell.error.split('\n')[0].slice(0, 200)}`, ...MATRIX_HEADER.slice(3).map(() => '')]
+  const { results } = cell
+  const [list, slug, category] = (['list', 'slug', 'category'] as const).map((name) => queryOf(results, name))
+  return [
+    ...head,
+    fixed(results.seed.ms.posts / results.settings.posts, 2),
+    findCell(list),
+    statementsCell(list),
+    findCell(slug),
+    statementsCell(slug),
+    findCell(category),
+    statementsCell(category),
+    httpCell(results.load.list),
+    httpCell(results.load.graphql),
+    percent(results.load.list.ratio),
+    seconds(results.coldStartMs),
+    mb(results.memory.afterLoad?.rssMb),
+    `${fixed(results.loadAverage.mean, 2)} / ${fixed(results.loadAverage.max, 2)}`,
+  ]
+}
+
+const indexRows = (cell: BenchCell): string[][] => {
+  if ('error' in cell || 'skipped' in cell.results.queryPlan) return []
+  return cell.results.queryPlan.queries.flatMap((query) =>
+    query.statements.map((statement) => [
+      databaseName(cell.database),
+      thousands(cell.posts),
+      query.name,
+      statement.label,
+      statement.indexes.join(', ') || '**none**',
+      statement.fullScans.join(', ') || '–',
+      statement.sortsPosts ? `yes${sortedRows(statement)}` : 'no',
+      ms(sqlMs(statement)),
+    ]),
+  )
+}
+
+/** The table printed at the end of every `npm run bench`: one row per database × post count. */
+export const formatMatrix = (cells: BenchCell[], machine: Machine, date: string): string =>
+  [
+    `## Greenroom benchmark matrix (${date})`,
+    '',
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${fixed(machine.memoryGb, 1)} GB, ${machine.platform}, Node ${machine.node}. ` +
+      'Anonymous reader, production build. Find: Local API `payload.find` (access control, SQL, population, hooks), ' +
+      'median / p95. SQL: each statement the find runs, in order; PostgreSQL figures are the execution times of EXPLAIN ' +
+      '(ANALYZE, TIMING OFF) (server side, median of 5), SQLite figures the statement run alone in-process (median of 30). HTTP: autocannon, ' +
+      'req/s with latency p50 / p99 in ms. Load average: 1-minute, sampled during the run (2 cores: above 2 means waiting).',
+    '',
+    ...table(MATRIX_HEADER, cells.map(matrixRow)),
+    '',
+    '### Indexes per statement',
+    '',
+    ...table(['database', 'posts', 'query', 'statement', 'indexes used', 'full scans', 'sorts posts', 'SQL ms'], cells.flatMap(indexRows)),
+  ].join('\n')

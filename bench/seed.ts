@@ -10,6 +10,10 @@ export const BENCH_AUTHOR_EMAIL = 'bench.author@greenroom.bench'
 export type SeedTimings = {
   posts: number
   concurrency: number
+  /** Posts per database transaction. */
+  batchSize: number
+  /** How the posts were committed, in words, for the report. */
+  transactions: string
   /** Milliseconds per phase, measured inside the seeding process (Payload's start-up excluded). */
   ms: { author: number; media: number; categories: number; posts: number; total: number }
 }
@@ -77,11 +81,13 @@ const createCategories = async (payload: Payload, content: SharedContent): Promi
 
 type PostRefs = { authorId: Id; coverIds: Id[]; categoryIds: Id[] }
 
-const createPost = async (payload: Payload, content: SharedContent, i: number, refs: PostRefs) => {
+const createPost = async (payload: Payload, content: SharedContent, i: number, refs: PostRefs, transactionID?: number | string) => {
   const post = content.post(i)
   await payload.create({
     collection: 'posts',
     overrideAccess: true,
+    // Inside the caller's transaction when there is one: Payload then neither begins nor commits.
+    ...(transactionID === undefined ? {} : { req: { transactionID } }),
     // The created document is not used: skip populating its relationships.
     depth: 0,
     data: {
@@ -101,50 +107,130 @@ const createPost = async (payload: Payload, content: SharedContent, i: number, r
 /** The libsql client inside Payload's SQLite adapter. */
 type SqlClient = { execute: (sql: string) => Promise<unknown> }
 
+/** A transaction that a batch of creates shares; `transactionID` is undefined for a raw SQLite one. */
+type BatchTransaction = { transactionID?: number | string; commit: () => Promise<void>; rollback: () => Promise<void> }
+
 /**
- * Payload's SQLite adapter runs without transactions unless `transactionOptions` is set, and the
- * project's WAL setting keeps `synchronous = FULL`: every INSERT is its own commit with an fsync,
- * about a dozen per post. One explicit transaction on the adapter's single connection turns that
- * into a single commit. Safe here because the adapter never opens a second connection while its
- * transactions are off, and the database is thrown away if anything fails.
+ * Payload's own transaction API (what each create would otherwise begin and commit by itself),
+ * held open for a batch: every create of the batch passes its id, so all of it (post, version,
+ * relationship rows, search row) runs on one connection and commits once.
  */
-const inOneTransaction = async <T>(payload: Payload, work: () => Promise<T>): Promise<T> => {
-  const client = (payload.db as unknown as { client?: SqlClient }).client
-  if (!client) return work()
-  await client.execute('BEGIN IMMEDIATE')
-  try {
-    const result = await work()
-    await client.execute('COMMIT')
-    return result
-  } catch (error) {
-    await client.execute('ROLLBACK')
-    throw error
+const payloadTransaction = async (payload: Payload): Promise<BatchTransaction | null> => {
+  const transactionID = await payload.db.beginTransaction()
+  if (transactionID === null) return null
+  return {
+    transactionID,
+    commit: () => payload.db.commitTransaction(transactionID),
+    rollback: () => payload.db.rollbackTransaction(transactionID),
   }
 }
 
-/** Seeds the shared benchmark content through the Local API. */
-export const seedBenchContent = async (payload: Payload, content: SharedContent, concurrency = 4): Promise<SeedTimings> => {
+/**
+ * An SQLite adapter without `transactionOptions` runs without transactions, and WAL keeps
+ * `synchronous = FULL`: every INSERT would be its own commit with an fsync, about a dozen per post.
+ * An explicit transaction on the adapter's single connection makes a batch one commit. Only used
+ * when Payload's transactions are off: then the adapter never opens a second connection.
+ */
+const rawSqliteTransaction = async (client: SqlClient): Promise<BatchTransaction> => {
+  await client.execute('BEGIN IMMEDIATE')
+  return {
+    commit: async () => void (await client.execute('COMMIT')),
+    rollback: async () => void (await client.execute('ROLLBACK')),
+  }
+}
+
+const inTransaction = async (begin: () => Promise<BatchTransaction>, work: (transactionID?: number | string) => Promise<void>) => {
+  const transaction = await begin()
+  try {
+    await work(transaction.transactionID)
+  } catch (error) {
+    await transaction.rollback().catch(() => undefined)
+    throw error
+  }
+  await transaction.commit()
+}
+
+const batchesOf = (count: number, size: number): number[][] => {
+  const batches: number[][] = []
+  for (let first = 1; first <= count; first += size) {
+    batches.push(Array.from({ length: Math.min(size, count - first + 1) }, (_, k) => first + k))
+  }
+  return batches
+}
+
+export type SeedOptions = {
+  /** Posts in flight at once. */
+  concurrency?: number
+  /** Posts per transaction. */
+  batchSize?: number
+  /** Called after every committed batch with the number of posts written so far. */
+  onProgress?: (done: number, total: number) => void
+}
+
+/**
+ * Seeds the shared benchmark content through the Local API: every row (posts, versions,
+ * relationships, search rows) is one Payload wrote itself, through its hooks and validation.
+ * Posts are committed in batches of `batchSize`:
+ * - SQLite (one writer at a time): one batch after another, `concurrency` creates in flight
+ *   inside each batch's transaction.
+ * - PostgreSQL: `concurrency` batches at a time, each in its own transaction on its own
+ *   connection, posts one after another inside a batch.
+ */
+export const seedBenchContent = async (payload: Payload, content: SharedContent, options: SeedOptions = {}): Promise<SeedTimings> => {
+  const concurrency = Math.max(1, options.concurrency ?? 4)
+  const batchSize = Math.max(1, options.batchSize ?? 250)
+  const total = content.POST_COUNT
   const ms = { author: 0, media: 0, categories: 0, posts: 0, total: 0 }
   const started = process.hrtime.bigint()
-  await inOneTransaction(payload, async () => {
-    let phase = process.hrtime.bigint()
-    const authorId = await createAuthor(payload)
-    ms.author = elapsed(phase)
 
-    phase = process.hrtime.bigint()
-    const coverIds = await createCovers(payload, content)
-    ms.media = elapsed(phase)
+  // The user, images and categories: Payload commits each create itself (if it has transactions).
+  let phase = process.hrtime.bigint()
+  const authorId = await createAuthor(payload)
+  ms.author = elapsed(phase)
+  phase = process.hrtime.bigint()
+  const coverIds = await createCovers(payload, content)
+  ms.media = elapsed(phase)
+  phase = process.hrtime.bigint()
+  const categoryIds = await createCategories(payload, content)
+  ms.categories = elapsed(phase)
+  const refs = { authorId, coverIds, categoryIds }
 
-    phase = process.hrtime.bigint()
-    const categoryIds = await createCategories(payload, content)
-    ms.categories = elapsed(phase)
+  phase = process.hrtime.bigint()
+  const sqlite = payload.db.name === 'sqlite'
+  const client = (payload.db as unknown as { client?: SqlClient }).client
+  // Does this adapter do transactions? (Payload's SQLite adapter only with `transactionOptions`.)
+  const probe = await payloadTransaction(payload)
+  await probe?.rollback()
+  const begin = async (): Promise<BatchTransaction> => {
+    if (probe) return (await payloadTransaction(payload))!
+    if (sqlite && client) return rawSqliteTransaction(client)
+    return { commit: async () => undefined, rollback: async () => undefined }
+  }
+  const kind = probe ? 'Payload transaction' : sqlite ? "BEGIN IMMEDIATE on the adapter's connection" : 'no transaction'
 
-    phase = process.hrtime.bigint()
-    const refs = { authorId, coverIds, categoryIds }
-    const indexes = Array.from({ length: content.POST_COUNT }, (_, k) => k + 1)
-    await inPool(indexes, concurrency, (i) => createPost(payload, content, i, refs))
-    ms.posts = elapsed(phase)
-  })
+  const batches = batchesOf(total, batchSize)
+  let done = 0
+  const finished = (batch: number[]) => {
+    done += batch.length
+    options.onProgress?.(done, total)
+  }
+  let transactions: string
+  if (sqlite) {
+    transactions = `one ${kind} per ${batchSize} posts, one at a time, ${concurrency} creates in flight`
+    for (const batch of batches) {
+      await inTransaction(begin, (transactionID) => inPool(batch, concurrency, (i) => createPost(payload, content, i, refs, transactionID)))
+      finished(batch)
+    }
+  } else {
+    transactions = `one ${kind} per ${batchSize} posts, ${concurrency} at a time`
+    await inPool(batches, concurrency, async (batch) => {
+      await inTransaction(begin, async (transactionID) => {
+        for (const i of batch) await createPost(payload, content, i, refs, transactionID)
+      })
+      finished(batch)
+    })
+  }
+  ms.posts = elapsed(phase)
   ms.total = elapsed(started)
-  return { posts: content.POST_COUNT, concurrency, ms }
+  return { posts: total, concurrency, batchSize, transactions, ms }
 }

@@ -1,7 +1,7 @@
 // Child process of `npm run bench`: seeds the throw-away database through Payload's Local API and
 // writes its timings as JSON to the file named by argv[2]. It runs with NODE_ENV=production, so
 // Payload applies the committed migrations at start-up exactly as the server will: the schema is
-// the one production has, not a development push.
+// the one production has, not a development push. Prints `progress <done> <total>` lines as it goes.
 import fs from 'node:fs'
 
 import config from '@payload-config'
@@ -12,8 +12,10 @@ import { seedBenchContent } from '../seed'
 import { closePayload } from '../../src/db/closePayload'
 
 export type SeedChildResult = {
-  /** Payload's start-up on the empty file, including the migrations. */
+  /** Payload's start-up on the empty database, including the migrations. */
   initMs: number
+  /** Peak resident memory of this process (a leak in the write path shows here first). */
+  maxRssMb: number
   seed: Awaited<ReturnType<typeof seedBenchContent>>
 }
 
@@ -25,8 +27,19 @@ const initStart = process.hrtime.bigint()
 const payload = await getPayload({ config })
 const initMs = Number(process.hrtime.bigint() - initStart) / 1e6
 try {
-  const seed = await seedBenchContent(payload, content, Number(process.env.BENCH_SEED_CONCURRENCY || 4))
-  const result: SeedChildResult = { initMs, seed }
+  let reported = 0
+  const seed = await seedBenchContent(payload, content, {
+    concurrency: Number(process.env.BENCH_SEED_CONCURRENCY || 4),
+    batchSize: Number(process.env.BENCH_SEED_BATCH || 250),
+    // About twenty lines for any post count.
+    onProgress: (done, total) => {
+      if (done === total || done - reported >= total / 20) {
+        reported = done
+        console.log(`progress ${done} ${total}`)
+      }
+    },
+  })
+  const result: SeedChildResult = { initMs, maxRssMb: process.resourceUsage().maxRSS / 1024, seed }
   fs.writeFileSync(outFile, JSON.stringify(result, null, 2))
 } finally {
   await closePayload(payload)

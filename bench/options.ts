@@ -1,0 +1,110 @@
+// What `npm run bench` runs, from its flags and the environment (flags win):
+//   --databases sqlite,postgres  (or --database, BENCH_DATABASE)   default sqlite
+//   --posts 1000,100000          (or POST_COUNT)                    default 1000
+//   --matrix                     (or BENCH_MATRIX=1)                sqlite,postgres × 1000,100000
+//                                                                   for whatever the above leave unset
+import type { BenchDatabaseKind } from './database'
+import { BENCH_DATABASES, BenchSetupError } from './database'
+import type { LoadSettings } from './load'
+
+export type BenchOptions = {
+  databases: BenchDatabaseKind[]
+  postCounts: number[]
+  load: LoadSettings
+  seed: { concurrency: number; batchSize: number }
+}
+
+const MATRIX = { databases: ['sqlite', 'postgres'] as BenchDatabaseKind[], postCounts: [1000, 100_000] }
+
+const fail = (message: string): never => {
+  throw new BenchSetupError(message)
+}
+
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+
+const parseDatabases = (raw: string, source: string): BenchDatabaseKind[] => {
+  const databases = list(raw).map((item) => {
+    const name = item.toLowerCase() === 'postgresql' ? 'postgres' : item.toLowerCase()
+    return BENCH_DATABASES.includes(name as BenchDatabaseKind)
+      ? (name as BenchDatabaseKind)
+      : fail(`${source}: "${item}" is not one of ${BENCH_DATABASES.join(', ')}.`)
+  })
+  return databases.length ? [...new Set(databases)] : fail(`${source} names no database.`)
+}
+
+const parsePostCounts = (raw: string, source: string): number[] => {
+  const counts = list(raw).map((item) => {
+    // 100k and 100_000 read as they look.
+    const value = Number(item.replace(/_/g, '').replace(/k$/i, '000'))
+    return Number.isInteger(value) && value >= 10 ? value : fail(`${source}: "${item}" is not a post count (a whole number, at least 10).`)
+  })
+  return counts.length ? [...new Set(counts)] : fail(`${source} names no post count.`)
+}
+
+const numberFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number) => {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  return Number.isFinite(value) && value >= 0 ? value : fail(`${name}="${raw}" is not a non-negative number.`)
+}
+
+/** Reads `--name value`, `--name=value` and bare `--flag` arguments. */
+const readFlags = (argv: string[]) => {
+  const flags = new Map<string, string>()
+  for (let k = 0; k < argv.length; k++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[k])
+    if (!match) fail(`Unknown argument "${argv[k]}". Use --databases sqlite,postgres, --posts 1000,100000 or --matrix.`)
+    const [, name, inline] = match!
+    if (name === 'matrix') flags.set(name, inline ?? '1')
+    else if (inline !== undefined) flags.set(name, inline)
+    else if (k + 1 < argv.length && !argv[k + 1].startsWith('--')) flags.set(name, argv[++k])
+    else fail(`--${name} needs a value.`)
+  }
+  for (const name of flags.keys()) {
+    if (!['databases', 'database', 'posts', 'matrix'].includes(name)) {
+      fail(`Unknown flag --${name}. Use --databases sqlite,postgres, --posts 1000,100000 or --matrix.`)
+    }
+  }
+  return flags
+}
+
+export const parseBenchOptions = (argv: string[], env: NodeJS.ProcessEnv): BenchOptions => {
+  const flags = readFlags(argv)
+  const matrix = flags.has('matrix') ? flags.get('matrix') !== '0' : env.BENCH_MATRIX === '1' || env.BENCH_MATRIX === 'true'
+
+  const databasesFlag = flags.get('databases') ?? flags.get('database')
+  const databases = databasesFlag
+    ? parseDatabases(databasesFlag, '--databases')
+    : env.BENCH_DATABASE
+      ? parseDatabases(env.BENCH_DATABASE, 'BENCH_DATABASE')
+      : matrix
+        ? MATRIX.databases
+        : ['sqlite' as const]
+
+  const postsFlag = flags.get('posts')
+  const postCounts = postsFlag
+    ? parsePostCounts(postsFlag, '--posts')
+    : env.POST_COUNT
+      ? parsePostCounts(env.POST_COUNT, 'POST_COUNT')
+      : matrix
+        ? MATRIX.postCounts
+        : [1000]
+
+  return {
+    databases,
+    postCounts,
+    load: {
+      connections: numberFromEnv(env, 'BENCH_CONNECTIONS', 20),
+      durationSeconds: numberFromEnv(env, 'BENCH_DURATION', 10),
+      warmupSeconds: numberFromEnv(env, 'BENCH_WARMUP', 3),
+    },
+    seed: {
+      concurrency: Math.max(1, numberFromEnv(env, 'BENCH_SEED_CONCURRENCY', 4)),
+      batchSize: Math.max(1, numberFromEnv(env, 'BENCH_SEED_BATCH', 250)),
+    },
+  }
+}
