@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -20,6 +19,7 @@ import {
   someAdmin,
   tempDir,
 } from '../helpers/backup'
+import { npmRun } from '../helpers/npm'
 import { initPayload, postData } from '../helpers/payload'
 
 // A secret production accepts, so that the npm scripts (child processes, NODE_ENV=production) can
@@ -385,23 +385,6 @@ const byNaturalKeys = async (payload: Payload) => {
     defaultOgImage: key('media', settings.defaultOgImage),
   }
 }
-
-type Run = { code: number | null; stdout: string; stderr: string }
-
-/** `npm run <script> -- <args>` as a user types it: production mode, the database and media folder in `env`. */
-const npmRun = (script: string, args: string[], env: Record<string, string> = {}): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
 
 describe('backup commands', () => {
   test('npm run export and npm run import back up and restore a site end to end', async () => {
