@@ -23,7 +23,10 @@ export type StatementReport = {
   executionMs?: number
   planningMs?: number
   indexes: string[]
-  /** Tables the statement reads in full (SQLite SCAN without an index, PostgreSQL Seq Scan). */
+  /**
+   * Tables the statement reads without an index condition: SQLite SCAN, PostgreSQL Seq Scan or an
+   * index scan with only a Filter (whole table, or until a LIMIT is satisfied).
+   */
   fullScans: string[]
   /** The statement reads posts and sorts them (temp B-tree / Sort node) instead of reading an index in order. */
   sortsPosts: boolean

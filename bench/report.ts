@@ -127,7 +127,7 @@ const statementLines = (statement: StatementReport, k: number) => [
       : `execution ${ms(statement.executionMs)} ms, planning ${ms(statement.planningMs)} ms (EXPLAIN ANALYZE with TIMING OFF, median of 5); ` +
         `${ms(statement.medianMs)} ms round trip from Node`) +
     `; indexes: ${statement.indexes.join(', ') || 'none'}` +
-    `${statement.fullScans.length ? `; full scan of ${statement.fullScans.join(', ')}` : ''}${statement.sortsPosts ? `; sorts the posts${sortedRows(statement)}` : ''}`,
+    `${statement.fullScans.length ? `; reads without an index condition: ${statement.fullScans.join(', ')}` : ''}${statement.sortsPosts ? `; sorts the posts${sortedRows(statement)}` : ''}`,
   `   \`${shortSql(statement.sql)}\``,
   '',
   '   ```',
@@ -285,5 +285,5 @@ export const formatMatrix = (cells: BenchCell[], machine: Machine, date: string)
     '',
     '### Indexes per statement',
     '',
-    ...table(['database', 'posts', 'query', 'statement', 'indexes used', 'full scans', 'sorts posts', 'SQL ms'], cells.flatMap(indexRows)),
+    ...table(['database', 'posts', 'query', 'statement', 'indexes used', 'scans without an index condition', 'sorts posts', 'SQL ms'], cells.flatMap(indexRows)),
   ].join('\n')

@@ -23,8 +23,9 @@ export type PlanNode = {
   /** A sort step: SQLite's "USE TEMP B-TREE FOR …", PostgreSQL's Sort / Incremental Sort. */
   sort?: boolean
   /**
-   * Reads every row of `relation`: SQLite's SCAN (of the table or of a whole index), PostgreSQL's
-   * Seq Scan or an index scan with no Index Cond (the whole index, for its order).
+   * Reads `relation` without an index condition: SQLite's SCAN (of the table or of a whole index),
+   * PostgreSQL's Seq Scan or an index scan with only a Filter (used for its order). Every row, unless
+   * a LIMIT above stops it early.
    */
   fullScan?: boolean
   /** PostgreSQL with ANALYZE: rows this node returned, over all its loops. */
@@ -245,7 +246,7 @@ export const sqlProbe = (payload: Payload): SqlProbe => {
 /** Every node of a plan, depth first. */
 export const planNodes = (nodes: PlanNode[]): PlanNode[] => nodes.flatMap((node) => [node, ...planNodes(node.children)])
 
-/** The nodes that read every row of `relation`. */
+/** The nodes that read `relation` without an index condition (see PlanNode.fullScan). */
 export const fullScansOf = (plan: StatementPlan, relation: string): PlanNode[] =>
   planNodes(plan.tree).filter((node) => node.fullScan && node.relation === relation)
 
