@@ -111,22 +111,17 @@ export const findReferences = async ({
     const isNew = (docId: unknown) =>
       !found.some((reference) => reference.collection === config.slug && String(reference.id) === String(docId))
 
-    const storedMatches = async (where: Where) =>
-      (
-        await payload.find({
-          collection: config.slug as CollectionSlug,
-          where: { and: [where, ...notItself] },
-          depth: 0,
-          limit: MAX_REPORTED,
-          pagination: false,
-          overrideAccess: true,
-          req,
-        })
-      ).docs as unknown as Record<string, unknown>[]
     if (queried.length > 0) {
-      for (const doc of await storedMatches({ or: queried.map(({ path }) => ({ [path]: { equals: id } })) })) {
-        found.push(describe(doc, 'document'))
-      }
+      const stored = await payload.find({
+        collection: config.slug as CollectionSlug,
+        where: { and: [{ or: queried.map(({ path }) => ({ [path]: { equals: id } })) }, ...notItself] },
+        depth: 0,
+        limit: MAX_REPORTED,
+        pagination: false,
+        overrideAccess: true,
+        req,
+      })
+      for (const doc of stored.docs) found.push(describe(doc as unknown as Record<string, unknown>, 'document'))
     }
     if (scanned.length > 0) {
       for await (const doc of everyDocument((page) =>
