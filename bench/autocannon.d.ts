@@ -32,6 +32,8 @@ declare module 'autocannon' {
     errors: number
     timeouts: number
     non2xx: number
+    /** Answers per HTTP status. */
+    statusCodeStats?: Record<string, { count: number }>
     /** Latency in milliseconds. */
     latency: Histogram
     /** Requests per second, sampled each second. */

@@ -7,6 +7,7 @@
 // `_status = 'published'` exactly as it does over HTTP, and the collection's default sort
 // (-publishedAt) applies.
 import type { Payload, Where } from 'payload'
+import { handleEndpoints } from 'payload'
 
 import type { ProbeDatabase, Statement, StatementPlan } from './sqlProbe'
 import { indexesUsed, planNodes, sortOf, sqlProbe, statementLabel } from './sqlProbe'
@@ -43,6 +44,11 @@ export type QueryReport = {
   totalDocs: number
   /** The whole Local API find: access control, SQL, population, hooks. */
   find: { medianMs: number; p95Ms: number; repeats: number }
+  /**
+   * Payload's Web-standard REST handler in this process, a Request in and the whole JSON body read
+   * out: the find plus request parsing, query-string `where` parsing and serialisation, no HTTP.
+   */
+  handler: { medianMs: number; p95Ms: number; repeats: number }
   statements: StatementReport[]
 }
 
@@ -75,21 +81,44 @@ const timesOf = async (fn: () => Promise<unknown>, repeats: number) => {
   return times
 }
 
-type ReaderQuery = { name: QueryName; request: string; where?: Where }
+type ReaderQuery = { name: QueryName; request: string; where?: Where; limit?: number }
+
+/** `GET /api/posts?...` from a ReaderQuery's request line. */
+const requestPath = (request: string) => request.replace(/^GET /, '')
+
+const handleInProcess = async (payload: Payload, query: ReaderQuery) => {
+  const response = await handleEndpoints({
+    config: payload.config,
+    request: new Request(`http://bench.local${requestPath(query.request)}`),
+  })
+  if (response.status !== 200)
+    throw new Error(`${query.request} answered ${response.status} in process: ${await response.text()}`)
+  return response.arrayBuffer()
+}
 
 /** What the REST route does for an anonymous reader, through the Local API. */
-export const anonymousFind = (payload: Payload, where?: Where) =>
-  payload.find({ collection: 'posts', limit: 10, depth: 1, overrideAccess: false, draft: false, where })
+export const anonymousFind = (payload: Payload, where?: Where, limit = 10) =>
+  payload.find({ collection: 'posts', limit, depth: 1, overrideAccess: false, draft: false, where })
 
 /** The reads to explain, given the seeded content: a slug in the middle, the fourth category. */
 export const readerQueries = async (payload: Payload, postCount: number): Promise<ReaderQuery[]> => {
   const slug = `post-${Math.ceil(postCount / 2)}`
-  const category = await payload.find({ collection: 'categories', where: { slug: { equals: 'category-3' } }, limit: 1, depth: 0 })
+  const category = await payload.find({
+    collection: 'categories',
+    where: { slug: { equals: 'category-3' } },
+    limit: 1,
+    depth: 0,
+  })
   const categoryId = category.docs[0]?.id
   if (categoryId === undefined) throw new Error('The seeded category "category-3" is missing.')
   return [
     { name: 'list', request: 'GET /api/posts?limit=10&depth=1' },
-    { name: 'slug', request: `GET /api/posts?where[slug][equals]=${slug}&depth=1`, where: { slug: { equals: slug } } },
+    {
+      name: 'slug',
+      request: `GET /api/posts?where[slug][equals]=${slug}&depth=1&limit=1`,
+      where: { slug: { equals: slug } },
+      limit: 1,
+    },
     {
       name: 'category',
       request: `GET /api/posts?where[categories][in]=${categoryId}&limit=10&depth=1`,
@@ -121,7 +150,9 @@ const explainStatement = async (payload: Payload, statement: Statement): Promise
     executionMs: executionTimes.length ? median(executionTimes) : undefined,
     planningMs: planningTimes.length ? median(planningTimes) : undefined,
     indexes: indexesUsed(plan),
-    fullScans: [...new Set(planNodes(plan.tree).flatMap((node) => (node.fullScan && node.relation ? [node.relation] : [])))],
+    fullScans: [
+      ...new Set(planNodes(plan.tree).flatMap((node) => (node.fullScan && node.relation ? [node.relation] : []))),
+    ],
     sortsPosts: Boolean(postsSort),
     sortedRows: postsSort?.children[0]?.rows,
     plan: plan.lines,
@@ -129,19 +160,23 @@ const explainStatement = async (payload: Payload, statement: Statement): Promise
 }
 
 export const explainQuery = async (payload: Payload, query: ReaderQuery): Promise<QueryReport> => {
-  const run = () => anonymousFind(payload, query.where)
+  const run = () => anonymousFind(payload, query.where, query.limit)
   // Warm the caches first so the timings describe the steady state the HTTP load sees.
   const first = await run()
   await run()
   const times = await timesOf(run, FIND_REPEATS[query.name])
+  await handleInProcess(payload, query)
+  const handlerTimes = await timesOf(() => handleInProcess(payload, query), FIND_REPEATS[query.name])
   const statements: StatementReport[] = []
-  for (const statement of await sqlProbe(payload).capture(run)) statements.push(await explainStatement(payload, statement))
+  for (const statement of await sqlProbe(payload).capture(run))
+    statements.push(await explainStatement(payload, statement))
   return {
     name: query.name,
     request: query.request,
     docs: first.docs.length,
     totalDocs: first.totalDocs,
     find: { medianMs: median(times), p95Ms: quantile(times, 0.95), repeats: times.length },
+    handler: { medianMs: median(handlerTimes), p95Ms: quantile(handlerTimes, 0.95), repeats: handlerTimes.length },
     statements,
   }
 }

@@ -3,8 +3,14 @@ import type { LoadResult } from './load'
 import type { ProcessMemory } from './processes'
 import type { QueryPlans, QueryReport, StatementReport } from './queryPlan'
 import type { SeedTimings } from './seed'
+import type { ScenarioName } from './verify'
+import { SCENARIOS, SCENARIO_LABELS } from './verify'
 
 export type Comparison = {
+  /** Method and path. */
+  request: string
+  /** The status every answer had (304 for a revalidation answered from its ETag). */
+  status: number
   greenroom: LoadResult
   ceiling: LoadResult
   /** Greenroom's req/s as a fraction of the ceiling's. */
@@ -36,6 +42,7 @@ export type BenchResults = {
     seedConcurrency: number
     seedBatchSize: number
     listRequest: string
+    slugRequest: string
     graphqlQuery: string
   }
   database: {
@@ -46,7 +53,11 @@ export type BenchResults = {
   }
   seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number }
   coldStartMs: number
-  load: { list: Comparison; graphql: Comparison }
+  load: Record<ScenarioName, Comparison>
+  /** The REST list from one connection, one request after the other. */
+  singleListRequest: LoadResult
+  /** The caching headers the list came with. */
+  cacheHeaders: Record<string, string>
   memory: { afterStart: ProcessMemory | null; afterLoad: ProcessMemory | null }
   /** What the server printed at LOG_LEVEL=warn. */
   serverOutput: string[]
@@ -65,7 +76,8 @@ const rate = (value: number) => fixed(value, value < 100 ? 1 : 0)
 const mb = (value: number | undefined) => (value === undefined ? 'n/a' : `${fixed(value, 0)} MiB`)
 const percent = (ratio: number) => `${fixed(ratio * 100, ratio < 0.1 ? 2 : 1)} %`
 /** Milliseconds with enough digits for sub-millisecond statements. */
-const ms = (value: number | undefined) => (value === undefined ? 'n/a' : fixed(value, value < 1 ? 3 : value < 10 ? 2 : 1))
+const ms = (value: number | undefined) =>
+  value === undefined ? 'n/a' : fixed(value, value < 1 ? 3 : value < 10 ? 2 : 1)
 const thousands = (value: number) => value.toLocaleString('en-US')
 const databaseName = (kind: BenchDatabaseKind) => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL')
 
@@ -75,9 +87,9 @@ const table = (header: string[], rows: string[][]) => [
   ...rows.map((row) => `| ${row.join(' | ')} |`),
 ]
 
-const loadRow = (name: string, { greenroom, ceiling, ratio, responseBytes }: Comparison) => [
-  name,
-  `${fixed(responseBytes / 1024, 1)} KiB`,
+const loadRow = (name: string, { request, status, greenroom, ceiling, ratio, responseBytes }: Comparison) => [
+  `${name}: \`${request}\``,
+  `${status}, ${fixed(responseBytes / 1024, 1)} KiB`,
   rate(greenroom.requestsPerSecond),
   fixed(greenroom.p50Ms, 1),
   fixed(greenroom.p99Ms, 1),
@@ -93,7 +105,10 @@ const setupLines = ({ seed, coldStartMs, settings, database }: BenchResults) =>
     [
       [`seed process, spawn to exit (peak RSS ${mb(seed.maxRssMb)})`, seconds(seed.processMs)],
       ['  Payload start-up on the empty database (migrations)', seconds(seed.initMs)],
-      ['  1 user, 10 media (4 image sizes each), 10 categories', seconds(seed.ms.author + seed.ms.media + seed.ms.categories)],
+      [
+        '  1 user, 10 media (4 image sizes each), 10 categories',
+        seconds(seed.ms.author + seed.ms.media + seed.ms.categories),
+      ],
       [
         `  ${thousands(settings.posts)} posts (${seed.transactions})`,
         `${seconds(seed.ms.posts)} (${fixed(seed.ms.posts / settings.posts, 2)} ms/post)`,
@@ -115,7 +130,9 @@ const memoryLines = ({ memory }: BenchResults) =>
 const shortSql = (sql: string) => (sql.length > 160 ? `${sql.slice(0, 160)}…` : sql)
 
 const sortedRows = (statement: StatementReport) =>
-  statement.sortedRows === undefined ? '' : ` (${thousands(statement.sortedRows)} row${statement.sortedRows === 1 ? '' : 's'})`
+  statement.sortedRows === undefined
+    ? ''
+    : ` (${thousands(statement.sortedRows)} row${statement.sortedRows === 1 ? '' : 's'})`
 
 /** The SQL time of a statement: server-side execution on PostgreSQL, wall time on (in-process) SQLite. */
 const sqlMs = (statement: StatementReport) => statement.executionMs ?? statement.medianMs
@@ -156,6 +173,26 @@ const queryPlanLines = (plans: BenchResults['queryPlan']) => {
   ]
 }
 
+/** Each layer includes the ones below it: SQL < Local API find < REST handler < HTTP. */
+const layerLines = (results: BenchResults) => {
+  const list = queryOf(results, 'list')
+  const sqlTotal = list?.statements.reduce((sum, statement) => sum + statement.medianMs, 0)
+  const layers: [string, number | undefined][] = [
+    ['SQL statements, each run alone, summed (round trips from Node)', sqlTotal],
+    ['Local API `payload.find` (access control, SQL, population, afterRead hooks)', list?.find.medianMs],
+    ["Payload's REST handler in process (Request in, JSON body out)", list?.handler.medianMs],
+    ['HTTP through the server, one connection (autocannon p50)', results.singleListRequest.p50Ms],
+  ]
+  return table(
+    ['layer', 'median ms', 'added by this layer'],
+    layers.map(([name, value], k) => [
+      name,
+      ms(value),
+      k === 0 || value === undefined || layers[k - 1][1] === undefined ? '' : ms(value - layers[k - 1][1]!),
+    ]),
+  )
+}
+
 const loadAverageText = (load: LoadAverage) =>
   `${fixed(load.start, 2)} at the start, ${fixed(load.end, 2)} at the end, mean ${fixed(load.mean, 2)}, max ${fixed(load.max, 2)}`
 
@@ -179,14 +216,21 @@ export const formatReport = (results: BenchResults): string => {
     '### HTTP load (req/s, latency in ms)',
     '',
     ...table(
-      ['request', 'response', 'Greenroom req/s', 'p50', 'p99', 'ceiling req/s', 'p50', 'p99', 'Greenroom/ceiling'],
-      [
-        loadRow(`REST \`GET ${settings.listRequest}\``, results.load.list),
-        loadRow('GraphQL list `POST /api/graphql`', results.load.graphql),
-      ],
+      ['request', 'answer', 'Greenroom req/s', 'p50', 'p99', 'ceiling req/s', 'p50', 'p99', 'Greenroom/ceiling'],
+      SCENARIOS.map((scenario) => loadRow(SCENARIO_LABELS[scenario], results.load[scenario])),
     ),
     '',
-    'Ceiling: a bare node:http server in its own process sending the same bytes and content-type from memory.',
+    'Ceiling: a bare node:http server in its own process sending the same status, caching headers and bytes from memory.',
+    `The list's caching headers: ${
+      Object.entries(results.cacheHeaders)
+        .filter(([name]) => name !== 'content-type')
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('; ') || 'none'
+    }.`,
+    '',
+    '### Where the time of one list request goes (one at a time, median ms)',
+    '',
+    ...layerLines(results),
     '',
     '### Memory',
     '',
@@ -205,13 +249,14 @@ export const formatReport = (results: BenchResults): string => {
 const queryOf = (results: BenchResults, name: QueryReport['name']) =>
   'skipped' in results.queryPlan ? undefined : results.queryPlan.queries.find((query) => query.name === name)
 
-const findCell = (query: QueryReport | undefined) => (query ? `${ms(query.find.medianMs)} / ${ms(query.find.p95Ms)}` : 'n/a')
+const findCell = (query: QueryReport | undefined) =>
+  query ? `${ms(query.find.medianMs)} / ${ms(query.find.p95Ms)}` : 'n/a'
 
 const statementsCell = (query: QueryReport | undefined) =>
   query ? query.statements.map((statement) => `${statement.label} ${ms(sqlMs(statement))}`).join('; ') : 'n/a'
 
-const httpCell = ({ greenroom }: Comparison) =>
-  `${rate(greenroom.requestsPerSecond)} (${fixed(greenroom.p50Ms, 0)} / ${fixed(greenroom.p99Ms, 0)})`
+const httpCell = ({ greenroom, status }: Comparison) =>
+  `${rate(greenroom.requestsPerSecond)} (${fixed(greenroom.p50Ms, 0)} / ${fixed(greenroom.p99Ms, 0)})${status === 200 ? '' : ` [${status}]`}`
 
 const MATRIX_HEADER = [
   'database',
@@ -223,9 +268,12 @@ const MATRIX_HEADER = [
   'slug SQL, ms',
   'category find p50 / p95 ms',
   'category SQL, ms',
+  'list: handler / HTTP 1 conn. p50 ms',
   'REST list req/s (p50 / p99 ms)',
+  'slug req/s (p50 / p99 ms)',
   'GraphQL list req/s (p50 / p99 ms)',
-  'REST / ceiling',
+  '304 revalidation req/s (p50 / p99 ms)',
+  'of ceiling: list / slug / GraphQL / 304',
   'cold start',
   'server RSS after load',
   'load avg mean / max',
@@ -233,7 +281,8 @@ const MATRIX_HEADER = [
 
 const matrixRow = (cell: BenchCell): string[] => {
   const head = [databaseName(cell.database), thousands(cell.posts)]
-  if ('error' in cell) return [...head, `**failed**: ${cell.error.split('\n')[0].slice(0, 200)}`, ...MATRIX_HEADER.slice(3).map(() => '')]
+  if ('error' in cell)
+    return [...head, `**failed**: ${cell.error.split('\n')[0].slice(0, 200)}`, ...MATRIX_HEADER.slice(3).map(() => '')]
   const { results } = cell
   const [list, slug, category] = (['list', 'slug', 'category'] as const).map((name) => queryOf(results, name))
   return [
@@ -245,9 +294,9 @@ const matrixRow = (cell: BenchCell): string[] => {
     statementsCell(slug),
     findCell(category),
     statementsCell(category),
-    httpCell(results.load.list),
-    httpCell(results.load.graphql),
-    percent(results.load.list.ratio),
+    `${ms(list?.handler.medianMs)} / ${ms(results.singleListRequest.p50Ms)}`,
+    ...SCENARIOS.map((scenario) => httpCell(results.load[scenario])),
+    SCENARIOS.map((scenario) => percent(results.load[scenario].ratio)).join(' / '),
     seconds(results.coldStartMs),
     mb(results.memory.afterLoad?.rssMb),
     `${fixed(results.loadAverage.mean, 2)} / ${fixed(results.loadAverage.max, 2)}`,
@@ -285,5 +334,17 @@ export const formatMatrix = (cells: BenchCell[], machine: Machine, date: string)
     '',
     '### Indexes per statement',
     '',
-    ...table(['database', 'posts', 'query', 'statement', 'indexes used', 'scans without an index condition', 'sorts posts', 'SQL ms'], cells.flatMap(indexRows)),
+    ...table(
+      [
+        'database',
+        'posts',
+        'query',
+        'statement',
+        'indexes used',
+        'scans without an index condition',
+        'sorts posts',
+        'SQL ms',
+      ],
+      cells.flatMap(indexRows),
+    ),
   ].join('\n')

@@ -32,8 +32,8 @@ import { benchPaths, payloadEnv, readMemory, runChild, startCeiling, startGreenr
 import type { QueryPlans } from './queryPlan'
 import type { BenchCell, BenchResults, Comparison, LoadAverage, Machine } from './report'
 import { formatMatrix, formatReport } from './report'
-import type { RecordedResponse } from './verify'
-import { GRAPHQL_QUERY, LIST_PATH, graphqlTarget, listTarget, verifyGraphql, verifyList } from './verify'
+import type { RecordedResponse, ScenarioName, VerifiedResponses } from './verify'
+import { GRAPHQL_QUERY, LIST_PATH, SCENARIOS, SCENARIO_LABELS, slugPath, verifyResponses } from './verify'
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results')
 
@@ -47,24 +47,47 @@ const seedDatabase = async (paths: BenchPaths, seed: SeedSettings) => {
   const result = await runChild<SeedChildResult>(
     'bench/child/seed.ts',
     path.join(paths.dir, 'seed.json'),
-    { ...payloadEnv(paths), BENCH_SEED_CONCURRENCY: String(seed.concurrency), BENCH_SEED_BATCH: String(seed.batchSize) },
+    {
+      ...payloadEnv(paths),
+      BENCH_SEED_CONCURRENCY: String(seed.concurrency),
+      BENCH_SEED_BATCH: String(seed.batchSize),
+    },
     (line) => {
       const progress = /^progress (\d+) (\d+)$/.exec(line)
       if (!progress) return
       const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      log(`  ${Number(progress[1]).toLocaleString('en-US')} of ${Number(progress[2]).toLocaleString('en-US')} posts after ${seconds.toFixed(0)} s`)
+      log(
+        `  ${Number(progress[1]).toLocaleString('en-US')} of ${Number(progress[2]).toLocaleString('en-US')} posts after ${seconds.toFixed(0)} s`,
+      )
     },
   )
   const processMs = Number(process.hrtime.bigint() - started) / 1e6
   return { ...result.seed, initMs: result.initMs, maxRssMb: result.maxRssMb, processMs }
 }
 
+type ScenarioLoads = Record<ScenarioName, LoadResult>
+
 type GreenroomRun = {
   coldStartMs: number
-  responses: { list: RecordedResponse; graphql: RecordedResponse }
-  load: { list: LoadResult; graphql: LoadResult }
+  responses: VerifiedResponses
+  load: ScenarioLoads
+  /** The list from one connection, one request at a time: the latency of a single read through every layer. */
+  singleListRequest: LoadResult
   memory: BenchResults['memory']
   serverOutput: string[]
+}
+
+/** Loads each scenario in turn; a revalidation must be answered with the status it was verified with. */
+const loadScenarios = async (baseUrl: string, responses: VerifiedResponses, settings: LoadSettings, who: string) => {
+  const load = {} as ScenarioLoads
+  for (const scenario of SCENARIOS) {
+    const response = responses[scenario]
+    log(
+      `load: ${who}${SCENARIO_LABELS[scenario]} (${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s)`,
+    )
+    load[scenario] = await measureLoad({ ...response.target, url: baseUrl + response.path }, settings, response.status)
+  }
+  return load
 }
 
 /** Everything measured against the real server; it is stopped before the ceiling runs. */
@@ -74,18 +97,21 @@ const benchGreenroom = async (paths: BenchPaths, settings: LoadSettings): Promis
   try {
     const afterStart = readMemory(server.pid)
     log(`ready after ${server.coldStartMs.toFixed(0)} ms; checking the answers`)
-    const responses = { list: await verifyList(server.url, paths.postCount), graphql: await verifyGraphql(server.url, paths.postCount) }
-    log(`load: REST list (${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s)`)
-    const list = await measureLoad(listTarget(server.url), settings)
-    log('load: GraphQL list')
-    const graphql = await measureLoad(graphqlTarget(server.url), settings)
+    const responses = await verifyResponses(server.url, paths.postCount)
+    log('load: REST list from a single connection')
+    const singleListRequest = await measureLoad(responses.list.target, { ...settings, connections: 1 })
+    const load = await loadScenarios(server.url, responses, settings, '')
     const afterLoad = readMemory(server.pid)
     return {
       coldStartMs: server.coldStartMs,
       responses,
-      load: { list, graphql },
+      load,
+      singleListRequest,
       memory: { afterStart, afterLoad },
-      serverOutput: server.output().split('\n').filter((line) => line.trim() !== ''),
+      serverOutput: server
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
     }
   } catch (error) {
     console.error(`Server output so far:\n${server.output()}`)
@@ -95,24 +121,22 @@ const benchGreenroom = async (paths: BenchPaths, settings: LoadSettings): Promis
   }
 }
 
-const toRoute = ({ method, path: routePath, contentType, body }: RecordedResponse): CeilingRoute => ({
-  method,
+const toRoute = ({ target, path: routePath, status, headers, body }: RecordedResponse): CeilingRoute => ({
+  method: target.method,
   path: routePath,
-  contentType,
+  ifNoneMatch: target.headers?.['if-none-match'],
+  status,
+  headers,
   bodyBase64: body.toString('base64'),
 })
 
-/** The same load against a bare node:http server replaying Greenroom's recorded bytes. */
-const benchCeiling = async (paths: BenchPaths, responses: GreenroomRun['responses'], settings: LoadSettings) => {
+/** The same load against a bare node:http server replaying Greenroom's recorded answers. */
+const benchCeiling = async (paths: BenchPaths, responses: VerifiedResponses, settings: LoadSettings) => {
   const routesFile = path.join(paths.dir, 'ceiling-routes.json')
-  fs.writeFileSync(routesFile, JSON.stringify([toRoute(responses.list), toRoute(responses.graphql)]))
+  fs.writeFileSync(routesFile, JSON.stringify(SCENARIOS.map((scenario) => toRoute(responses[scenario]))))
   const ceiling = await startCeiling(routesFile)
   try {
-    log('load: ceiling, REST list bytes')
-    const list = await measureLoad(listTarget(ceiling.url), settings)
-    log('load: ceiling, GraphQL list bytes')
-    const graphql = await measureLoad(graphqlTarget(ceiling.url), settings)
-    return { list, graphql }
+    return await loadScenarios(ceiling.url, responses, settings, 'ceiling, ')
   } finally {
     await ceiling.stop()
   }
@@ -129,16 +153,29 @@ const explainQueries = async (paths: BenchPaths): Promise<QueryPlans | { skipped
 }
 
 const compare = (greenroom: LoadResult, ceiling: LoadResult, response: RecordedResponse): Comparison => ({
+  request: `${response.target.method} ${response.path}`,
+  status: response.status,
   greenroom,
   ceiling,
   ratio: greenroom.requestsPerSecond / ceiling.requestsPerSecond,
   responseBytes: response.body.length,
 })
 
+const compareAll = (greenroom: GreenroomRun, ceiling: ScenarioLoads) =>
+  Object.fromEntries(
+    SCENARIOS.map((scenario) => [
+      scenario,
+      compare(greenroom.load[scenario], ceiling[scenario], greenroom.responses[scenario]),
+    ]),
+  ) as Record<ScenarioName, Comparison>
+
 const loadFailures = (runs: Record<string, LoadResult>) =>
   Object.entries(runs)
     .filter(([, result]) => failedRequests(result) > 0)
-    .map(([name, result]) => `${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors (${result.timeouts} timeouts)`)
+    .map(
+      ([name, result]) =>
+        `${name}: ${result.unexpectedStatus} answers other than ${result.expectedStatus} (${JSON.stringify(result.statusCounts)}), ${result.errors} errors (${result.timeouts} timeouts)`,
+    )
 
 const machine = (): Machine => ({
   cpus: os.cpus().length,
@@ -196,23 +233,24 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
         seedConcurrency: settings.seed.concurrency,
         seedBatchSize: settings.seed.batchSize,
         listRequest: LIST_PATH,
+        slugRequest: slugPath(postCount),
         graphqlQuery: GRAPHQL_QUERY,
       },
       database: { description: database.description, sizeBytes, prepare },
       seed,
       coldStartMs: greenroom.coldStartMs,
-      load: {
-        list: compare(greenroom.load.list, ceiling.list, greenroom.responses.list),
-        graphql: compare(greenroom.load.graphql, ceiling.graphql, greenroom.responses.graphql),
-      },
+      load: compareAll(greenroom, ceiling),
+      singleListRequest: greenroom.singleListRequest,
+      cacheHeaders: greenroom.responses.list.headers,
       memory: greenroom.memory,
       serverOutput: greenroom.serverOutput,
       queryPlan,
       failures: loadFailures({
-        'Greenroom REST list': greenroom.load.list,
-        'Greenroom GraphQL list': greenroom.load.graphql,
-        'ceiling REST list': ceiling.list,
-        'ceiling GraphQL list': ceiling.graphql,
+        ...Object.fromEntries(
+          SCENARIOS.map((scenario) => [`Greenroom ${SCENARIO_LABELS[scenario]}`, greenroom.load[scenario]]),
+        ),
+        ...Object.fromEntries(SCENARIOS.map((scenario) => [`ceiling ${SCENARIO_LABELS[scenario]}`, ceiling[scenario]])),
+        'Greenroom REST list, one connection': greenroom.singleListRequest,
       }),
     }
   } finally {
@@ -244,7 +282,9 @@ const main = async () => {
   await ensureProductionBuild(ROOT, log)
   const cells: BenchCell[] = []
   for (const [k, { database, posts }] of runs.entries()) {
-    log(`run ${k + 1} of ${runs.length}: ${database}, ${posts.toLocaleString('en-US')} posts (1-min load average ${os.loadavg()[0].toFixed(2)})`)
+    log(
+      `run ${k + 1} of ${runs.length}: ${database}, ${posts.toLocaleString('en-US')} posts (1-min load average ${os.loadavg()[0].toFixed(2)})`,
+    )
     try {
       const results = await benchOne(database, posts, settings)
       cells.push({ database, posts, results })
