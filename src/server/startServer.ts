@@ -9,6 +9,7 @@ import { getPayload } from 'payload'
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
 import { healthz, readyz } from './health'
+import { payloadApi } from './payloadApi'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
 
@@ -43,10 +44,11 @@ const parsePort = (value: string | undefined): number => {
 }
 
 /**
- * Express in front of Next (Payload's custom-server pattern): express answers health checks and
- * sets headers and logging for everything; Next serves the admin panel and Payload's REST and
- * GraphQL routes. The Payload instance made here is the one Next's routes reuse (Payload caches
- * it per process), so there is one database pool and one job runner.
+ * Express in front of Next (Payload's custom-server pattern): express answers health checks, sets
+ * headers and logging for everything and hands the REST and GraphQL API straight to Payload's
+ * handlers (src/server/payloadApi.ts); Next serves the admin panel. The Payload instance made here
+ * is the one the handlers and Next's routes reuse (Payload caches it per process), so there is one
+ * database pool and one job runner.
  */
 export const startServer = async ({
   port = parsePort(process.env.PORT),
@@ -72,6 +74,7 @@ export const startServer = async ({
   app.use(requestLogger(payload.logger))
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, () => shuttingDown))
+  app.use(payloadApi(payload.config))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const server = app.listen(port, host)

@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+
+import { GRAPHQL_POST } from '@payloadcms/next/routes'
+import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
+import type { SanitizedConfig } from 'payload'
+import { handleEndpoints } from 'payload'
+
+/**
+ * Payload's REST and GraphQL handlers are Web-standard (Request in, Response out); Next's route
+ * files only wrap them. Express hands /api/* to them directly, which skips Next's routing, its
+ * request adaptation and its response rendering on the hot path of every site. What stays with
+ * Next: the GraphQL playground (development only) and the OG image route, which need Next itself.
+ */
+const LEFT_TO_NEXT = [/^\/api\/graphql-playground(\/|$)/, /^\/api\/og(\/|$)/]
+
+const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
+
+/** The Web Request Payload's handlers take, streaming the body instead of buffering it. */
+export const toWebRequest = (req: ExpressRequest): Request => {
+  const headers = new Headers()
+  for (let k = 0; k < req.rawHeaders.length; k += 2) headers.append(req.rawHeaders[k], req.rawHeaders[k + 1])
+  const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
+  // Payload routes HEAD nowhere: it is answered as the GET it stands for, without the body.
+  const method = req.method === 'HEAD' ? 'GET' : req.method
+  if (BODYLESS_METHODS.has(method)) return new Request(url, { method, headers })
+  return new Request(url, {
+    method,
+    headers,
+    body: Readable.toWeb(req) as ReadableStream,
+    // Required by undici for a streamed request body.
+    duplex: 'half',
+  } as RequestInit)
+}
+
+/** Status, headers (every Set-Cookie kept apart) and the body, streamed. */
+export const sendWebResponse = async (req: ExpressRequest, res: ExpressResponse, response: Response) => {
+  res.status(response.status)
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value)
+  })
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length) res.setHeader('set-cookie', cookies)
+  if (!response.body || req.method === 'HEAD') {
+    await response.body?.cancel()
+    res.end()
+    return
+  }
+  const body = Readable.fromWeb(response.body as NodeReadableStream)
+  await new Promise<void>((resolve, reject) => {
+    body.on('error', reject)
+    res.on('close', resolve)
+    body.pipe(res)
+  })
+}
+
+const graphqlTakesPost = (res: ExpressResponse) =>
+  res
+    .status(405)
+    .set('Allow', 'POST, OPTIONS')
+    .json({
+      errors: [
+        { message: 'The GraphQL endpoint takes POST requests with a JSON body: {"query": "...", "variables": {...}}.' },
+      ],
+    })
+
+/** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
+export const payloadApi = (config: SanitizedConfig) => {
+  const apiRoute = config.routes.api
+  const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
+  const handleGraphql = GRAPHQL_POST(config)
+
+  const respond = (req: ExpressRequest): Promise<Response> => {
+    const request = toWebRequest(req)
+    if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request)
+    return handleEndpoints({ config, request })
+  }
+
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    if (req.path !== apiRoute && !req.path.startsWith(`${apiRoute}/`)) return next()
+    if (LEFT_TO_NEXT.some((pattern) => pattern.test(req.path))) return next()
+    if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
+    try {
+      await sendWebResponse(req, res, await respond(req))
+    } catch (error) {
+      next(error)
+    }
+  }
+}
