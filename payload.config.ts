@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import depthLimit from 'graphql-depth-limit'
 import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
@@ -12,7 +13,7 @@ import { Pages } from './src/collections/Pages'
 import { Posts } from './src/collections/Posts'
 import { Users } from './src/collections/Users'
 import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapter'
-import { parseOrigins, resolvePayloadSecret } from './src/env'
+import { parseOrigins, resolvePayloadSecret, wholeNumberFromEnv } from './src/env'
 import { defaultLexical } from './src/fields/lexical'
 import { Footer } from './src/globals/Footer/config'
 import { Header } from './src/globals/Header/config'
@@ -25,7 +26,10 @@ import { plugins } from './src/plugins'
 const projectRoot = process.cwd()
 
 const serverURL = process.env.PUBLIC_SERVER_URL?.replace(/\/+$/, '') || undefined
-const allowedOrigins = [...new Set([...(serverURL ? [serverURL] : []), ...parseOrigins(process.env.CORS_ORIGINS)])]
+const withServerURL = (origins: string[]) => [...new Set([...(serverURL ? [serverURL] : []), ...origins])]
+const corsOrigins = withServerURL(parseOrigins(process.env.CORS_ORIGINS))
+// Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS.
+const csrfOrigins = withServerURL(parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS))
 
 const smtpEmail = () =>
   nodemailerAdapter({
@@ -52,8 +56,8 @@ export default buildConfig({
         },
   secret: resolvePayloadSecret(),
   serverURL,
-  cors: allowedOrigins,
-  csrf: allowedOrigins,
+  cors: corsOrigins,
+  csrf: csrfOrigins,
   admin: {
     user: Users.slug,
     // Payload's default avatar is Gravatar: a request to a third party, with a hash of the email.
@@ -84,6 +88,8 @@ export default buildConfig({
   graphQL: {
     disablePlaygroundInProduction: true,
     maxComplexity: 1000,
+    // Complexity counts fields; depth stops a query that nests relationships within relationships.
+    validationRules: () => [depthLimit(wholeNumberFromEnv(process.env, 'GRAPHQL_MAX_DEPTH', 8, 1))],
   },
   jobs: {
     access: {

@@ -41,3 +41,14 @@ export const parseOrigins = (value: string | undefined): string[] =>
     .split(',')
     .map((origin) => origin.trim().replace(/\/+$/, ''))
     .filter(Boolean)
+
+/** A whole-number setting from the environment, its default when unset; anything else refuses to start. */
+export const wholeNumberFromEnv = (env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number => {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigurationError(`${name} "${raw}" is not a whole number of at least ${min}.`)
+  }
+  return value
+}

@@ -1,8 +1,9 @@
 import path from 'node:path'
 
-import type { Payload, SanitizedCollectionConfig, SanitizedGlobalConfig } from 'payload'
+import type { Payload, SanitizedCollectionConfig, SanitizedGlobalConfig, Where } from 'payload'
 
 import type { DatabaseKind } from '../db/databaseAdapter'
+import { CONTENT_VERSION_KEY } from '../utilities/contentVersion'
 
 /**
  * Payload's own collections that a backup leaves out: the target database applies its own
@@ -14,6 +15,14 @@ export const EXCLUDED_COLLECTIONS: readonly string[] = ['payload-migrations', 'p
 
 export const backupCollections = (payload: Payload): SanitizedCollectionConfig[] =>
   payload.config.collections.filter(({ slug }) => !EXCLUDED_COLLECTIONS.includes(slug))
+
+/**
+ * The documents of a collection a backup holds. The content version (a key-value entry every
+ * server writes at start, see src/utilities/contentVersion.ts) belongs to the database it
+ * describes: it is neither exported nor counted as content, and an import records a new one.
+ */
+export const backedUpDocuments = (slug: string): Where | undefined =>
+  slug === 'payload-kv' ? { key: { not_equals: CONTENT_VERSION_KEY } } : undefined
 
 export const backupGlobals = (payload: Payload): SanitizedGlobalConfig[] => payload.config.globals
 

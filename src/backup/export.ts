@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { CollectionSlug, GlobalSlug, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { backupCollections, backupGlobals, databaseKind, uploadDirectory, uploadFilenames } from './content'
+import { backedUpDocuments, backupCollections, backupGlobals, databaseKind, uploadDirectory, uploadFilenames } from './content'
 import { JsonlWriter } from './jsonl'
 import type { DataFileEntry, DataFileKind, Manifest, MediaFileEntry } from './manifest'
 import {
@@ -69,7 +69,7 @@ export const exportBackup = async (payload: Payload, outDir: string, { onProgres
   try {
     let total = 0
     for (const { slug, versions } of collections) {
-      total += (await payload.db.count({ collection: slug, req })).totalDocs
+      total += (await payload.db.count({ collection: slug, req, where: backedUpDocuments(slug) })).totalDocs
       if (versions) total += (await payload.db.countVersions({ collection: slug, req })).totalDocs
     }
     for (const { slug, versions } of globals) {
@@ -106,7 +106,8 @@ export const exportBackup = async (payload: Payload, outDir: string, { onProgres
       if (filenames) uploads.set(slug, filenames)
       await writeFile('collection', slug, (write) =>
         eachPage(
-          (page) => payload.db.find({ collection: slug, limit: PAGE_SIZE, page, pagination: true, req, sort: 'id' }) as Promise<Page>,
+          (page) =>
+            payload.db.find({ collection: slug, limit: PAGE_SIZE, page, pagination: true, req, sort: 'id', where: backedUpDocuments(slug) }) as Promise<Page>,
           async (doc) => {
             if (filenames) for (const name of uploadFilenames(doc as Record<string, unknown>)) filenames.add(name)
             await write(doc)

@@ -4,13 +4,14 @@ import path from 'node:path'
 
 import type { CollectionSlug, GlobalSlug, Payload, SanitizedCollectionConfig, SanitizedGlobalConfig } from 'payload'
 
-import { EXCLUDED_COLLECTIONS, backupCollections, backupGlobals, uploadDirectory } from './content'
+import { recordContentChange } from '../utilities/contentVersion'
+import type { DocumentID, Reference, ReferenceVisitor } from '../utilities/documentReferences'
+import { referencedCollections, visitDocumentReferences, visitGlobalReferences, visitVersionReferences } from '../utilities/documentReferences'
+import { EXCLUDED_COLLECTIONS, backedUpDocuments, backupCollections, backupGlobals, uploadDirectory } from './content'
 import { readJsonl } from './jsonl'
 import type { DataFileEntry, Manifest } from './manifest'
 import { BackupError, readManifest, secretFingerprint, sha256File } from './manifest'
 import type { ProgressListener } from './progress'
-import type { DocumentID, Reference, ReferenceVisitor } from './references'
-import { referencedCollections, visitDocumentReferences, visitGlobalReferences, visitVersionReferences } from './references'
 import type { VersionRow } from './target'
 import { openRestoreTarget } from './target'
 
@@ -152,7 +153,7 @@ export const describeContents = async (payload: Payload): Promise<string[]> => {
   const found: string[] = []
   for (const { slug, versions } of backupCollections(payload)) {
     const collection = slug as CollectionSlug
-    const { totalDocs } = await payload.db.count({ collection })
+    const { totalDocs } = await payload.db.count({ collection, where: backedUpDocuments(slug) })
     if (totalDocs) found.push(`${slug} (${totalDocs})`)
     if (versions) {
       const { totalDocs: versionCount } = await payload.db.countVersions({ collection })
@@ -381,6 +382,8 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
     }
 
     await target.commit()
+    // Servers already running on this database must not keep answering from what it held before.
+    await recordContentChange(payload)
   } catch (error) {
     await target.rollback().catch(() => {})
     removeFiles(copied)

@@ -5,7 +5,7 @@ import { buildVersionCollectionFields, buildVersionGlobalFields, createLocalReq 
 
 import type { DatabaseKind } from '../db/databaseAdapter'
 import { databaseKind } from './content'
-import type { DocumentID } from './references'
+import type { DocumentID } from '../utilities/documentReferences'
 
 type Data = Record<string, unknown>
 

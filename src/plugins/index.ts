@@ -10,6 +10,9 @@ import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { defaultLexical } from '../fields/lexical'
+import { readLimitsFromEnv } from '../hooks/limitPublicReads'
+import { contentChangesPlugin } from './contentChanges'
+import { readLimitsPlugin } from './readLimits'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 
@@ -64,4 +67,7 @@ export const plugins: Plugin[] = [
     generateURL: generateSeoUrl,
     tabbedUI: false,
   }),
+  readLimitsPlugin(readLimitsFromEnv(process.env)),
+  // Last: see its comment.
+  contentChangesPlugin(),
 ]

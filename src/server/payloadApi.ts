@@ -6,6 +6,8 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
 import type { SanitizedConfig } from 'payload'
 import { handleEndpoints } from 'payload'
 
+import type { HttpCache } from './httpCache'
+
 /**
  * Payload's REST and GraphQL handlers are Web-standard (Request in, Response out); Next's route
  * files only wrap them. Express hands /api/* to them directly, which skips Next's routing, its
@@ -65,7 +67,7 @@ const graphqlTakesPost = (res: ExpressResponse) =>
     })
 
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
-export const payloadApi = (config: SanitizedConfig) => {
+export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const apiRoute = config.routes.api
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
@@ -81,7 +83,8 @@ export const payloadApi = (config: SanitizedConfig) => {
     if (LEFT_TO_NEXT.some((pattern) => pattern.test(req.path))) return next()
     if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
     try {
-      await sendWebResponse(req, res, await respond(req))
+      const response = httpCache ? await httpCache.serve(req, res, () => respond(req)) : await respond(req)
+      if (response) await sendWebResponse(req, res, response)
     } catch (error) {
       next(error)
     }

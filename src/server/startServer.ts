@@ -8,8 +8,11 @@ import { getPayload } from 'payload'
 
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
+import { ensureContentVersion } from '../utilities/contentVersion'
 import { healthz, readyz } from './health'
+import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { payloadApi } from './payloadApi'
+import { apiRateLimit, rateLimitSettingsFromEnv } from './rateLimit'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
 
@@ -59,8 +62,11 @@ export const startServer = async ({
   // Imported here, not at the top: evaluating the config can refuse to start (no PAYLOAD_SECRET,
   // an unknown DATABASE_URI), and that must reach the caller as an error with a clear message.
   const { default: config } = await import('@payload-config')
+  const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
+  const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
+  await ensureContentVersion(payload)
 
   const nextApp = next({ dev, dir: process.cwd(), hostname: host, port })
   await nextApp.prepare()
@@ -74,7 +80,8 @@ export const startServer = async ({
   app.use(requestLogger(payload.logger))
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, () => shuttingDown))
-  app.use(payloadApi(payload.config))
+  app.use(payload.config.routes.api, apiRateLimit(rateLimitSettings, payload.config.cookiePrefix || 'payload'))
+  app.use(payloadApi(payload.config, createHttpCache(payload, httpCacheSettings)))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const server = app.listen(port, host)

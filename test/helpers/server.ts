@@ -15,6 +15,8 @@ export const TEST_ADMIN = { email: 'admin@greenroom.test', password: 'test-admin
 export type TestServer = {
   url: string
   dir: string
+  /** The database it runs on: a second server can be started on it (`databaseUri` option). */
+  databaseUri: string
   /** Everything the server printed so far, for failure messages. */
   output: () => string
   stop: () => Promise<number | null>
@@ -37,6 +39,8 @@ type StartOptions = {
   seed?: boolean
   env?: Record<string, string | undefined>
   timeoutMs?: number
+  /** Run on this database (another test server's) instead of a new one. */
+  databaseUri?: string
 }
 
 /** Spawns the production server on its own SQLite file and media folder in `dir`. */
@@ -69,11 +73,11 @@ export const spawnServer = ({ dir, port, seed, env = {} }: { dir: string; port: 
  * and waits for /readyz.
  * Needs a current `next build` (the http and e2e projects' global setup makes sure of it).
  */
-export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000 }: StartOptions = {}): Promise<TestServer> => {
+export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_000, ...options }: StartOptions = {}): Promise<TestServer> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
   const port = await freePort()
-  const databaseUri = await createTestDatabase()
-  const child = spawnServer({ dir, port, seed, env: { ...(databaseUri ? { DATABASE_URI: databaseUri } : {}), ...env } })
+  const databaseUri = options.databaseUri ?? (await createTestDatabase()) ?? `file:${path.join(dir, 'greenroom.db')}`
+  const child = spawnServer({ dir, port, seed, env: { DATABASE_URI: databaseUri, ...env } })
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))
@@ -108,5 +112,5 @@ export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_00
     await stop()
     throw new Error(`The test server did not become ready (exit code ${String(early)}). Its output:\n${output}`)
   }
-  return { url, dir, output: () => output, stop, process: child }
+  return { url, dir, databaseUri, output: () => output, stop, process: child }
 }

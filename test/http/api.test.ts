@@ -285,6 +285,9 @@ describe('API keys', () => {
     const created = await api(url, '/api/posts', { method: 'POST', auth: keyAuth, body: { title: 'By key', content: lexical('x') } })
     expect(created.status).toBe(403)
     expect((await api(url, '/api/users', { auth: keyAuth })).status).toBe(403)
+    // The key does sign its user in (an anonymous /me is a 200 with no user): it is access that refuses.
+    expect((await api(url, '/api/users/me')).body.user).toBeNull()
+    expect((await api(url, '/api/users/me', { auth: keyAuth })).status).toBe(403)
   })
 
   test('a wrong key gets nothing beyond public content', async () => {

@@ -49,7 +49,9 @@ test('sends every cookie a login sets', async () => {
 })
 
 test('streams a multipart upload through to Payload and sharp', async () => {
-  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a7' } }).png().toBuffer()
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a7' } })
+    .png()
+    .toBuffer()
   const form = new FormData()
   form.append('file', new Blob([png], { type: 'image/png' }), 'fast-path.png')
   form.append('_payload', JSON.stringify({ alt: 'A green rectangle' }))

@@ -101,6 +101,8 @@ export const Posts: CollectionConfig<'posts'> = {
       access: { update: () => false, create: () => false },
       admin: { disabled: true, readOnly: true },
       hooks: { afterRead: [populateAuthors] },
+      // Each row shows a user: a change to that user changes the post's answer (see src/utilities/cacheTags.ts).
+      custom: { rowsAreDocumentsOf: 'users' },
       fields: [
         { name: 'id', type: 'text' },
         { name: 'name', type: 'text' },

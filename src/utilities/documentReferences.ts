@@ -4,16 +4,17 @@ export type DocumentID = number | string
 
 export type Reference = { collection: string; id: DocumentID }
 
+type Data = Record<string, unknown>
+
 /**
  * Called for every id a document stores of another document. Returns the id to store (the same or
  * a new one), or undefined when there is none: a relationship field then loses the reference
  * (null, or one item fewer in a hasMany list); rich text and job input keep what they had.
  * `foreignKey` says whether an SQL database enforces the reference (relationship and upload
- * fields), as opposed to ids inside JSON (rich text, job input).
+ * fields), as opposed to ids inside JSON (rich text, job input). `populated` is the referenced
+ * document itself when the data was read with depth (an API response), so a caller can walk on.
  */
-export type ReferenceVisitor = (reference: Reference, foreignKey: boolean) => DocumentID | undefined
-
-type Data = Record<string, unknown>
+export type ReferenceVisitor = (reference: Reference, foreignKey: boolean, populated?: Data) => DocumentID | undefined
 
 type Walk = {
   payload: Payload
@@ -38,13 +39,13 @@ const visitRelation = (walk: Walk, field: RelationshipField | UploadField, value
       if (!isData(item) || typeof item.relationTo !== 'string') return item
       const id = asID(item.value)
       if (id === undefined) return item
-      const next = walk.visit({ collection: item.relationTo, id }, walk.foreignKey)
+      const next = walk.visit({ collection: item.relationTo, id }, walk.foreignKey, isData(item.value) ? item.value : undefined)
       if (next === undefined) return walk.foreignKey ? DROP : item
       return { ...item, value: next }
     }
     const id = asID(item)
     if (id === undefined) return item
-    const next = walk.visit({ collection: field.relationTo, id }, walk.foreignKey)
+    const next = walk.visit({ collection: field.relationTo, id }, walk.foreignKey, isData(item) ? item : undefined)
     if (next === undefined) return walk.foreignKey ? DROP : item
     return next
   }
@@ -81,7 +82,8 @@ const visitLexical = (walk: Walk, field: Extract<Field, { type: 'richText' }>, v
     const type = typeof node.type === 'string' ? node.type : ''
     if ((type === 'upload' || type === 'relationship') && typeof node.relationTo === 'string') {
       const id = asID(node.value)
-      const next = id === undefined ? undefined : walk.visit({ collection: node.relationTo, id }, false)
+      const populated = isData(node.value) ? node.value : undefined
+      const next = id === undefined ? undefined : walk.visit({ collection: node.relationTo, id }, false, populated)
       if (next !== undefined) node.value = next
     }
     const subFields = features?.getSubFields?.get(type)?.({ node, req })
@@ -121,7 +123,13 @@ const visitFields = (walk: Walk, fields: Field[], data: Data) => {
         break
       case 'array':
         if (Array.isArray(data[field.name])) {
-          for (const row of data[field.name] as unknown[]) if (isData(row)) visitFields(walk, field.fields, row)
+          const documentsOf = (field.custom as { rowsAreDocumentsOf?: string } | undefined)?.rowsAreDocumentsOf
+          for (const row of data[field.name] as unknown[]) {
+            if (!isData(row)) continue
+            const id = documentsOf ? asID(row.id) : undefined
+            if (documentsOf && id !== undefined) walk.visit({ collection: documentsOf, id }, false, row)
+            visitFields(walk, field.fields, row)
+          }
         }
         break
       case 'blocks':

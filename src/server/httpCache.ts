@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto'
+
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express'
+import type { Payload } from 'payload'
+
+import { ConfigurationError } from '../env'
+import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../utilities/cacheTags'
+import type { ContentVersion } from '../utilities/contentVersion'
+import { coalesceReads, readContentVersion } from '../utilities/contentVersion'
+import type { Reader } from './readers'
+import { readerOf } from './readers'
+
+export type HttpCacheSettings = {
+  /** Cache-Control of anonymous reads: browsers revalidate, shared caches keep them a while. */
+  publicCacheControl: string
+  /** Bytes of answers kept in this process; 0 turns the response cache off (headers and 304s stay). */
+  responseCacheBytes: number
+}
+
+export const DEFAULT_PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300'
+
+export const httpCacheSettingsFromEnv = (env: Record<string, string | undefined>): HttpCacheSettings => {
+  const megabytes =
+    env.API_RESPONSE_CACHE_MB === undefined || env.API_RESPONSE_CACHE_MB === '' ? 64 : Number(env.API_RESPONSE_CACHE_MB)
+  if (!Number.isFinite(megabytes) || megabytes < 0) {
+    throw Object.assign(
+      new Error(
+        `API_RESPONSE_CACHE_MB "${env.API_RESPONSE_CACHE_MB}" is not a size in megabytes (0 turns the cache off).`,
+      ),
+      {
+        name: 'ConfigurationError',
+      },
+    )
+  }
+  return {
+    publicCacheControl: env.API_CACHE_CONTROL?.trim() || DEFAULT_PUBLIC_CACHE_CONTROL,
+    responseCacheBytes: Math.round(megabytes * 1024 * 1024),
+  }
+}
+
+const asksForDrafts = (req: ExpressRequest) => {
+  const draft = new URL(req.originalUrl, 'http://greenroom.invalid').searchParams.get('draft')
+  return draft !== null && draft !== 'false'
+}
+
+export const PRIVATE_NO_STORE = 'private, no-store'
+/** An API key's answers: a client may keep and revalidate them, a shared cache must not. */
+const API_KEY_CACHE_CONTROL = 'private, no-cache'
+
+/** Strong: the same bytes, the same tag, on every instance. */
+export const entityTag = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+
+/** If-None-Match: a list of tags or *, compared weakly as RFC 9110 says for GET. */
+export const matchesIfNoneMatch = (header: string, etag: string) => {
+  if (header.trim() === '*') return true
+  const opaque = etag.replace(/^W\//, '')
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque)
+}
+
+const seconds = (time: Date | number | string) => Math.floor(new Date(time).getTime() / 1000)
+
+/**
+ * The time of the last change, but only once its second is over: two changes within one second
+ * would otherwise share a Last-Modified, and a client holding the first would be told it is current.
+ */
+export const lastModifiedOf = (version: ContentVersion, now = Date.now()): string | undefined =>
+  seconds(version.changedAt) < seconds(now) ? new Date(seconds(version.changedAt) * 1000).toUTCString() : undefined
+
+export const isNotModified = (req: ExpressRequest, etag: string, lastModified: string | undefined) => {
+  const ifNoneMatch = req.get('if-none-match')
+  // If-None-Match wins when both are sent (RFC 9110 13.2.2).
+  if (ifNoneMatch !== undefined) return matchesIfNoneMatch(ifNoneMatch, etag)
+  const ifModifiedSince = req.get('if-modified-since')
+  if (ifModifiedSince === undefined || lastModified === undefined) return false
+  const since = Date.parse(ifModifiedSince)
+  return Number.isFinite(since) && seconds(lastModified) <= seconds(since)
+}
+
+type CachedAnswer = {
+  headers: [string, string][]
+  body: Buffer
+  etag: string
+  tags: string
+}
+
+/** Answers of one content version, least recently used first out; a new version empties it. */
+class AnswerStore {
+  private version: string | undefined
+  private answers = new Map<string, CachedAnswer>()
+  private bytes = 0
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(version: string, key: string): CachedAnswer | undefined {
+    if (version !== this.version) return undefined
+    const answer = this.answers.get(key)
+    if (answer) {
+      this.answers.delete(key)
+      this.answers.set(key, answer)
+    }
+    return answer
+  }
+
+  set(version: string, key: string, answer: CachedAnswer) {
+    if (answer.body.length > this.maxBytes / 8) return
+    if (version !== this.version) {
+      this.version = version
+      this.answers.clear()
+      this.bytes = 0
+    }
+    const previous = this.answers.get(key)
+    if (previous) this.bytes -= previous.body.length
+    this.answers.set(key, answer)
+    this.bytes += answer.body.length
+    for (const [oldest, { body }] of this.answers) {
+      if (this.bytes <= this.maxBytes) break
+      this.answers.delete(oldest)
+      this.bytes -= body.length
+    }
+  }
+
+  get size() {
+    return this.answers.size
+  }
+}
+
+/** Payload's headers kept on a cached answer: what describes the body, not this one request. */
+const STORED_HEADERS = new Set(['content-type', 'content-language'])
+
+const varyOn = 'Origin, Authorization, Cookie'
+
+export type HttpCache = ReturnType<typeof createHttpCache>
+
+/**
+ * HTTP caching for the REST API's reads. Anonymous readers share one public answer; an API key
+ * gets validators but no shared caching, since its answers depend on its user's access; a session
+ * and any draft read get `private, no-store`. Anonymous and API-key GETs of JSON get a strong ETag,
+ * Last-Modified (the content version's time), 304s on If-None-Match / If-Modified-Since,
+ * Cache-Control and Cache-Tag / Surrogate-Key (src/utilities/cacheTags.ts). Their answers are also
+ * kept in this process under the content version read from the database for each request, so a
+ * write on any instance retires them at once; a read answered from here skips Payload entirely.
+ */
+export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) => {
+  const store = new AnswerStore(settings.responseCacheBytes)
+  const currentVersion = coalesceReads(() => readContentVersion(payload))
+  const cookiePrefix = payload.config.cookiePrefix || 'payload'
+  const apiRoute = payload.config.routes.api
+
+  const cacheControlFor = (reader: Reader) =>
+    reader.kind === 'anonymous' ? settings.publicCacheControl : API_KEY_CACHE_CONTROL
+
+  const send = (
+    req: ExpressRequest,
+    res: ExpressResponse,
+    answer: CachedAnswer,
+    reader: Reader,
+    version: ContentVersion | null,
+  ) => {
+    const lastModified = version ? lastModifiedOf(version) : undefined
+    res.setHeader('ETag', answer.etag)
+    if (lastModified) res.setHeader('Last-Modified', lastModified)
+    res.setHeader('Cache-Control', cacheControlFor(reader))
+    res.setHeader('Vary', varyOn)
+    if (answer.tags) {
+      res.setHeader('Cache-Tag', answer.tags)
+      res.setHeader('Surrogate-Key', answer.tags.replaceAll(',', ' '))
+    }
+    if (isNotModified(req, answer.etag, lastModified)) {
+      res.status(304).end()
+      return
+    }
+    for (const [name, value] of answer.headers) res.setHeader(name, value)
+    res.setHeader('Content-Length', answer.body.length)
+    res.status(200).end(req.method === 'HEAD' ? undefined : answer.body)
+  }
+
+  const isStorable = (response: Response) =>
+    response.status === 200 &&
+    Boolean(response.headers.get('content-type')?.includes('application/json')) &&
+    response.headers.getSetCookie().length === 0
+
+  const answerOf = async (response: Response, apiPath: string): Promise<CachedAnswer> => {
+    const body = Buffer.from(await response.arrayBuffer())
+    const route = apiRouteOf(payload, apiPath)
+    let tags = ''
+    if (route) {
+      try {
+        tags = cacheTagHeader(tagsOfAnswer(payload, route, JSON.parse(body.toString('utf8'))))
+      } catch {
+        // Not JSON after all: no tags, the answer is still what Payload sent.
+      }
+    }
+    // Payload's CORS headers depend on the request's Origin, which is part of the store's key.
+    const headers = [...response.headers].filter(
+      ([name]) => STORED_HEADERS.has(name) || name.startsWith('access-control-'),
+    )
+    return { headers, body, etag: entityTag(body), tags }
+  }
+
+  /**
+   * Answers a read, from the store or from `produce` (Payload's handler). Returns the Response when
+   * it is not a cacheable answer (an error, a file, a redirect), for the caller to send as it is.
+   */
+  const serve = async (
+    req: ExpressRequest,
+    res: ExpressResponse,
+    produce: () => Promise<Response>,
+  ): Promise<Response | undefined> => {
+    const reader = readerOf(req, cookiePrefix)
+    const cacheable =
+      (req.method === 'GET' || req.method === 'HEAD') && reader.kind !== 'session' && !asksForDrafts(req)
+    if (!cacheable) {
+      res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+      return produce()
+    }
+    // The version is read before the answer is made: an answer stored under it is at least as new.
+    const version = await currentVersion().catch(() => null)
+    const key = `${req.originalUrl}\n${reader.kind === 'apiKey' ? reader.key : ''}\n${req.get('origin') ?? ''}`
+    const stored = version && settings.responseCacheBytes > 0 ? store.get(version.version, key) : undefined
+    if (stored) {
+      send(req, res, stored, reader, version)
+      return undefined
+    }
+    const response = await produce()
+    if (!isStorable(response)) return response
+    const answer = await answerOf(response, req.path.slice(apiRoute.length))
+    if (version && settings.responseCacheBytes > 0) store.set(version.version, key, answer)
+    send(req, res, answer, reader, version)
+    return undefined
+  }
+
+  return { serve, storedAnswers: () => store.size }
+}

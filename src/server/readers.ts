@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto'
+
+import type { Request as ExpressRequest } from 'express'
+
+/**
+ * Who is asking, as far as caching and rate limits care, told from the request alone (verifying a
+ * token is Payload's job, later). Anonymous readers share public answers; an API key (Payload's
+ * `<collection> API-Key <key>` header) is one client with its own limit; a session (a JWT header
+ * or Payload's cookie) is an editor's browser.
+ */
+export type Reader = { kind: 'anonymous' } | { kind: 'apiKey'; key: string } | { kind: 'session' }
+
+export const readerOf = (req: ExpressRequest, cookiePrefix: string): Reader => {
+  const authorization = req.get('authorization')
+  if (authorization) {
+    return /\sAPI-Key\s/i.test(authorization)
+      ? // Hashed: the key itself is a secret and is kept nowhere.
+        { kind: 'apiKey', key: createHash('sha256').update(authorization).digest('base64url') }
+      : { kind: 'session' }
+  }
+  const cookie = req.get('cookie')
+  if (cookie && cookie.split(';').some((part) => part.trim().startsWith(`${cookiePrefix}-token=`)))
+    return { kind: 'session' }
+  return { kind: 'anonymous' }
+}

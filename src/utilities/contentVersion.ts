@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto'
+
+import type { Payload, PayloadRequest } from 'payload'
+
+/**
+ * The content version: a value that changes with every write to published content, kept in the
+ * database (Payload's key-value collection) so every server instance sees the same one. Answers
+ * cached under one version are never served under another, and its time is the Last-Modified of
+ * every answer. It is written in the same transaction as the change it records, so a reader who
+ * sees the new version also sees the new content.
+ */
+export const CONTENT_VERSION_KEY = 'greenroom:content-version'
+
+const KV_COLLECTION = 'payload-kv'
+
+export type ContentVersion = {
+  /** Random, not a counter: two concurrent writers must never record the same value. */
+  version: string
+  /** ISO time of the change. */
+  changedAt: string
+}
+
+const isContentVersion = (value: unknown): value is ContentVersion =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ContentVersion).version === 'string' &&
+  typeof (value as ContentVersion).changedAt === 'string'
+
+/** Records a change; pass the write's `req` so it commits (or rolls back) with the write. */
+export const recordContentChange = async (payload: Payload, req?: Partial<PayloadRequest>): Promise<ContentVersion> => {
+  const data: ContentVersion = { version: randomUUID(), changedAt: new Date().toISOString() }
+  await payload.db.upsert({
+    collection: KV_COLLECTION,
+    data: { key: CONTENT_VERSION_KEY, data },
+    req: req ?? {},
+    select: { key: true },
+    where: { key: { equals: CONTENT_VERSION_KEY } },
+  })
+  return data
+}
+
+export const readContentVersion = async (payload: Payload): Promise<ContentVersion | null> => {
+  const doc = await payload.db.findOne<{ id: number | string; data?: unknown }>({
+    collection: KV_COLLECTION,
+    req: {},
+    select: { data: true },
+    where: { key: { equals: CONTENT_VERSION_KEY } },
+  })
+  return isContentVersion(doc?.data) ? doc.data : null
+}
+
+/** A database that has never recorded a change gets its first version, so every instance agrees on one. */
+export const ensureContentVersion = async (payload: Payload): Promise<ContentVersion> =>
+  (await readContentVersion(payload)) ?? recordContentChange(payload)
+
+/**
+ * Shares one read among concurrent callers without ever handing a caller a read that started before
+ * it asked: a caller who arrives while a read is running waits for the next one, which every caller
+ * arriving meanwhile shares. Under load that is one query per round of requests, and no caller can
+ * miss a change committed before it arrived.
+ */
+export const coalesceReads = <T>(read: () => Promise<T>): (() => Promise<T>) => {
+  let running: Promise<T> | undefined
+  let next: Promise<T> | undefined
+  const start = (): Promise<T> => {
+    const current: Promise<T> = read().finally(() => {
+      if (running === current) running = undefined
+    })
+    running = current
+    return current
+  }
+  return () => {
+    if (!running) return start()
+    next ??= running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        next = undefined
+        return start()
+      })
+    return next
+  }
+}

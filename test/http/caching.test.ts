@@ -1,0 +1,238 @@
+// HTTP caching of the REST API (src/server/httpCache.ts): validators and 304s, Cache-Control per
+// reader, cache tags, and answers kept in process that a write on any instance retires.
+import crypto from 'node:crypto'
+
+import type { Json } from '../helpers/http'
+import { api, login } from '../helpers/http'
+import type { TestServer } from '../helpers/server'
+import { TEST_ADMIN, startTestServer } from '../helpers/server'
+
+const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=120, stale-while-revalidate=600'
+const LIST = '/api/posts?limit=3&depth=1'
+
+let server: TestServer
+let url: string
+let adminAuth: string
+
+beforeAll(async () => {
+  server = await startTestServer({ seed: true, env: { API_CACHE_CONTROL: PUBLIC_CACHE_CONTROL } })
+  url = server.url
+  adminAuth = await login(url, TEST_ADMIN.email, TEST_ADMIN.password)
+}, 120_000)
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+const get = (path: string, headers: Record<string, string> = {}, base = url) => fetch(`${base}${path}`, { headers })
+
+/** Last-Modified is only sent once the second of the last change is over. */
+const waitForNextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)))
+
+const lexical = (text: string) => ({
+  root: {
+    type: 'root',
+    direction: 'ltr',
+    format: '',
+    indent: 0,
+    version: 1,
+    children: [
+      {
+        type: 'paragraph',
+        direction: 'ltr',
+        format: '',
+        indent: 0,
+        version: 1,
+        textFormat: 0,
+        children: [{ type: 'text', text, format: 0, style: '', mode: 'normal', detail: 0, version: 1 }],
+      },
+    ],
+  },
+})
+
+const firstPost = async () => (await api(url, '/api/posts?limit=1&depth=0')).body.docs[0] as Json
+
+describe('anonymous reads', () => {
+  test('carry a strong ETag, Cache-Control from the environment, Vary and the tags of every document shown', async () => {
+    const res = await get(LIST)
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(res.headers.get('etag')).toMatch(/^"[\w-]{32}"$/)
+    expect(res.headers.get('cache-control')).toBe(PUBLIC_CACHE_CONTROL)
+    expect(res.headers.get('vary')).toMatch(/Authorization/)
+    const tags = res.headers.get('cache-tag')!.split(',')
+    expect(res.headers.get('surrogate-key')!.split(' ')).toEqual(tags)
+    expect(tags).toContain('posts')
+    for (const doc of body.docs) {
+      expect(tags).toContain(`posts:${doc.id}`)
+      if (doc.heroImage) expect(tags).toContain(`media:${doc.heroImage.id}`)
+      for (const category of doc.categories) expect(tags).toContain(`categories:${category.id}`)
+      for (const author of doc.populatedAuthors) expect(tags).toContain(`users:${author.id}`)
+    }
+    // Besides the listed posts, only the related posts populated into them.
+    const shown = new Set(
+      body.docs.flatMap((doc: Json) => [doc.id, ...doc.relatedPosts.map((related: Json) => related.id)]),
+    )
+    expect(tags.filter((tag) => tag.startsWith('posts:'))).toEqual([...shown].map((id) => `posts:${id}`))
+  })
+
+  test('a single document and a global are tagged by themselves', async () => {
+    const post = await firstPost()
+    const one = await get(`/api/posts/${post.id}?depth=0`)
+    // Its authors' names are shown (populatedAuthors) even at depth 0; other references are bare ids.
+    const authors = (await one.json()).populatedAuthors.map((author: Json) => `users:${author.id}`)
+    expect(one.headers.get('cache-tag')!.split(',')).toEqual([`posts:${post.id}`, ...authors])
+    const header = await get('/api/globals/header')
+    expect(header.status).toBe(200)
+    expect(header.headers.get('cache-tag')!.split(',')[0]).toBe('global:header')
+  })
+
+  test('answer If-None-Match with 304 and no body, and the same validators', async () => {
+    const first = await get(LIST)
+    const etag = first.headers.get('etag')!
+    const again = await get(LIST, { 'if-none-match': etag })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+    expect(again.headers.get('etag')).toBe(etag)
+    expect(again.headers.get('cache-control')).toBe(PUBLIC_CACHE_CONTROL)
+    expect((await get(LIST, { 'if-none-match': `"other", W/${etag}` })).status).toBe(304)
+    expect((await get(LIST, { 'if-none-match': '"other"' })).status).toBe(200)
+    expect((await fetch(`${url}${LIST}`, { method: 'HEAD', headers: { 'if-none-match': etag } })).status).toBe(304)
+  })
+
+  test('answer If-Modified-Since with 304 once the last change is a second old', async () => {
+    await waitForNextSecond()
+    const first = await get(LIST)
+    const lastModified = first.headers.get('last-modified')!
+    expect(new Date(lastModified).getTime()).toBeLessThanOrEqual(Date.now())
+    expect((await get(LIST, { 'if-modified-since': lastModified })).status).toBe(304)
+    const earlier = new Date(new Date(lastModified).getTime() - 1000).toUTCString()
+    expect((await get(LIST, { 'if-modified-since': earlier })).status).toBe(200)
+    // If-None-Match decides when both are sent.
+    expect((await get(LIST, { 'if-modified-since': lastModified, 'if-none-match': '"other"' })).status).toBe(200)
+  })
+
+  test('of drafts are private and never stored', async () => {
+    const res = await get('/api/posts?draft=true&limit=1')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('private, no-store')
+    expect(res.headers.get('etag')).toBeNull()
+  })
+})
+
+describe('signed-in and API-key reads', () => {
+  test('a session gets private, no-store and no validators', async () => {
+    const res = await get(LIST, { authorization: adminAuth })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('private, no-store')
+    expect(res.headers.get('etag')).toBeNull()
+    const me = await api(url, '/api/users/me', { auth: adminAuth })
+    expect(me.headers.get('cache-control')).toBe('private, no-store')
+  })
+
+  test('a session cookie counts as signed in', async () => {
+    const token = adminAuth.replace(/^JWT /, '')
+    const res = await get(LIST, { cookie: `theme=dark; payload-token=${token}` })
+    expect(res.headers.get('cache-control')).toBe('private, no-store')
+  })
+
+  test('an API key gets validators, 304s and a private answer no shared cache keeps', async () => {
+    const me = await api(url, '/api/users/me', { auth: adminAuth })
+    const key = crypto.randomUUID()
+    const enabled = await api(url, `/api/users/${me.body.user.id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { enableAPIKey: true, apiKey: key },
+    })
+    expect(enabled.status).toBe(200)
+    const auth = `users API-Key ${key}`
+    const res = await get('/api/posts?limit=20&depth=0', { authorization: auth })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('private, no-cache')
+    const etag = res.headers.get('etag')!
+    expect((await get('/api/posts?limit=20&depth=0', { authorization: auth, 'if-none-match': etag })).status).toBe(304)
+    // Answers are stored per reader: a key never gets the anonymous answer stored before it (API keys
+    // may not read users, see api.test.ts).
+    expect((await api(url, '/api/users/me')).status).toBe(200)
+    const keyedMe = await api(url, '/api/users/me', { auth })
+    expect(keyedMe.status).toBe(403)
+    expect((await api(url, '/api/users/me')).status).toBe(200)
+  })
+})
+
+describe('writes', () => {
+  test('retire the stored answers at once: the next read has the change and a new ETag', async () => {
+    const post = await firstPost()
+    const before = await get(`/api/posts/${post.id}?depth=0`)
+    const etag = before.headers.get('etag')!
+    expect((await get(`/api/posts/${post.id}?depth=0`, { 'if-none-match': etag })).status).toBe(304)
+
+    const title = `Retitled ${crypto.randomUUID()}`
+    const updated = await api(url, `/api/posts/${post.id}`, { method: 'PATCH', auth: adminAuth, body: { title } })
+    expect(updated.status).toBe(200)
+    expect(updated.headers.get('cache-control')).toBe('private, no-store')
+
+    const after = await get(`/api/posts/${post.id}?depth=0`, { 'if-none-match': etag })
+    expect(after.status).toBe(200)
+    expect((await after.json()).title).toBe(title)
+    expect(after.headers.get('etag')).not.toBe(etag)
+    const list = await (await get(LIST)).json()
+    expect(list.docs.map((doc: Json) => doc.title)).toContain(title)
+  })
+
+  test('a draft saved over a draft leaves the stored answers alone; publishing retires them', async () => {
+    const created = await api(url, '/api/posts?draft=true', {
+      method: 'POST',
+      auth: adminAuth,
+      body: {
+        title: `Unpublished ${crypto.randomUUID()}`,
+        _status: 'draft',
+        content: { root: { type: 'root', children: [], direction: null, format: '', indent: 0, version: 1 } },
+      },
+    })
+    expect(created.status).toBe(201)
+    const etag = (await get(LIST)).headers.get('etag')!
+    const saved = await api(url, `/api/posts/${created.body.doc.id}?draft=true`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { title: 'Still a draft' },
+    })
+    expect(saved.status).toBe(200)
+    expect((await get(LIST, { 'if-none-match': etag })).status).toBe(304)
+
+    const published = await api(url, `/api/posts/${created.body.doc.id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { _status: 'published', content: lexical('Now it is.') },
+    })
+    expect(published.status).toBe(200)
+    const after = await get(LIST, { 'if-none-match': etag })
+    expect(after.status).toBe(200)
+    expect((await after.json()).docs[0].id).toBe(created.body.doc.id)
+  })
+})
+
+describe('several instances on one database', () => {
+  let second: TestServer | undefined
+
+  afterAll(async () => {
+    await second?.stop()
+  })
+
+  test('a write through one retires what the other has stored', async () => {
+    second = await startTestServer({ seed: false, databaseUri: server.databaseUri })
+    const post = await firstPost()
+    const path = `/api/posts/${post.id}?depth=0`
+    const etag = (await get(path, {}, second.url)).headers.get('etag')!
+    expect((await get(path, { 'if-none-match': etag }, second.url)).status).toBe(304)
+
+    const title = `Changed on the first ${crypto.randomUUID()}`
+    expect(
+      (await api(url, `/api/posts/${post.id}`, { method: 'PATCH', auth: adminAuth, body: { title } })).status,
+    ).toBe(200)
+
+    const after = await get(path, { 'if-none-match': etag }, second.url)
+    expect(after.status).toBe(200)
+    expect((await after.json()).title).toBe(title)
+  }, 120_000)
+})

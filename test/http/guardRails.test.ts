@@ -1,0 +1,143 @@
+// Guard rails on the API: caps on depth and page size for readers, GraphQL depth and complexity,
+// rate limits per IP and per API key, and the origins a session cookie is accepted from.
+import crypto from 'node:crypto'
+
+import { api, graphql, login } from '../helpers/http'
+import type { TestServer } from '../helpers/server'
+import { TEST_ADMIN, startTestServer } from '../helpers/server'
+
+const SITE = 'https://site.example'
+
+let server: TestServer
+let url: string
+let adminAuth: string
+
+beforeAll(async () => {
+  server = await startTestServer({ seed: true, env: { CSRF_ORIGINS: SITE, API_MAX_DEPTH: '2', API_MAX_LIMIT: '50' } })
+  url = server.url
+  adminAuth = await login(url, TEST_ADMIN.email, TEST_ADMIN.password)
+}, 120_000)
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+describe('readers are capped', () => {
+  test('depth beyond API_MAX_DEPTH is refused with a 400 that names the cap', async () => {
+    expect((await api(url, '/api/posts?depth=2&limit=1')).status).toBe(200)
+    const deep = await api(url, '/api/posts?depth=3&limit=1')
+    expect(deep.status).toBe(400)
+    expect(deep.body.errors[0].message).toBe('depth 3 is deeper than the 2 levels readers may ask for.')
+    const post = (await api(url, '/api/posts?limit=1')).body.docs[0]
+    expect((await api(url, `/api/posts/${post.id}?depth=5`)).status).toBe(400)
+  })
+
+  test('a page beyond API_MAX_LIMIT, or everything at once, is refused', async () => {
+    expect((await api(url, '/api/posts?limit=50')).status).toBe(200)
+    const big = await api(url, '/api/posts?limit=51')
+    expect(big.status).toBe(400)
+    expect(big.body.errors[0].message).toMatch(/limit 51 is more than the 50 documents per page/)
+    for (const query of ['limit=0', 'pagination=false']) {
+      const all = await api(url, `/api/posts?${query}`)
+      expect(all.status).toBe(400)
+      expect(all.body.errors[0].message).toMatch(/Reading every document at once is not allowed/)
+    }
+    const graphqlAll = await graphql(url, '{ Posts(limit: 0) { docs { title } } }')
+    expect(graphqlAll.body.errors[0].message).toMatch(/Reading every document at once is not allowed/)
+  })
+
+  test('populating at the allowed depth still works (Payload populates in batches of its own)', async () => {
+    const res = await api(url, '/api/posts?depth=2&limit=50')
+    expect(res.status).toBe(200)
+    expect(res.body.docs[0].heroImage?.url ?? null).not.toBeUndefined()
+  })
+
+  test('editors are not capped', async () => {
+    expect((await api(url, '/api/posts?depth=4&limit=200', { auth: adminAuth })).status).toBe(200)
+  })
+})
+
+describe('GraphQL', () => {
+  test('a query nested deeper than GRAPHQL_MAX_DEPTH is refused before it runs', async () => {
+    const nested = (levels: number): string => (levels === 0 ? 'title' : `title relatedPosts { ${nested(levels - 1)} }`)
+    const res = await graphql(url, `{ Posts(limit: 1) { docs { ${nested(8)} } } }`)
+    expect(res.body.data ?? null).toBeNull()
+    expect(res.body.errors[0].message).toMatch(/exceeds maximum operation depth of 8/)
+    const fine = await graphql(url, `{ Posts(limit: 1) { docs { ${nested(2)} } } }`)
+    expect(fine.body.errors).toBeUndefined()
+  })
+
+  test('a query above the complexity limit is refused', async () => {
+    const fields = Array.from(
+      { length: 200 },
+      (_, k) => `p${k}: Posts(limit: 1) { docs { title slug excerpt publishedAt } }`,
+    )
+    const res = await graphql(url, `{ ${fields.join('\n')} }`)
+    expect(res.body.errors[0].message).toBe(
+      'The query exceeds the maximum complexity of 1000. Actual complexity is 1200',
+    )
+  })
+})
+
+describe('session cookies', () => {
+  const cookieFor = async () => `payload-token=${adminAuth.replace(/^JWT /, '')}`
+
+  test('are honoured from the site and the server itself, ignored from any other origin', async () => {
+    const cookie = await cookieFor()
+    const fromSite = await api(url, '/api/users/me', { headers: { cookie, origin: SITE } })
+    expect(fromSite.body.user?.email).toBe(TEST_ADMIN.email)
+    const fromElsewhere = await api(url, '/api/users/me', { headers: { cookie, origin: 'https://evil.example' } })
+    expect(fromElsewhere.body.user).toBeNull()
+  })
+})
+
+describe('rate limits', () => {
+  let limited: TestServer
+
+  beforeAll(async () => {
+    limited = await startTestServer({
+      seed: true,
+      env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_API_KEY: '3', RATE_LIMIT_WINDOW_SECONDS: '120' },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await limited?.stop()
+  })
+
+  test('answer 429 with Retry-After and a message past the limit, per IP and per API key apart', async () => {
+    // Logging in counts against the address like any anonymous request: one of its five.
+    const auth = await login(limited.url, TEST_ADMIN.email, TEST_ADMIN.password)
+    const key = crypto.randomUUID()
+    const me = await api(limited.url, '/api/users/me', { auth })
+    await api(limited.url, `/api/users/${me.body.user.id}`, {
+      method: 'PATCH',
+      auth,
+      body: { enableAPIKey: true, apiKey: key },
+    })
+
+    const statuses: number[] = []
+    for (let k = 0; k < 4; k++) statuses.push((await api(limited.url, '/api/posts?limit=1')).status)
+    expect(statuses).toEqual([200, 200, 200, 200])
+
+    const refused = await api(limited.url, '/api/posts?limit=1')
+    expect(refused.status).toBe(429)
+    const retryAfter = Number(refused.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(120)
+    expect(refused.body.errors[0].message).toBe(
+      `Too many requests from your address. Try again in ${retryAfter} seconds.`,
+    )
+    expect(refused.headers.get('ratelimit-policy')).toMatch(/q=5/)
+
+    // The key has a bucket of its own.
+    const keyed = []
+    for (let k = 0; k < 4; k++)
+      keyed.push(await api(limited.url, '/api/posts?limit=1', { auth: `users API-Key ${key}` }))
+    expect(keyed.map((res) => res.status)).toEqual([200, 200, 200, 429])
+    expect(keyed[3].body.errors[0].message).toMatch(/^Too many requests from this API key\./)
+
+    // Health checks and the admin panel's pages are not API requests.
+    expect((await fetch(`${limited.url}/healthz`)).status).toBe(200)
+  })
+})

@@ -1,0 +1,147 @@
+import type { Request as ExpressRequest } from 'express'
+
+import { cacheTagHeader, tagsToPurge } from '../../src/utilities/cacheTags'
+import { coalesceReads } from '../../src/utilities/contentVersion'
+import { httpCacheSettingsFromEnv, isNotModified, lastModifiedOf, matchesIfNoneMatch } from '../../src/server/httpCache'
+import { readerOf } from '../../src/server/readers'
+
+const request = (headers: Record<string, string>) =>
+  ({ get: (name: string) => headers[name.toLowerCase()] }) as unknown as ExpressRequest
+
+describe('matchesIfNoneMatch', () => {
+  test.each([
+    ['"abc"', '"abc"', true],
+    ['"x", "abc"', '"abc"', true],
+    ['W/"abc"', '"abc"', true],
+    ['*', '"abc"', true],
+    ['"abd"', '"abc"', false],
+    ['abc', '"abc"', false],
+  ])('%s against %s → %s', (header, etag, expected) => {
+    expect(matchesIfNoneMatch(header, etag)).toBe(expected)
+  })
+})
+
+describe('lastModifiedOf', () => {
+  const version = { version: 'v', changedAt: '2026-11-25T10:00:00.700Z' }
+
+  test('is withheld while the second of the change lasts', () => {
+    expect(lastModifiedOf(version, Date.parse('2026-11-25T10:00:00.900Z'))).toBeUndefined()
+  })
+
+  test('is the second of the change afterwards', () => {
+    expect(lastModifiedOf(version, Date.parse('2026-11-25T10:00:01.000Z'))).toBe('Wed, 25 Nov 2026 10:00:00 GMT')
+  })
+})
+
+describe('isNotModified', () => {
+  const lastModified = 'Wed, 25 Nov 2026 10:00:00 GMT'
+
+  test('If-None-Match decides when it is sent', () => {
+    expect(
+      isNotModified(request({ 'if-none-match': '"a"', 'if-modified-since': lastModified }), '"b"', lastModified),
+    ).toBe(false)
+    expect(isNotModified(request({ 'if-none-match': '"b"' }), '"b"', undefined)).toBe(true)
+  })
+
+  test('If-Modified-Since counts whole seconds and ignores what is not a date', () => {
+    expect(isNotModified(request({ 'if-modified-since': lastModified }), '"b"', lastModified)).toBe(true)
+    expect(isNotModified(request({ 'if-modified-since': 'Wed, 25 Nov 2026 09:59:59 GMT' }), '"b"', lastModified)).toBe(
+      false,
+    )
+    expect(isNotModified(request({ 'if-modified-since': 'yesterday' }), '"b"', lastModified)).toBe(false)
+    expect(isNotModified(request({ 'if-modified-since': lastModified }), '"b"', undefined)).toBe(false)
+  })
+})
+
+describe('readerOf', () => {
+  test.each([
+    [{}, 'anonymous'],
+    [{ authorization: 'users API-Key 1234' }, 'apiKey'],
+    [{ authorization: 'JWT abc.def.ghi' }, 'session'],
+    [{ authorization: 'Bearer abc.def.ghi' }, 'session'],
+    [{ cookie: 'theme=dark; payload-token=abc' }, 'session'],
+    [{ cookie: 'theme=dark; not-payload-token=abc' }, 'anonymous'],
+  ])('%j → %s', (headers, kind) => {
+    expect(readerOf(request(headers), 'payload').kind).toBe(kind)
+  })
+
+  test('keeps two API keys apart without keeping the keys', () => {
+    const one = readerOf(request({ authorization: 'users API-Key one' }), 'payload')
+    const two = readerOf(request({ authorization: 'users API-Key two' }), 'payload')
+    expect(one).not.toEqual(two)
+    expect(JSON.stringify(one)).not.toContain('one')
+  })
+})
+
+describe('httpCacheSettingsFromEnv', () => {
+  test('defaults to browsers revalidating and shared caches keeping answers a minute', () => {
+    expect(httpCacheSettingsFromEnv({})).toEqual({
+      publicCacheControl: 'public, max-age=0, s-maxage=60, stale-while-revalidate=300',
+      responseCacheBytes: 64 * 1024 * 1024,
+    })
+  })
+
+  test('takes Cache-Control and the store size from the environment, 0 turning the store off', () => {
+    expect(httpCacheSettingsFromEnv({ API_CACHE_CONTROL: 'public, s-maxage=5', API_RESPONSE_CACHE_MB: '0' })).toEqual({
+      publicCacheControl: 'public, s-maxage=5',
+      responseCacheBytes: 0,
+    })
+  })
+
+  test('refuses a size that is not one', () => {
+    expect(() => httpCacheSettingsFromEnv({ API_RESPONSE_CACHE_MB: 'lots' })).toThrow(/API_RESPONSE_CACHE_MB "lots"/)
+  })
+})
+
+describe('cache tags', () => {
+  test('a change purges its document and every list of its collection', () => {
+    expect(tagsToPurge({ collection: 'posts', id: 12 })).toEqual(['posts', 'posts:12'])
+    expect(tagsToPurge({ global: 'header' })).toEqual(['global:header'])
+  })
+
+  test('too many for one header fall back to their collections', () => {
+    const tags = ['posts', ...Array.from({ length: 500 }, (_, k) => `posts:${k}`), 'media:1', 'global:footer']
+    expect(cacheTagHeader(tags, 1000)).toBe('posts,media,global:footer')
+    expect(cacheTagHeader(['posts:1', 'media:2'])).toBe('posts:1,media:2')
+  })
+})
+
+describe('coalesceReads', () => {
+  const deferredReads = () => {
+    const pending: ((value: number) => void)[] = []
+    let started = 0
+    const read = () =>
+      new Promise<number>((resolve) => {
+        const n = ++started
+        pending.push(() => resolve(n))
+      })
+    return { read, pending, started: () => started }
+  }
+
+  test('callers arriving during a read share the next one, never the running one', async () => {
+    const { read, pending, started } = deferredReads()
+    const current = coalesceReads(read)
+    const first = current()
+    const second = current()
+    const third = current()
+    expect(started()).toBe(1)
+    pending[0](0)
+    expect(await first).toBe(1)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(started()).toBe(2)
+    pending[1](0)
+    expect(await second).toBe(2)
+    expect(await third).toBe(2)
+  })
+
+  test('a failed read fails its callers only', async () => {
+    let calls = 0
+    const current = coalesceReads(async () => {
+      calls++
+      if (calls === 1) throw new Error('database gone')
+      return calls
+    })
+    await expect(current()).rejects.toThrow('database gone')
+    expect(await current()).toBe(2)
+  })
+})
