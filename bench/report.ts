@@ -41,6 +41,8 @@ export type BenchResults = {
     warmupSeconds: number
     seedConcurrency: number
     seedBatchSize: number
+    /** API_RESPONSE_CACHE_MB of the server: 0 means every request runs Payload. */
+    responseCacheMb: string
     listRequest: string
     slugRequest: string
     graphqlQuery: string
@@ -207,7 +209,8 @@ export const formatReport = (results: BenchResults): string => {
       `1-min load average ${loadAverageText(results.loadAverage)}.`,
     `Database: ${database.description}, ${database.sizeBytes === null ? 'size n/a' : `${fixed(database.sizeBytes / 1024 ** 2, 0)} MiB`} after seeding.`,
     `Settings: ${thousands(settings.posts)} published posts, ${settings.connections} connections, ${settings.durationSeconds} s measured after ` +
-      `${settings.warmupSeconds} s warm-up per row; production build, NODE_ENV=production, ${name}, anonymous requests.`,
+      `${settings.warmupSeconds} s warm-up per row; production build, NODE_ENV=production, ${name}, anonymous requests; ` +
+      `response store API_RESPONSE_CACHE_MB=${settings.responseCacheMb}.`,
     '',
     '### Setup',
     '',
@@ -277,6 +280,7 @@ const MATRIX_HEADER = [
   'cold start',
   'server RSS after load',
   'load avg mean / max',
+  'response store MB',
 ]
 
 const matrixRow = (cell: BenchCell): string[] => {
@@ -300,6 +304,7 @@ const matrixRow = (cell: BenchCell): string[] => {
     seconds(results.coldStartMs),
     mb(results.memory.afterLoad?.rssMb),
     `${fixed(results.loadAverage.mean, 2)} / ${fixed(results.loadAverage.max, 2)}`,
+    results.settings.responseCacheMb ?? 'n/a',
   ]
 }
 

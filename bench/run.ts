@@ -232,6 +232,7 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
         ...settings.load,
         seedConcurrency: settings.seed.concurrency,
         seedBatchSize: settings.seed.batchSize,
+        responseCacheMb: process.env.API_RESPONSE_CACHE_MB || '64 (default)',
         listRequest: LIST_PATH,
         slugRequest: slugPath(postCount),
         graphqlQuery: GRAPHQL_QUERY,
