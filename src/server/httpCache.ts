@@ -215,7 +215,13 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     }
     // The version is read before the answer is made: an answer stored under it is at least as new.
     const version = await currentVersion().catch(() => null)
-    const key = `${req.originalUrl}\n${reader.kind === 'apiKey' ? reader.key : ''}\n${req.get('origin') ?? ''}`
+    // Everything the answer may depend on: the URL, who asks, the Origin (CORS headers) and the Host.
+    const key = [
+      req.originalUrl,
+      reader.kind === 'apiKey' ? reader.key : '',
+      req.get('origin') ?? '',
+      req.get('host') ?? '',
+    ].join('\n')
     const stored = version && settings.responseCacheBytes > 0 ? store.get(version.version, key) : undefined
     if (stored) {
       send(req, res, stored, reader, version)
