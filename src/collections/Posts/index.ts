@@ -102,7 +102,8 @@ export const Posts: CollectionConfig<'posts'> = {
       admin: { disabled: true, readOnly: true },
       hooks: { afterRead: [populateAuthors] },
       fields: [
-        { name: 'id', type: 'text' },
+        // The author's user id: a number on SQL databases, a string on MongoDB (the hook copies it).
+        { name: 'id', type: 'text', typescriptSchema: [() => ({ type: ['number', 'string'] })] },
         { name: 'name', type: 'text' },
         { name: 'bio', type: 'textarea' },
         { name: 'avatar', type: 'upload', relationTo: 'media' },
