@@ -41,13 +41,14 @@ export const parameters = {
     'where',
     'A query in bracket syntax, e.g. `where[slug][equals]=welcome` or `where[or][0][title][like]=news`. Keys are field paths (`categories.slug`); values hold operators.',
     ref('schemas', 'Where'),
-    { style: 'deepObject', explode: true },
+    // Without an example, Swagger UI's "Try it out" would send a generated sample query, which fails.
+    { style: 'deepObject', explode: true, example: {} },
   ),
   Select: queryParameter(
     'select',
     'Only these fields (`select[title]=true&select[slug]=true`), or all but these (`select[content]=false`). `id` is always returned.',
     ref('schemas', 'Select'),
-    { style: 'deepObject', explode: true },
+    { style: 'deepObject', explode: true, example: {} },
   ),
   Draft: queryParameter(
     'draft',

@@ -250,7 +250,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
         tags,
         security: writeSecurity,
         parameters: writeParameters,
-        requestBody: { ...patchBody, required: false },
+        requestBody: patchBody,
         responses: {
           200: { description: 'The copy', content: json(docWithMessage(doc)) },
           ...errorResponses(400, 403, 404, 409),
