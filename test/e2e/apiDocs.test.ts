@@ -4,7 +4,13 @@
 import type { Page } from 'playwright-core'
 
 import type { TestBrowser } from '../helpers/browser'
-import { CHROMIUM_CANDIDATES, CHROMIUM_INSTALL_HINT, findChromium, launchBrowser, saveScreenshot } from '../helpers/browser'
+import {
+  CHROMIUM_CANDIDATES,
+  CHROMIUM_INSTALL_HINT,
+  findChromium,
+  launchBrowser,
+  saveScreenshot,
+} from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
 import { startTestServer } from '../helpers/server'
 
@@ -34,6 +40,13 @@ suite('API reference page in headless Chromium', () => {
     page = browser!.page
     page.setDefaultTimeout(UI_TIMEOUT)
     page.on('request', (request) => requested.push(request.url()))
+    // Every CSP violation, whether or not the browser also logs it.
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { cspViolations: string[] }).cspViolations = [])
+      document.addEventListener('securitypolicyviolation', (event) =>
+        seen.push(`${event.violatedDirective} ${event.blockedURI}`),
+      )
+    })
   }, 300_000)
 
   afterAll(async () => {
@@ -56,11 +69,14 @@ suite('API reference page in headless Chromium', () => {
       await listPosts.locator('.live-responses-table .response-col_status', { hasText: '200' }).first().waitFor()
     } catch (error) {
       const screenshot = await saveScreenshot(page, 'api-docs')
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\nScreenshot: ${screenshot}\nBrowser: ${browser!.messages.join('\n')}`)
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\nScreenshot: ${screenshot}\nBrowser: ${browser!.messages.join('\n')}`,
+      )
     }
     const elsewhere = requested.filter((url) => !url.startsWith(`${server!.url}/`) && !url.startsWith('data:'))
     expect(elsewhere).toEqual([])
-    // CSP violations and failed loads surface as console errors or failed requests.
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([])
+    // Failed loads and errors surface as console errors or failed requests.
     expect(browser!.messages).toEqual([])
   }, 120_000)
 })
