@@ -192,6 +192,16 @@ describe('the OpenAPI document', () => {
   })
 })
 
+test('names PUBLIC_SERVER_URL as the server when it is set', async () => {
+  const publicServer = await startTestServer({ seed: false, env: { PUBLIC_SERVER_URL: 'https://cms.example.test' } })
+  try {
+    const res = await fetch(`${publicServer.url}/api/openapi.json`)
+    expect((await res.json()).servers).toEqual([{ url: 'https://cms.example.test', description: 'PUBLIC_SERVER_URL' }])
+  } finally {
+    await publicServer.stop()
+  }
+}, 120_000)
+
 describe('answers conform to the document', () => {
   // Each api() call below is checked against the spec; these add routes the other test files leave out.
   test('collection reads, with select, depth, draft, count and HEAD', async () => {
