@@ -207,17 +207,42 @@ const versionSchema = (
   additionalProperties: false,
 })
 
-const DRAFTS_NOTE =
-  ' Drafts are saved without validation: read with `draft=true`, a field that is otherwise required may be empty.'
+const withStatus = (schema: JsonSchema, status: JsonSchema): JsonSchema => ({
+  ...schema,
+  properties: { ...schema.properties, ...(schema.properties?._status ? { _status: status } : {}) },
+})
 
-/** A document as readers get it; with drafts, as editors may get it too. */
-const readDocument = (document: JsonSchema, entity: EntityDescription, required: string[]) =>
-  entity.drafts
-    ? asReadDocument(
-        { ...draftTolerant(document), description: `${document.description ?? ''}${DRAFTS_NOTE}`.trim() },
-        required,
-      )
-    : asReadDocument(document, required)
+/**
+ * The schemas of a document as it is read. With drafts it is either published (validated on
+ * publication, so required fields are there) or a draft, which is saved without validation and may
+ * leave any field empty: editors get drafts with `draft=true`. `_status` tells them apart.
+ */
+const readDocumentSchemas = (name: string, document: JsonSchema, entity: EntityDescription, required: string[]) => {
+  if (!entity.drafts) return { [name]: asReadDocument(document, required) }
+  const { title, description } = document
+  return {
+    [name]: {
+      title,
+      description: `${description ?? ''} Published (\`_status: published\`) or a draft.`.trim(),
+      anyOf: [ref('schemas', `${name}Published`), ref('schemas', `${name}Draft`)],
+    },
+    [`${name}Published`]: asReadDocument(
+      withStatus({ ...document, title: `${title} (published)` }, { const: 'published' }),
+      required,
+    ),
+    [`${name}Draft`]: asReadDocument(
+      withStatus(
+        {
+          ...draftTolerant(document),
+          title: `${title} (draft)`,
+          description: 'Saved without validation: any field may be empty.',
+        },
+        { enum: ['draft', null] },
+      ),
+      required,
+    ),
+  }
+}
 
 /** Payload adds the global's slug to every read of it. */
 const withGlobalType = (schema: JsonSchema, slug: string): JsonSchema => ({
@@ -425,7 +450,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   }
   for (const collection of collectionDescriptions) {
     const document = schemas[collection.schemaName]
-    schemas[collection.schemaName] = readDocument(document, collection, ['id'])
+    Object.assign(schemas, readDocumentSchemas(collection.schemaName, document, collection, ['id']))
     schemas[`${collection.schemaName}List`] = paginated(
       ref('schemas', collection.schemaName),
       `A page of ${collection.label}`,
@@ -442,7 +467,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
     // A global that was never saved is read as `{}` plus defaults: nothing can be promised.
     delete schemas[`${global.schemaName}Read`]
     const document = withGlobalType(schemas[global.schemaName], global.slug)
-    schemas[global.schemaName] = readDocument(document, global, [])
+    Object.assign(schemas, readDocumentSchemas(global.schemaName, document, global, []))
     if (global.versions) schemas[`${global.schemaName}Version`] = versionSchema(document, undefined, idSchema)
   }
 
