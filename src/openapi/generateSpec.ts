@@ -13,13 +13,15 @@ import type { Access, Collection, Payload, PayloadRequest, SanitizedGlobalConfig
 import { errorResponses, headers, json, paginated, parameters, ref, responses, sharedSchemas } from './components'
 import type { CollectionDescription, EntityDescription, Paths, Security } from './paths'
 import { collectionPaths, globalPaths } from './paths'
-import type { JsonSchema } from './schemaFixes'
+import type { FieldShape, JsonSchema } from './schemaFixes'
 import {
   asReadDocument,
   collectRefs,
   draftTolerant,
   mapSchemas,
   nullAsItsOwnBranch,
+  nullInEnum,
+  relaxConditionalFields,
   withoutTypeScriptHints,
 } from './schemaFixes'
 
@@ -449,7 +451,9 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
     schemas[name] = schema
   }
   for (const collection of collectionDescriptions) {
-    const document = schemas[collection.schemaName]
+    const fields = collections.find(({ config }) => config.slug === collection.slug)!.config
+      .flattenedFields as FieldShape[]
+    const document = relaxConditionalFields(schemas[collection.schemaName], fields)
     Object.assign(schemas, readDocumentSchemas(collection.schemaName, document, collection, ['id']))
     schemas[`${collection.schemaName}List`] = paginated(
       ref('schemas', collection.schemaName),
@@ -466,7 +470,8 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   for (const global of globalDescriptions) {
     // A global that was never saved is read as `{}` plus defaults: nothing can be promised.
     delete schemas[`${global.schemaName}Read`]
-    const document = withGlobalType(schemas[global.schemaName], global.slug)
+    const fields = config.globals.find(({ slug }) => slug === global.slug)!.flattenedFields as FieldShape[]
+    const document = withGlobalType(relaxConditionalFields(schemas[global.schemaName], fields), global.slug)
     Object.assign(schemas, readDocumentSchemas(global.schemaName, document, global, []))
     if (global.versions) schemas[`${global.schemaName}Version`] = versionSchema(document, undefined, idSchema)
   }
@@ -526,7 +531,9 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
       },
     },
   }
-  return withoutUnusedComponents(mapSchemas(document, (node) => nullAsItsOwnBranch(withoutTypeScriptHints(node))))
+  return withoutUnusedComponents(
+    mapSchemas(document, (node) => nullInEnum(nullAsItsOwnBranch(withoutTypeScriptHints(node)))),
+  )
 }
 
 /**

@@ -23,6 +23,18 @@ export const withoutTypeScriptHints = (schema: JsonSchema): JsonSchema => {
   return rest
 }
 
+/**
+ * An optional select or radio is generated as `{ type: [string, null], enum: [a, b] }`: the enum still
+ * rejects the null that an empty field holds.
+ */
+export const nullInEnum = (schema: JsonSchema): JsonSchema =>
+  Array.isArray(schema.type) &&
+  schema.type.includes('null') &&
+  Array.isArray(schema.enum) &&
+  !schema.enum.includes(null)
+    ? { ...schema, enum: [...schema.enum, null] }
+    : schema
+
 const allowsNull = (schema: JsonSchema) => Array.isArray(schema.type) && schema.type.includes('null')
 
 const withoutNull = (schema: JsonSchema): JsonSchema => {
@@ -102,4 +114,42 @@ export const draftTolerant = (schema: JsonSchema): JsonSchema => {
     if (Array.isArray(copy.required)) copy.required = required.filter((name) => KEPT_REQUIRED.has(name))
   }
   return copy
+}
+
+/** The parts of a sanitized Payload field that decide how its value is validated. */
+export type FieldShape = {
+  name?: string
+  type: string
+  admin?: { condition?: unknown }
+  flattenedFields?: FieldShape[]
+  blocks?: { slug: string; flattenedFields: FieldShape[] }[]
+}
+
+const relaxBlocks = (schema: JsonSchema, blocks: NonNullable<FieldShape['blocks']>): JsonSchema => {
+  if (!isObject(schema.items) || !Array.isArray(schema.items.oneOf)) return schema
+  const oneOf = schema.items.oneOf.map((branch: JsonSchema) => {
+    const block = blocks.find(({ slug }) => branch.properties?.blockType?.const === slug)
+    return block ? relaxConditionalFields(branch, block.flattenedFields) : branch
+  })
+  return { ...schema, items: { ...schema.items, oneOf } }
+}
+
+/**
+ * Payload skips the validation of a field whose `admin.condition` is false, and of everything inside
+ * it: a hidden link group is stored with `label: null` although `label` is required. Payload's JSON
+ * schema already makes the conditional field itself optional; this makes its contents so too.
+ */
+export const relaxConditionalFields = (schema: JsonSchema, fields: FieldShape[]): JsonSchema => {
+  if (!isObject(schema?.properties)) return schema
+  const properties: JsonSchema = { ...schema.properties }
+  for (const field of fields) {
+    const property = field.name ? properties[field.name] : undefined
+    if (!field.name || !isObject(property)) continue
+    if (field.admin?.condition) properties[field.name] = draftTolerant(property)
+    else if (field.type === 'blocks' && field.blocks) properties[field.name] = relaxBlocks(property, field.blocks)
+    else if (field.type === 'array' && field.flattenedFields && isObject(property.items)) {
+      properties[field.name] = { ...property, items: relaxConditionalFields(property.items, field.flattenedFields) }
+    } else if (field.flattenedFields) properties[field.name] = relaxConditionalFields(property, field.flattenedFields)
+  }
+  return { ...schema, properties }
 }

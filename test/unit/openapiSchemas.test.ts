@@ -6,6 +6,8 @@ import {
   draftTolerant,
   mapSchemas,
   nullAsItsOwnBranch,
+  nullInEnum,
+  relaxConditionalFields,
   withoutTypeScriptHints,
 } from '../../src/openapi/schemaFixes'
 import type { JsonSchema } from '../../src/openapi/schemaFixes'
@@ -54,6 +56,42 @@ describe('schema corrections', () => {
     expect(tolerant.properties.hero).toEqual({ anyOf: [{ $ref: '#/components/schemas/Media' }, { type: 'null' }] })
     expect(tolerant.properties.layout.items.required).toEqual(['blockType'])
     expect(tolerant.properties.layout.items.properties.label).toEqual({ type: ['string', 'null'] })
+  })
+
+  test('an optional select accepts null', () => {
+    expect(nullInEnum({ type: ['string', 'null'], enum: ['a'] }).enum).toEqual(['a', null])
+    expect(nullInEnum({ type: 'string', enum: ['a'] }).enum).toEqual(['a'])
+  })
+
+  test('what a condition hides is not validated, so its contents may be empty; the rest stays strict', () => {
+    const link = {
+      type: 'object',
+      properties: { label: { type: 'string' } },
+      required: ['label'],
+    }
+    const schema = {
+      type: 'object',
+      properties: {
+        columns: {
+          type: 'array',
+          items: { type: 'object', properties: { link, always: link }, required: [] },
+        },
+      },
+    }
+    const fields = [
+      {
+        name: 'columns',
+        type: 'array',
+        flattenedFields: [
+          { name: 'link', type: 'group', admin: { condition: () => false }, flattenedFields: [] },
+          { name: 'always', type: 'group', flattenedFields: [] },
+        ],
+      },
+    ]
+    const relaxed = relaxConditionalFields(schema, fields)
+    expect(relaxed.properties.columns.items.properties.link.required).toEqual([])
+    expect(relaxed.properties.columns.items.properties.link.properties.label).toEqual({ type: ['string', 'null'] })
+    expect(relaxed.properties.columns.items.properties.always).toEqual(link)
   })
 
   test('a read document promises only the fields it names', () => {
