@@ -20,6 +20,8 @@ const nextConfig = {
     '@payloadcms/graphql',
     '@payloadcms/plugin-nested-docs',
     '@payloadcms/plugin-redirects',
+    // Loaded only when /api/openapi.json is first requested; its dependencies are plain Node modules.
+    'payload-oapi',
     // The SEO, search and form-builder plugins ship admin components with styles: Next bundles them.
   ],
   typescript: {

@@ -183,7 +183,7 @@ export interface Post {
   authors?: (number | User)[] | null;
   populatedAuthors?:
     | {
-        id?: string | null;
+        id?: number | string;
         name?: string | null;
         bio?: string | null;
         avatar?: (number | null) | Media;

@@ -1,12 +1,22 @@
+import { assertConformsToSpec } from './openapi'
+
 export type Json = Record<string, any>
 
 export type ApiResponse = { status: number; headers: Headers; body: Json }
 
-/** A small fetch wrapper: JSON in, JSON out, never throws on an HTTP status. */
+/**
+ * A small fetch wrapper: JSON in, JSON out, never throws on an HTTP status. Every answer is checked
+ * against the server's OpenAPI document: one that does not conform fails the test that made the request.
+ */
 export const api = async (
   base: string,
   path: string,
-  { method = 'GET', auth, body, headers = {} }: { method?: string; auth?: string; body?: unknown; headers?: Record<string, string> } = {},
+  {
+    method = 'GET',
+    auth,
+    body,
+    headers = {},
+  }: { method?: string; auth?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse> => {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -18,6 +28,14 @@ export const api = async (
     body: body !== undefined ? JSON.stringify(body) : undefined,
   })
   const text = await res.text()
+  const exchange = {
+    method,
+    url: `${base}${path}`,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    text,
+  }
+  await assertConformsToSpec(base, exchange)
   let parsed: Json
   try {
     parsed = text ? JSON.parse(text) : {}

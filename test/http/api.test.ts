@@ -114,12 +114,34 @@ describe('drafts stay hidden from anonymous readers', () => {
   })
 
   test('on GraphQL', async () => {
-    const res = await graphql(url, `query($slug: String) { Posts(where: { slug: { equals: $slug } }, draft: true) { docs { title } } }`, {
-      slug: DRAFT_SLUG,
-    })
+    const res = await graphql(
+      url,
+      `
+        query ($slug: String) {
+          Posts(where: { slug: { equals: $slug } }, draft: true) {
+            docs {
+              title
+            }
+          }
+        }
+      `,
+      {
+        slug: DRAFT_SLUG,
+      },
+    )
     expect(res.status).toBe(200)
     expect(res.body.data.Posts.docs).toEqual([])
-    const byId = await graphql(url, `query($id: Int!) { Post(id: $id, draft: true) { title } }`, { id: draftId })
+    const byId = await graphql(
+      url,
+      `
+        query ($id: Int!) {
+          Post(id: $id, draft: true) {
+            title
+          }
+        }
+      `,
+      { id: draftId },
+    )
     expect(byId.body.data?.Post ?? null).toBeNull()
     expect(JSON.stringify(byId.body)).not.toContain(DRAFT_TITLE)
   })
@@ -146,13 +168,21 @@ describe('REST writes', () => {
       body: { title: 'Written over HTTP', content: lexical('Hello from the test.'), _status: 'published' },
     })
     expect(created.status).toBe(201)
-    expect(created.body.doc).toMatchObject({ slug: 'written-over-http', _status: 'published', excerpt: 'Hello from the test.' })
+    expect(created.body.doc).toMatchObject({
+      slug: 'written-over-http',
+      _status: 'published',
+      excerpt: 'Hello from the test.',
+    })
     const id = created.body.doc.id
 
     const publicRead = await api(url, '/api/posts?where[slug][equals]=written-over-http')
     expect(publicRead.body.docs).toHaveLength(1)
 
-    const updated = await api(url, `/api/posts/${id}`, { method: 'PATCH', auth: adminAuth, body: { title: 'Rewritten over HTTP' } })
+    const updated = await api(url, `/api/posts/${id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { title: 'Rewritten over HTTP' },
+    })
     expect(updated.status).toBe(200)
     expect(updated.body.doc).toMatchObject({ title: 'Rewritten over HTTP', slug: 'written-over-http' })
 
@@ -167,7 +197,9 @@ describe('REST writes', () => {
     expect(res.status).toBe(403)
     expect(res.body.errors[0].message).toMatch(/not allowed/i)
     const target = (await api(url, '/api/posts?limit=1')).body.docs[0]
-    expect((await api(url, `/api/posts/${target.id}`, { method: 'PATCH', body: { title: 'Defaced' } })).status).toBe(403)
+    expect((await api(url, `/api/posts/${target.id}`, { method: 'PATCH', body: { title: 'Defaced' } })).status).toBe(
+      403,
+    )
     expect((await api(url, `/api/posts/${target.id}`, { method: 'DELETE' })).status).toBe(403)
     expect((await api(url, '/api/posts?limit=0')).body.totalDocs).toBe(before)
     expect((await api(url, `/api/posts/${target.id}`)).body.title).toBe(target.title)
@@ -187,13 +219,22 @@ describe('REST writes', () => {
   })
 
   test('a missing title is a 400 naming the field', async () => {
-    const res = await api(url, '/api/posts', { method: 'POST', auth: adminAuth, body: { content: lexical('x'), _status: 'published' } })
+    const res = await api(url, '/api/posts', {
+      method: 'POST',
+      auth: adminAuth,
+      body: { content: lexical('x'), _status: 'published' },
+    })
     expect(res.status).toBe(400)
-    expect(res.body.errors[0].data.errors).toEqual([expect.objectContaining({ path: 'title', message: expect.stringMatching(/required/i) })])
+    expect(res.body.errors[0].data.errors).toEqual([
+      expect.objectContaining({ path: 'title', message: expect.stringMatching(/required/i) }),
+    ])
   })
 
   test('a wrong password is a 401 with a message', async () => {
-    const res = await api(url, '/api/users/login', { method: 'POST', body: { email: TEST_ADMIN.email, password: 'wrong-password' } })
+    const res = await api(url, '/api/users/login', {
+      method: 'POST',
+      body: { email: TEST_ADMIN.email, password: 'wrong-password' },
+    })
     expect(res.status).toBe(401)
     expect(res.body.errors[0].message).toMatch(/incorrect/i)
   })
@@ -215,7 +256,9 @@ describe('conflicts', () => {
       body: { title: 'Saved second from the old copy', updatedAt: copy.updatedAt },
     })
     expect(second.status).toBe(409)
-    expect(second.body.errors[0].message).toMatch(/This category has been changed by someone else since your copy was loaded/)
+    expect(second.body.errors[0].message).toMatch(
+      /This category has been changed by someone else since your copy was loaded/,
+    )
     expect(second.body.errors[0].data).toEqual({ updatedAt: first.body.doc.updatedAt, yourUpdatedAt: copy.updatedAt })
     expect((await api(url, `/api/categories/${copy.id}`)).body.title).toBe('Saved first')
   })
@@ -242,12 +285,38 @@ describe('GraphQL', () => {
   test('lists published posts', async () => {
     const res = await graphql(
       url,
-      `{ Posts(limit: 10, sort: "-publishedAt") { totalDocs docs { title slug excerpt publishedAt heroImage { url alt } categories { title slug } populatedAuthors { name } } } }`,
+      `
+        {
+          Posts(limit: 10, sort: "-publishedAt") {
+            totalDocs
+            docs {
+              title
+              slug
+              excerpt
+              publishedAt
+              heroImage {
+                url
+                alt
+              }
+              categories {
+                title
+                slug
+              }
+              populatedAuthors {
+                name
+              }
+            }
+          }
+        }
+      `,
     )
     expect(res.status).toBe(200)
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data.Posts.totalDocs).toBe(4)
-    expect(res.body.data.Posts.docs[0]).toMatchObject({ title: 'Field notes from the newsroom', populatedAuthors: [{ name: 'Site Admin' }] })
+    expect(res.body.data.Posts.docs[0]).toMatchObject({
+      title: 'Field notes from the newsroom',
+      populatedAuthors: [{ name: 'Site Admin' }],
+    })
   })
 
   test('creates a category with a session, refuses without', async () => {
@@ -269,7 +338,11 @@ describe('API keys', () => {
     // An admin's key: even the most powerful owner's key reads only what the public reads.
     const key = crypto.randomUUID()
     const me = await api(url, '/api/users/me', { auth: adminAuth })
-    const res = await api(url, `/api/users/${me.body.user.id}`, { method: 'PATCH', auth: adminAuth, body: { enableAPIKey: true, apiKey: key } })
+    const res = await api(url, `/api/users/${me.body.user.id}`, {
+      method: 'PATCH',
+      auth: adminAuth,
+      body: { enableAPIKey: true, apiKey: key },
+    })
     expect(res.status).toBe(200)
     keyAuth = `users API-Key ${key}`
   })
@@ -282,7 +355,11 @@ describe('API keys', () => {
   })
 
   test('cannot write or read users', async () => {
-    const created = await api(url, '/api/posts', { method: 'POST', auth: keyAuth, body: { title: 'By key', content: lexical('x') } })
+    const created = await api(url, '/api/posts', {
+      method: 'POST',
+      auth: keyAuth,
+      body: { title: 'By key', content: lexical('x') },
+    })
     expect(created.status).toBe(403)
     expect((await api(url, '/api/users', { auth: keyAuth })).status).toBe(403)
     // The key does sign its user in (an anonymous /me is a 200 with no user): it is access that refuses.
@@ -294,6 +371,8 @@ describe('API keys', () => {
     const auth = 'users API-Key not-a-real-key'
     const read = await api(url, '/api/posts?limit=100&draft=true', { auth })
     expect(read.body.docs.map((doc: Json) => doc.title)).not.toContain(DRAFT_TITLE)
-    expect((await api(url, '/api/posts', { method: 'POST', auth, body: { title: 'x', content: lexical('x') } })).status).toBe(403)
+    expect(
+      (await api(url, '/api/posts', { method: 'POST', auth, body: { title: 'x', content: lexical('x') } })).status,
+    ).toBe(403)
   })
 })

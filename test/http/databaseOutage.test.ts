@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { testDatabaseKind } from '../helpers/database'
+import { assertConformsToSpec, responseValidator } from '../helpers/openapi'
 import type { TestServer } from '../helpers/server'
 import { ROOT, startTestServer } from '../helpers/server'
 
@@ -31,6 +32,8 @@ suite('PostgreSQL goes away and comes back', () => {
     const uri = /TEST_POSTGRES_URI=(\S+)/.exec(printed)?.[1]
     if (!uri) throw new Error(`scripts/services.sh printed no URI:\n${printed}`)
     server = await startTestServer({ seed: true, env: { DATABASE_URI: uri, LOG_LEVEL: 'error' } })
+    // Loaded while the database is up, so that the outage's answers can be checked against the spec.
+    await responseValidator(server.url)
   }, 180_000)
 
   afterAll(async () => {
@@ -41,10 +44,21 @@ suite('PostgreSQL goes away and comes back', () => {
     }
   }, 60_000)
 
+  /** A GET whose answer must conform to the OpenAPI document, outage or not. */
   const get = async (route: string) => {
     const started = Date.now()
     const res = await fetch(`${server!.url}${route}`, { signal: AbortSignal.timeout(20_000) })
-    return { res, body: await res.json(), ms: Date.now() - started }
+    const text = await res.text()
+    const ms = Date.now() - started
+    const contentType = res.headers.get('content-type')
+    await assertConformsToSpec(server!.url, {
+      method: 'GET',
+      url: `${server!.url}${route}`,
+      status: res.status,
+      contentType,
+      text,
+    })
+    return { res, body: JSON.parse(text), ms }
   }
 
   const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {

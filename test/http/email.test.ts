@@ -53,7 +53,10 @@ afterAll(async () => {
 })
 
 test('a forgotten password is reset through a mailed link', async () => {
-  const requested = await api(server.url, '/api/users/forgot-password', { method: 'POST', body: { email: TEST_ADMIN.email } })
+  const requested = await api(server.url, '/api/users/forgot-password', {
+    method: 'POST',
+    body: { email: TEST_ADMIN.email },
+  })
   expect(requested.status).toBe(200)
 
   const mail = await waitForMail()
@@ -73,7 +76,10 @@ test('a forgotten password is reset through a mailed link', async () => {
 })
 
 test('an unknown address gets the same answer and no mail', async () => {
-  const res = await api(server.url, '/api/users/forgot-password', { method: 'POST', body: { email: 'nobody@greenroom.test' } })
+  const res = await api(server.url, '/api/users/forgot-password', {
+    method: 'POST',
+    body: { email: 'nobody@greenroom.test' },
+  })
   expect(res.status).toBe(200)
   await new Promise((resolve) => setTimeout(resolve, 1500))
   expect(inbox).toHaveLength(0)

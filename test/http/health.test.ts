@@ -1,4 +1,5 @@
 import { testDatabaseKind } from '../helpers/database'
+import { api } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { startTestServer } from '../helpers/server'
 
@@ -13,14 +14,17 @@ afterAll(async () => {
 })
 
 test('/healthz answers without touching the database', async () => {
-  const res = await fetch(`${server.url}/healthz`)
+  const res = await api(server.url, '/healthz')
   expect(res.status).toBe(200)
   expect(res.headers.get('cache-control')).toBe('no-store')
-  expect(await res.json()).toMatchObject({ status: 'ok' })
+  expect(res.body).toMatchObject({ status: 'ok' })
 })
 
 test('/readyz reports the database as ready', async () => {
-  const res = await fetch(`${server.url}/readyz`)
+  const res = await api(server.url, '/readyz')
   expect(res.status).toBe(200)
-  expect(await res.json()).toMatchObject({ status: 'ready', database: testDatabaseKind() === 'mongodb' ? 'mongoose' : testDatabaseKind() })
+  expect(res.body).toMatchObject({
+    status: 'ready',
+    database: testDatabaseKind() === 'mongodb' ? 'mongoose' : testDatabaseKind(),
+  })
 })

@@ -104,7 +104,8 @@ export const Posts: CollectionConfig<'posts'> = {
       // Each row shows a user: a change to that user changes the post's answer (see src/utilities/cacheTags.ts).
       custom: { rowsAreDocumentsOf: 'users' },
       fields: [
-        { name: 'id', type: 'text' },
+        // The author's user id: a number on SQL databases, a string on MongoDB (the hook copies it).
+        { name: 'id', type: 'text', typescriptSchema: [() => ({ type: ['number', 'string'] })] },
         { name: 'name', type: 'text' },
         { name: 'bio', type: 'textarea' },
         { name: 'avatar', type: 'upload', relationTo: 'media' },

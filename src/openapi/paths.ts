@@ -1,0 +1,454 @@
+// The operations Payload serves for each collection and global, described from the sanitized config.
+// payload-oapi's own collection and global operations are replaced by these: it documents a
+// single-document read as `{ doc, message }` and an update as a bare document (the other way round),
+// lacks count, bulk, duplicate, versions and file routes, and names only some fields in `where`.
+import type { ErrorStatus } from './components'
+import {
+  bulkResult,
+  cacheableHead,
+  cacheableRead,
+  docWithMessage,
+  errorResponses,
+  json,
+  paginated,
+  ref,
+} from './components'
+import type { JsonSchema } from './schemaFixes'
+
+export type Security = Record<string, string[]>[]
+
+/** What the path builders need to know about a collection or global. */
+export type EntityDescription = {
+  slug: string
+  /** Component name of its document schema, e.g. `Post`. */
+  schemaName: string
+  /** Name for tags and operation ids, e.g. `Posts`. */
+  label: string
+  drafts: boolean
+  versions: boolean
+  localized: boolean
+  readSecurity: Security
+  writeSecurity: Security
+  /** Ids (of documents and versions) are numbers on SQL databases, strings on MongoDB. */
+  idSchema: JsonSchema
+}
+
+export type CollectionDescription = EntityDescription & {
+  upload: boolean
+  duplicate: boolean
+}
+
+type Operation = JsonSchema
+type PathItem = Record<string, Operation>
+export type Paths = Record<string, PathItem>
+
+const param = (name: string) => ref('parameters', name)
+
+const localeParameters = (entity: EntityDescription, { fallback = true } = {}) =>
+  entity.localized ? [param('Locale'), ...(fallback ? [param('FallbackLocale')] : [])] : []
+
+const draftParameters = (entity: EntityDescription, { autosave = false } = {}) =>
+  entity.drafts ? [param('Draft'), ...(autosave ? [param('Autosave')] : [])] : []
+
+const conditionalParameters = [param('IfNoneMatch'), param('IfModifiedSince')]
+
+/** GET and HEAD of a cacheable read: same parameters, HEAD without a body. */
+const readWithHead = (get: Operation, okDescription: string): PathItem => ({
+  get,
+  head: {
+    ...get,
+    operationId: `head${get.operationId[0].toUpperCase()}${get.operationId.slice(1)}`,
+    summary: `${get.summary} (headers only)`,
+    responses: { ...get.responses, 200: cacheableHead(okDescription) },
+  },
+})
+
+const pathParameter = (name: string, description: string, schema: JsonSchema) => ({
+  in: 'path',
+  name,
+  required: true,
+  description,
+  schema,
+})
+
+export const collectionPaths = (api: string, collection: CollectionDescription): Paths => {
+  const { slug, schemaName, label, idSchema } = collection
+  const doc = ref('schemas', schemaName)
+  const tags = [label]
+  const base = `${api}/${slug}`
+  const id = pathParameter('id', `The ${schemaName}'s id.`, idSchema)
+  const uploadErrors: ErrorStatus[] = collection.upload ? [413] : []
+  const readSecurity = collection.readSecurity
+  const writeSecurity = collection.writeSecurity
+  const writeBody = ref('requestBodies', `${schemaName}RequestBody`)
+  const patchBody = ref('requestBodies', `${schemaName}PatchRequestBody`)
+
+  const list: Operation = {
+    operationId: `list${label}`,
+    summary: `List ${label.toLowerCase()}`,
+    tags,
+    security: readSecurity,
+    parameters: [
+      param('Where'),
+      param('Limit'),
+      param('Page'),
+      param('Pagination'),
+      param('Sort'),
+      param('Depth'),
+      param('Select'),
+      ...draftParameters(collection),
+      ...localeParameters(collection),
+      ...conditionalParameters,
+    ],
+    responses: {
+      200: cacheableRead(`A page of ${label.toLowerCase()}`, ref('schemas', `${schemaName}List`)),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403),
+    },
+  }
+  const findById: Operation = {
+    operationId: `find${schemaName}ById`,
+    summary: `Get one ${schemaName} by id`,
+    tags,
+    security: readSecurity,
+    parameters: [
+      param('Depth'),
+      param('Select'),
+      ...draftParameters(collection),
+      ...localeParameters(collection),
+      ...conditionalParameters,
+    ],
+    responses: {
+      200: cacheableRead(`The ${schemaName}`, doc),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403, 404),
+    },
+  }
+  const count: Operation = {
+    operationId: `count${label}`,
+    summary: `Count ${label.toLowerCase()} matching a query`,
+    tags,
+    security: readSecurity,
+    parameters: [param('Where'), ...localeParameters(collection, { fallback: false }), ...conditionalParameters],
+    responses: {
+      200: cacheableRead('The number of matching documents', ref('schemas', 'Count')),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403),
+    },
+  }
+  const writeParameters = [
+    param('Depth'),
+    param('Select'),
+    ...draftParameters(collection),
+    ...localeParameters(collection, { fallback: false }),
+  ]
+
+  const paths: Paths = {
+    [base]: {
+      ...readWithHead(list, `Headers of a page of ${label.toLowerCase()}`),
+      post: {
+        operationId: `create${schemaName}`,
+        summary: `Create a ${schemaName}`,
+        tags,
+        security: writeSecurity,
+        parameters: writeParameters,
+        requestBody: writeBody,
+        responses: {
+          201: { description: 'Created', content: json(docWithMessage(doc)) },
+          ...errorResponses(400, 403, 409, ...uploadErrors),
+        },
+      },
+      patch: {
+        operationId: `update${label}`,
+        summary: `Update every ${schemaName} matching \`where\``,
+        tags,
+        security: writeSecurity,
+        parameters: [{ ...param('Where'), required: true }, param('Limit'), param('Sort'), ...writeParameters],
+        requestBody: patchBody,
+        responses: {
+          200: { description: 'All matching documents were updated', content: json(bulkResult(doc)) },
+          400: {
+            description: 'Invalid request, or some documents could not be updated (`errors` lists them)',
+            content: json({ oneOf: [ref('schemas', 'Error'), bulkResult(doc)] }),
+          },
+          ...errorResponses(403, 409),
+        },
+      },
+      delete: {
+        operationId: `delete${label}`,
+        summary: `Delete every ${schemaName} matching \`where\``,
+        tags,
+        security: writeSecurity,
+        parameters: [
+          { ...param('Where'), required: true },
+          param('Depth'),
+          param('Select'),
+          ...localeParameters(collection, { fallback: false }),
+        ],
+        responses: {
+          200: { description: 'All matching documents were deleted', content: json(bulkResult(doc)) },
+          400: {
+            description: 'Invalid request, or some documents could not be deleted (`errors` lists them)',
+            content: json({ oneOf: [ref('schemas', 'Error'), bulkResult(doc)] }),
+          },
+          ...errorResponses(403, 409),
+        },
+      },
+    },
+    [`${base}/count`]: readWithHead(count, 'Headers of the count'),
+    [`${base}/{id}`]: {
+      parameters: [id],
+      ...readWithHead(findById, `Headers of the ${schemaName}`),
+      patch: {
+        operationId: `update${schemaName}`,
+        summary: `Update a ${schemaName}`,
+        tags,
+        security: writeSecurity,
+        parameters: [...writeParameters, ...(collection.drafts ? [param('Autosave')] : [])],
+        requestBody: patchBody,
+        responses: {
+          200: { description: 'Updated', content: json(docWithMessage(doc)) },
+          ...errorResponses(400, 403, 404, 409, ...uploadErrors),
+        },
+      },
+      delete: {
+        operationId: `delete${schemaName}`,
+        summary: `Delete a ${schemaName}`,
+        tags,
+        security: writeSecurity,
+        parameters: [param('Depth'), param('Select')],
+        responses: {
+          200: { description: 'Deleted', content: json(docWithMessage(doc)) },
+          ...errorResponses(400, 403, 404, 409),
+        },
+      },
+    },
+    [`${base}/access`]: {
+      post: accessOperation(
+        `access${label}`,
+        `What the requester may do with new ${label.toLowerCase()}`,
+        tags,
+        writeSecurity,
+      ),
+    },
+    [`${base}/access/{id}`]: {
+      parameters: [id],
+      post: accessOperation(
+        `access${schemaName}`,
+        `What the requester may do with this ${schemaName}`,
+        tags,
+        writeSecurity,
+      ),
+    },
+  }
+  if (collection.duplicate) {
+    paths[`${base}/{id}/duplicate`] = {
+      parameters: [id],
+      post: {
+        operationId: `duplicate${schemaName}`,
+        summary: `Copy a ${schemaName} into a new draft`,
+        tags,
+        security: writeSecurity,
+        parameters: writeParameters,
+        requestBody: patchBody,
+        responses: {
+          200: { description: 'The copy', content: json(docWithMessage(doc)) },
+          ...errorResponses(400, 403, 404, 409),
+        },
+      },
+    }
+  }
+  if (collection.versions) Object.assign(paths, versionPaths(base, collection))
+  if (collection.upload) Object.assign(paths, uploadPaths(base, collection))
+  return paths
+}
+
+const accessOperation = (operationId: string, summary: string, tags: string[], security: Security): Operation => ({
+  operationId,
+  summary,
+  tags,
+  security,
+  requestBody: {
+    required: false,
+    description: 'The document as edited so far, for permissions that depend on its data.',
+    content: json({ type: 'object' }),
+  },
+  responses: {
+    200: { description: 'The permission tree', content: json(ref('schemas', 'DocumentPermissions')) },
+    ...errorResponses(400, 403, 404),
+  },
+})
+
+const versionPaths = (base: string, entity: EntityDescription): Paths => {
+  const { schemaName, label } = entity
+  const tags = [label]
+  const version = ref('schemas', `${schemaName}Version`)
+  const versionId = pathParameter('id', 'The version id.', entity.idSchema)
+  const list: Operation = {
+    operationId: `list${schemaName}Versions`,
+    summary: `List versions of ${label.toLowerCase()}`,
+    description: 'Editors see every version; readers see published versions only.',
+    tags,
+    security: entity.readSecurity,
+    parameters: [
+      param('Where'),
+      param('Limit'),
+      param('Page'),
+      param('Pagination'),
+      param('Sort'),
+      param('Depth'),
+      param('Select'),
+      ...localeParameters(entity),
+      ...conditionalParameters,
+    ],
+    responses: {
+      200: cacheableRead('A page of versions', paginated(version, `${schemaName} versions`)),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403),
+    },
+  }
+  const findVersion: Operation = {
+    operationId: `find${schemaName}VersionById`,
+    summary: `Get one version of a ${schemaName}`,
+    tags,
+    security: entity.readSecurity,
+    parameters: [param('Depth'), param('Select'), ...localeParameters(entity), ...conditionalParameters],
+    responses: {
+      200: cacheableRead('The version', version),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403, 404),
+    },
+  }
+  return {
+    [`${base}/versions`]: readWithHead(list, 'Headers of a page of versions'),
+    [`${base}/versions/{id}`]: {
+      parameters: [versionId],
+      ...readWithHead(findVersion, 'Headers of the version'),
+      post: {
+        operationId: `restore${schemaName}Version`,
+        summary: `Make this version the current ${schemaName}`,
+        tags,
+        security: entity.writeSecurity,
+        parameters: [param('Depth'), ...draftParameters(entity)],
+        responses: {
+          200: {
+            description: 'The restored document, with a message',
+            content: json({
+              allOf: [
+                ref('schemas', schemaName),
+                { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+              ],
+            }),
+          },
+          ...errorResponses(400, 403, 404),
+        },
+      },
+    },
+  }
+}
+
+const uploadPaths = (base: string, collection: CollectionDescription): Paths => {
+  const tags = [collection.label]
+  const anyFile = { '*/*': { schema: { type: 'string', format: 'binary' } } }
+  return {
+    [`${base}/file/{filename}`]: {
+      parameters: [
+        pathParameter('filename', 'The stored file name, or that of one of its resized images.', { type: 'string' }),
+      ],
+      get: {
+        operationId: `get${collection.schemaName}File`,
+        summary: 'Download an uploaded file',
+        tags,
+        security: collection.readSecurity,
+        responses: {
+          200: { description: 'The file', content: anyFile },
+          304: { description: 'Not Modified: the cached copy is current' },
+          ...errorResponses(403, 404),
+        },
+      },
+    },
+    [`${base}/paste-url`]: pasteUrl(collection, anyFile, 'paste'),
+    [`${base}/paste-url/{id}`]: {
+      parameters: [pathParameter('id', `The ${collection.schemaName} being edited.`, collection.idSchema)],
+      ...pasteUrl(collection, anyFile, 'pasteInto'),
+    },
+  }
+}
+
+/** The admin panel's "paste URL" upload helper: fetches a remote file for an editor. */
+const pasteUrl = (collection: CollectionDescription, anyFile: JsonSchema, prefix: string): PathItem => ({
+  get: {
+    operationId: `${prefix}${collection.schemaName}FromUrl`,
+    summary: 'Fetch a file from a URL for an upload (admin panel)',
+    tags: [collection.label],
+    security: collection.writeSecurity,
+    parameters: [
+      { in: 'query', name: 'src', required: true, description: 'The URL to fetch.', schema: { type: 'string' } },
+    ],
+    responses: { 200: { description: 'The fetched file', content: anyFile }, ...errorResponses(400, 403, 404) },
+  },
+})
+
+export const globalPaths = (api: string, global: EntityDescription): Paths => {
+  const { slug, schemaName, label } = global
+  const tags = [label]
+  const base = `${api}/globals/${slug}`
+  const read: Operation = {
+    operationId: `get${schemaName}`,
+    summary: `Get the ${label}`,
+    tags,
+    security: global.readSecurity,
+    parameters: [
+      param('Depth'),
+      param('Select'),
+      ...draftParameters(global),
+      ...localeParameters(global),
+      ...conditionalParameters,
+    ],
+    responses: {
+      200: cacheableRead(`The ${label}`, ref('schemas', schemaName)),
+      304: ref('responses', 'NotModified'),
+      ...errorResponses(400, 403),
+    },
+  }
+  const paths: Paths = {
+    [base]: {
+      ...readWithHead(read, `Headers of the ${label}`),
+      post: {
+        operationId: `update${schemaName}`,
+        summary: `Update the ${label}`,
+        tags,
+        security: global.writeSecurity,
+        parameters: [
+          param('Depth'),
+          param('Select'),
+          ...draftParameters(global, { autosave: true }),
+          ...localeParameters(global, { fallback: false }),
+        ],
+        requestBody: ref('requestBodies', `${schemaName}RequestBody`),
+        responses: {
+          200: {
+            description: 'Updated',
+            content: json({
+              type: 'object',
+              properties: { result: ref('schemas', schemaName), message: { type: 'string' } },
+              required: ['result', 'message'],
+              additionalProperties: false,
+            }),
+          },
+          ...errorResponses(400, 403, 409),
+        },
+      },
+    },
+    [`${base}/access`]: {
+      post: accessOperation(
+        `access${schemaName}`,
+        `What the requester may do with the ${label}`,
+        tags,
+        global.writeSecurity,
+      ),
+    },
+  }
+  if (global.versions) Object.assign(paths, versionPaths(base, global))
+  return paths
+}
