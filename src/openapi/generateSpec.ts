@@ -66,7 +66,8 @@ const readVersion = (file: string) => {
 const AUTH_ERRORS: Record<string, Parameters<typeof errorResponses> | undefined> = {
   login: [400, 401, 403],
   logout: [400],
-  me: [],
+  // A signed-in user whom access control may not show their own account: an API key's user.
+  me: [403],
   'refresh-token': [401, 403],
   'forgot-password': [400],
   'reset-password': [400, 403],
@@ -160,6 +161,29 @@ const graphqlPaths = (api: string, graphqlRoute: string): Paths => ({
         200: { description: 'The result, and errors if any', content: json(ref('schemas', 'GraphQLResponse')) },
         ...errorResponses(),
         400: { description: 'The request is not a GraphQL request', content: json(ref('schemas', 'GraphQLResponse')) },
+      },
+    },
+    get: {
+      operationId: 'graphqlGet',
+      summary: 'Not supported: send queries with POST',
+      tags: ['GraphQL'],
+      security: anyone,
+      parameters: [
+        {
+          in: 'query',
+          name: 'query',
+          required: false,
+          description: 'Ignored: GET runs nothing.',
+          schema: { type: 'string' },
+        },
+      ],
+      responses: {
+        405: {
+          description: 'GraphQL takes POST requests; `Allow` names the methods',
+          headers: { Allow: { schema: { type: 'string' } } },
+          content: json(ref('schemas', 'Error')),
+        },
+        ...errorResponses(),
       },
     },
   },

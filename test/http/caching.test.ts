@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 
 import type { Json } from '../helpers/http'
 import { api, login } from '../helpers/http'
+import { assertConformsToSpec } from '../helpers/openapi'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, startTestServer } from '../helpers/server'
 
@@ -24,7 +25,19 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const get = (path: string, headers: Record<string, string> = {}, base = url) => fetch(`${base}${path}`, { headers })
+/** A GET whose answer (304s and headers included) is checked against the OpenAPI document; the body stays unread. */
+const get = async (path: string, headers: Record<string, string> = {}, base = url) => {
+  const res = await fetch(`${base}${path}`, { headers })
+  const text = await res.clone().text()
+  await assertConformsToSpec(base, {
+    method: 'GET',
+    url: `${base}${path}`,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    text,
+  })
+  return res
+}
 
 /** Last-Modified is only sent once the second of the last change is over. */
 const waitForNextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)))

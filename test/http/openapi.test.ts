@@ -83,7 +83,8 @@ const nextRoutes = () => {
 }
 
 /** Express routes in front of Payload (src/server/startServer.ts). */
-const EXPRESS_ROUTES = ['GET /healthz', 'GET /readyz']
+// Served by express itself (src/server/startServer.ts, src/server/payloadApi.ts: a GraphQL GET gets 405).
+const EXPRESS_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /api/graphql']
 
 /**
  * Routes the server has but the spec leaves out on purpose; each reason is checked below.
