@@ -1,6 +1,7 @@
 import type { Field } from 'payload'
 
 import { linkGroupField } from './link'
+import { richTextRenditions } from './richTextRenditions'
 
 export const heroField: Field = {
   name: 'hero',
@@ -19,6 +20,7 @@ export const heroField: Field = {
       ],
     },
     { name: 'richText', type: 'richText', label: false },
+    ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
     {
       name: 'media',

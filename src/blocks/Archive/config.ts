@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 import { ARCHIVE_MAX_LIMIT, countArchive, populateArchive } from './hooks/populateArchive'
 
 
@@ -8,6 +10,7 @@ export const Archive: Block = {
   interfaceName: 'ArchiveBlock',
   fields: [
     { name: 'introContent', type: 'richText', label: 'Introduction' },
+    ...richTextRenditions('introContent'),
     {
       name: 'populateBy',
       type: 'select',

@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 import { linkGroupField } from '../../fields/link'
 
 export const CallToAction: Block = {
@@ -8,6 +10,7 @@ export const CallToAction: Block = {
   labels: { singular: 'Call to action', plural: 'Calls to action' },
   fields: [
     { name: 'richText', type: 'richText', label: false },
+    ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
   ],
 }

@@ -1,6 +1,7 @@
 import type { Block } from 'payload'
 
 import { linkField } from '../../fields/link'
+import { richTextRenditions } from '../../fields/richTextRenditions'
 
 export const Content: Block = {
   slug: 'content',
@@ -24,6 +25,7 @@ export const Content: Block = {
           ],
         },
         { name: 'richText', type: 'richText', label: false },
+        ...richTextRenditions('richText'),
         { name: 'enableLink', type: 'checkbox' },
         { ...linkField({ appearances: false }), admin: { condition: (_, sibling) => Boolean(sibling?.enableLink) } },
       ],

@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 export const FormBlock: Block = {
   slug: 'formBlock',
   interfaceName: 'FormBlock',
@@ -11,5 +13,6 @@ export const FormBlock: Block = {
       type: 'richText',
       admin: { condition: (_, sibling) => Boolean(sibling?.enableIntro) },
     },
+    ...richTextRenditions('introContent'),
   ],
 }

@@ -5,6 +5,7 @@ import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
+import { loadRenditionSources, richTextRenditions } from '../../fields/richTextRenditions'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
@@ -51,6 +52,7 @@ export const Posts: CollectionConfig<'posts'> = {
           fields: [
             { name: 'heroImage', type: 'upload', relationTo: 'media' },
             { name: 'content', type: 'richText', editor: postContentEditor, required: true },
+            ...richTextRenditions('content'),
           ],
         },
         {
@@ -118,7 +120,7 @@ export const Posts: CollectionConfig<'posts'> = {
     mediaInRichTextField(),
   ],
   hooks: {
-    beforeOperation: [readersSeePublished()],
+    beforeOperation: [readersSeePublished(), loadRenditionSources()],
     beforeValidate: [rejectStaleCollectionUpdate, assignAuthors],
     beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt, collectMediaInRichText],
   },
