@@ -1,6 +1,7 @@
 import path from 'node:path'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
+import type { Config } from 'payload'
 import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
@@ -19,6 +20,7 @@ import { Header } from './src/globals/Header/config'
 import { SiteSettings } from './src/globals/SiteSettings/config'
 import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable'
 import { plugins } from './src/plugins'
+import { copyPlain } from './src/utilities/copyPlain'
 
 // Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
 // is also evaluated from compiled copies (dist/, .next/), where its own file location would mislead.
@@ -41,7 +43,11 @@ const smtpEmail = () =>
 
 const logLevel = process.env.LOG_LEVEL || 'info'
 
-export default buildConfig({
+/**
+ * The configuration as written. Payload sanitizes a config in place, so it is built from a copy:
+ * this one stays as written, for tests that build a variant (the schema before localization).
+ */
+export const greenroomConfig: Config = {
   // Readable lines on a terminal; LOG_FORMAT=json for log collectors (the Docker image sets it).
   logger:
     process.env.LOG_FORMAT === 'json'
@@ -60,6 +66,16 @@ export default buildConfig({
     avatar: 'default',
     importMap: { baseDir: path.resolve(projectRoot, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
+  },
+  // Editors translate texts; structure, media, dates and relations are shared by both languages.
+  // A reader's `?locale=de` gets German where it exists and English where it does not.
+  localization: {
+    locales: [
+      { code: 'en', label: 'English' },
+      { code: 'de', label: 'Deutsch' },
+    ],
+    defaultLocale: 'en',
+    fallback: true,
   },
   collections: [Posts, Pages, Categories, Media, Users],
   globals: [Header, Footer, SiteSettings],
@@ -102,4 +118,6 @@ export default buildConfig({
     outputFile: path.resolve(projectRoot, 'src/payload-types.ts'),
   },
   telemetry: false,
-})
+}
+
+export default buildConfig(copyPlain(greenroomConfig))

@@ -19,7 +19,7 @@ export const heroField: Field = {
         { label: 'Low impact', value: 'lowImpact' },
       ],
     },
-    { name: 'richText', type: 'richText', label: false },
+    { name: 'richText', type: 'richText', label: false, localized: true },
     ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
     {

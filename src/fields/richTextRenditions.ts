@@ -47,15 +47,44 @@ const populateAsReader = ({
     return doc ?? undefined
   }) as HTMLPopulateFn
 
+/**
+ * `locale=all` reads a localized rich-text field as `{ en: …, de: … }`: each language gets its own
+ * rendition then.
+ */
+const perLocale = async (
+  value: unknown,
+  localeCodes: string[],
+  render: (richText: unknown) => Promise<string | null> | string | null,
+): Promise<unknown> => {
+  const isLocaleMap =
+    value !== null &&
+    typeof value === 'object' &&
+    !('root' in value) &&
+    Object.keys(value).length > 0 &&
+    Object.keys(value).every((key) => localeCodes.includes(key))
+  if (!isLocaleMap) return render(value)
+  const entries = Object.entries(value as Record<string, unknown>)
+  return Object.fromEntries(
+    await Promise.all(entries.map(async ([locale, richText]) => [locale, await render(richText)])),
+  )
+}
+
+const localeCodesOf = (req: PayloadRequest) =>
+  req.payload.config.localization ? req.payload.config.localization.localeCodes : []
+
 const toHtml =
   (source: string): FieldHook =>
-  ({ siblingData, req, draft, overrideAccess }) =>
-    richTextToHtml(siblingData?.[source], populateAsReader({ req, draft, overrideAccess }))
+  ({ siblingData, req, draft, overrideAccess }) => {
+    const populate = populateAsReader({ req, draft, overrideAccess })
+    return perLocale(siblingData?.[source], localeCodesOf(req), (richText) => richTextToHtml(richText, populate))
+  }
 
 const toText =
   (source: string): FieldHook =>
-  ({ siblingData }) =>
-    siblingData?.[source] ? richTextToPlainText(siblingData[source]) : null
+  ({ siblingData, req }) =>
+    perLocale(siblingData?.[source], localeCodesOf(req), (richText) =>
+      richText ? richTextToPlainText(richText) : null,
+    )
 
 const derived = (name: string, description: string, hook: FieldHook): Field => ({
   name,

@@ -9,6 +9,7 @@ import { getPayload } from 'payload'
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
 import { healthz, readyz } from './health'
+import { rejectUnknownLocale } from './rejectUnknownLocale'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
 
@@ -70,6 +71,7 @@ export const startServer = async ({
   app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
   app.use(securityHeaders)
   app.use(requestLogger(payload.logger))
+  app.use(rejectUnknownLocale(payload.config.localization))
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, () => shuttingDown))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))

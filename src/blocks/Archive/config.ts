@@ -9,7 +9,7 @@ export const Archive: Block = {
   slug: 'archive',
   interfaceName: 'ArchiveBlock',
   fields: [
-    { name: 'introContent', type: 'richText', label: 'Introduction' },
+    { name: 'introContent', type: 'richText', label: 'Introduction', localized: true },
     ...richTextRenditions('introContent'),
     {
       name: 'populateBy',

@@ -9,7 +9,7 @@ export const CallToAction: Block = {
   interfaceName: 'CallToActionBlock',
   labels: { singular: 'Call to action', plural: 'Calls to action' },
   fields: [
-    { name: 'richText', type: 'richText', label: false },
+    { name: 'richText', type: 'richText', label: false, localized: true },
     ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
   ],

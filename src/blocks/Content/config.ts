@@ -24,7 +24,7 @@ export const Content: Block = {
             { label: 'Full', value: 'full' },
           ],
         },
-        { name: 'richText', type: 'richText', label: false },
+        { name: 'richText', type: 'richText', label: false, localized: true },
         ...richTextRenditions('richText'),
         { name: 'enableLink', type: 'checkbox' },
         { ...linkField({ appearances: false }), admin: { condition: (_, sibling) => Boolean(sibling?.enableLink) } },

@@ -11,6 +11,7 @@ export const FormBlock: Block = {
     {
       name: 'introContent',
       type: 'richText',
+      localized: true,
       admin: { condition: (_, sibling) => Boolean(sibling?.enableIntro) },
     },
     ...richTextRenditions('introContent'),

@@ -43,7 +43,7 @@ export const Posts: CollectionConfig<'posts'> = {
     listSearchableFields: ['title', 'slug', 'excerpt'],
   },
   fields: [
-    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    { name: 'title', type: 'text', required: true, maxLength: 200, localized: true },
     {
       type: 'tabs',
       tabs: [
@@ -51,7 +51,7 @@ export const Posts: CollectionConfig<'posts'> = {
           label: 'Content',
           fields: [
             { name: 'heroImage', type: 'upload', relationTo: 'media' },
-            { name: 'content', type: 'richText', editor: postContentEditor, required: true },
+            { name: 'content', type: 'richText', editor: postContentEditor, required: true, localized: true },
             ...richTextRenditions('content'),
           ],
         },
@@ -62,6 +62,7 @@ export const Posts: CollectionConfig<'posts'> = {
               name: 'excerpt',
               type: 'textarea',
               maxLength: 400,
+              localized: true,
               admin: {
                 description: `Teaser for listings and feeds. Leave blank to use the first ${EXCERPT_LENGTH} characters of the content.`,
               },
@@ -113,6 +114,8 @@ export const Posts: CollectionConfig<'posts'> = {
     {
       name: 'readingTime',
       type: 'number',
+      // Computed from each language's own content.
+      localized: true,
       admin: { position: 'sidebar', readOnly: true, description: 'Minutes, computed from the content.' },
       access: { create: () => false, update: () => false },
     },
