@@ -2,7 +2,8 @@
 // reader) timed through the Local API, without HTTP, on a throw-away SQLite database seeded with the
 // shared bench content. It isolates what a change to the collection's fields or hooks costs per
 // request: each variant below runs the same query, interleaved round by round so that the load of
-// the shared machine falls on all of them alike. Figures are medians over the rounds.
+// the shared machine falls on all of them alike. Figures are medians over the rounds. Then prints the SQL
+// the default list runs, with SQLite's plan for each statement.
 //
 //   npm run bench:list                       1,000 posts, 300 rounds
 //   POST_COUNT=200 BENCH_ROUNDS=100 npm run bench:list
@@ -26,6 +27,7 @@ const { default: config } = await import('@payload-config')
 const { loadSharedContent } = await import('./content')
 const { seedBenchContent } = await import('./seed')
 const { closePayload } = await import('../src/db/closePayload')
+const { indexesUsed, sqlProbe } = await import('./sqlProbe')
 
 const rounds = Number(process.env.BENCH_ROUNDS || 300)
 const content = await loadSharedContent()
@@ -77,6 +79,16 @@ try {
       `  ${variant.name.padEnd(36)} median ${median(values).toFixed(2)} ms, p90 ${percentile(values, 0.9).toFixed(2)} ms, ` +
         `${bytes.get(variant.name)!.toLocaleString('en-US')} bytes of JSON`,
     )
+  }
+
+  // The statements behind the default list, each with the indexes SQLite plans to use.
+  const probe = sqlProbe(payload)
+  const statements = await probe.capture(() => listOnce(VARIANTS[0]))
+  console.log(`SQL of the default list (${statements.length} statements):`)
+  for (const statement of statements) {
+    const plan = await probe.explain(statement)
+    console.log(`  ${statement.sql}\n    indexes: ${indexesUsed(plan).join(', ') || 'none'}`)
+    for (const line of plan.lines) console.log(`      ${line}`)
   }
 } finally {
   await closePayload(payload)

@@ -207,8 +207,11 @@ suite('the localization migration', () => {
   })
 
   test('rolled back, the English values return to their columns and the German ones are dropped', async () => {
-    await migrations[index].down({ db: payload.db.drizzle, payload, req: await createLocalReq({}, payload) } as never)
-    await payload.delete({ collection: 'payload-migrations', where: { name: { equals: migrations[index].name } } })
+    // This migration and the ones after it, newest first, as `payload migrate:down` would.
+    for (const migration of migrations.slice(index).reverse()) {
+      await migration.down({ db: payload.db.drizzle, payload, req: await createLocalReq({}, payload) } as never)
+      await payload.delete({ collection: 'payload-migrations', where: { name: { equals: migration.name } } })
+    }
     await closePayload(payload)
     closed = true
 
