@@ -2,6 +2,7 @@ import path from 'node:path'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
 import depthLimit from 'graphql-depth-limit'
+import type { Config } from 'payload'
 import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
@@ -21,6 +22,7 @@ import { SiteSettings } from './src/globals/SiteSettings/config'
 import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable'
 import { apiReferenceEndpoints } from './src/openapi/endpoints'
 import { plugins } from './src/plugins'
+import { copyPlain } from './src/utilities/copyPlain'
 
 // Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
 // is also evaluated from compiled copies (dist/, .next/), where its own file location would mislead.
@@ -46,7 +48,11 @@ const smtpEmail = () =>
 
 const logLevel = process.env.LOG_LEVEL || 'info'
 
-export default buildConfig({
+/**
+ * The configuration as written. Payload sanitizes a config in place, so it is built from a copy:
+ * this one stays as written, for tests that build a variant (the schema before localization).
+ */
+export const greenroomConfig: Config = {
   // Readable lines on a terminal; LOG_FORMAT=json for log collectors (the Docker image sets it).
   logger:
     process.env.LOG_FORMAT === 'json'
@@ -65,6 +71,16 @@ export default buildConfig({
     avatar: 'default',
     importMap: { baseDir: path.resolve(projectRoot, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
+  },
+  // Editors translate texts; structure, media, dates and relations are shared by both languages.
+  // A reader's `?locale=de` gets German where it exists and English where it does not.
+  localization: {
+    locales: [
+      { code: 'en', label: 'English' },
+      { code: 'de', label: 'Deutsch' },
+    ],
+    defaultLocale: 'en',
+    fallback: true,
   },
   collections: [Posts, Pages, Categories, Media, Users],
   globals: [Header, Footer, SiteSettings],
@@ -112,4 +128,6 @@ export default buildConfig({
     outputFile: path.resolve(projectRoot, 'src/payload-types.ts'),
   },
   telemetry: false,
-})
+}
+
+export default buildConfig(copyPlain(greenroomConfig))

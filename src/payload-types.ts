@@ -102,7 +102,7 @@ export interface Config {
   db: {
     defaultIDType: number;
   };
-  fallbackLocale: null;
+  fallbackLocale: ('false' | 'none' | 'null') | false | null | ('en' | 'de') | ('en' | 'de')[];
   globals: {
     header: Header;
     footer: Footer;
@@ -113,7 +113,7 @@ export interface Config {
     footer: FooterSelect<false> | FooterSelect<true>;
     'site-settings': SiteSettingsSelect<false> | SiteSettingsSelect<true>;
   };
-  locale: null;
+  locale: 'en' | 'de';
   widgets: {
     collections: CollectionsWidget;
   };
@@ -170,6 +170,14 @@ export interface Post {
     };
     [k: string]: unknown;
   };
+  /**
+   * HTML of content, computed when read.
+   */
+  contentHtml?: string | null;
+  /**
+   * Plain text of content, computed when read.
+   */
+  contentText?: string | null;
   /**
    * Teaser for listings and feeds. Leave blank to use the first 200 characters of the content.
    */
@@ -363,6 +371,14 @@ export interface Page {
       };
       [k: string]: unknown;
     } | null;
+    /**
+     * HTML of richText, computed when read.
+     */
+    richTextHtml?: string | null;
+    /**
+     * Plain text of richText, computed when read.
+     */
+    richTextText?: string | null;
     links?:
       | {
           link: {
@@ -435,6 +451,14 @@ export interface ContentBlock {
           };
           [k: string]: unknown;
         } | null;
+        /**
+         * HTML of richText, computed when read.
+         */
+        richTextHtml?: string | null;
+        /**
+         * Plain text of richText, computed when read.
+         */
+        richTextText?: string | null;
         enableLink?: boolean | null;
         link?: {
           type?: ('reference' | 'custom') | null;
@@ -478,6 +502,14 @@ export interface CallToActionBlock {
     };
     [k: string]: unknown;
   } | null;
+  /**
+   * HTML of richText, computed when read.
+   */
+  richTextHtml?: string | null;
+  /**
+   * Plain text of richText, computed when read.
+   */
+  richTextText?: string | null;
   links?:
     | {
         link: {
@@ -537,6 +569,14 @@ export interface ArchiveBlock {
     };
     [k: string]: unknown;
   } | null;
+  /**
+   * HTML of introContent, computed when read.
+   */
+  introContentHtml?: string | null;
+  /**
+   * Plain text of introContent, computed when read.
+   */
+  introContentText?: string | null;
   populateBy?: ('collection' | 'selection') | null;
   /**
    * Only posts in these categories; leave empty for all posts.
@@ -575,6 +615,14 @@ export interface FormBlock {
     };
     [k: string]: unknown;
   } | null;
+  /**
+   * HTML of introContent, computed when read.
+   */
+  introContentHtml?: string | null;
+  /**
+   * Plain text of introContent, computed when read.
+   */
+  introContentText?: string | null;
   id?: string | null;
   blockName?: string | null;
   blockType: 'formBlock';
@@ -1017,6 +1065,8 @@ export interface PostsSelect<T extends boolean = true> {
   title?: T;
   heroImage?: T;
   content?: T;
+  contentHtml?: T;
+  contentText?: T;
   excerpt?: T;
   relatedPosts?: T;
   categories?: T;
@@ -1056,6 +1106,8 @@ export interface PagesSelect<T extends boolean = true> {
     | {
         type?: T;
         richText?: T;
+        richTextHtml?: T;
+        richTextText?: T;
         links?:
           | T
           | {
@@ -1107,6 +1159,8 @@ export interface ContentBlockSelect<T extends boolean = true> {
     | {
         size?: T;
         richText?: T;
+        richTextHtml?: T;
+        richTextText?: T;
         enableLink?: T;
         link?:
           | T
@@ -1128,6 +1182,8 @@ export interface ContentBlockSelect<T extends boolean = true> {
  */
 export interface CallToActionBlockSelect<T extends boolean = true> {
   richText?: T;
+  richTextHtml?: T;
+  richTextText?: T;
   links?:
     | T
     | {
@@ -1162,6 +1218,8 @@ export interface MediaBlockSelect<T extends boolean = true> {
  */
 export interface ArchiveBlockSelect<T extends boolean = true> {
   introContent?: T;
+  introContentHtml?: T;
+  introContentText?: T;
   populateBy?: T;
   categories?: T;
   limit?: T;
@@ -1179,6 +1237,8 @@ export interface FormBlockSelect<T extends boolean = true> {
   form?: T;
   enableIntro?: T;
   introContent?: T;
+  introContentHtml?: T;
+  introContentText?: T;
   id?: T;
   blockName?: T;
 }

@@ -1,6 +1,7 @@
 import type { Field } from 'payload'
 
 import { linkGroupField } from './link'
+import { richTextRenditions } from './richTextRenditions'
 
 export const heroField: Field = {
   name: 'hero',
@@ -18,7 +19,8 @@ export const heroField: Field = {
         { label: 'Low impact', value: 'lowImpact' },
       ],
     },
-    { name: 'richText', type: 'richText', label: false },
+    { name: 'richText', type: 'richText', label: false, localized: true },
+    ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
     {
       name: 'media',

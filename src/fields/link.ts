@@ -62,7 +62,7 @@ export const linkField = ({ withLabel = true, appearances = false, name = 'link'
           admin: { condition: (_, sibling) => sibling?.type === 'custom', width: withLabel ? '50%' : '100%' },
         },
         ...(withLabel
-          ? ([{ name: 'label', type: 'text', required: true, admin: { width: '50%' } }] satisfies Field[])
+          ? ([{ name: 'label', type: 'text', required: true, localized: true, admin: { width: '50%' } }] satisfies Field[])
           : []),
       ],
     },

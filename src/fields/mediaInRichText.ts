@@ -61,12 +61,15 @@ export const mediaInRichTextField = (): Field => ({
   relationTo: 'media',
   hasMany: true,
   maxDepth: 0,
+  // Each language's rich text has its own images; the delete guard asks across all languages.
+  localized: true,
   access: { create: () => false, update: () => false },
   admin: { hidden: true },
 })
 
 export const collectMediaInRichText: CollectionBeforeChangeHook = ({ data, originalDoc }) => {
-  // A partial update (one field through the API) still needs the rich text it did not send.
+  // A partial update (one field through the API) still needs the rich text it did not send. Payload
+  // hands an update this language's own stored values (no fallback), so each language lists its own.
   const merged = { ...(originalDoc ?? {}), ...data, [MEDIA_IN_RICH_TEXT]: undefined }
   data[MEDIA_IN_RICH_TEXT] = [...mediaIdsInRichText(merged)]
   return data

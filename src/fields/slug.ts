@@ -83,6 +83,19 @@ export const ensureUniqueSlug =
   }
 
 /**
+ * One slug per document, shared by its languages (see README, Languages). Saving a translation must
+ * not rename the document, so Payload's generator (which follows the title while a document is
+ * new) only runs when a document is created or saved in the default language.
+ */
+const notInTranslations =
+  (hook: FieldHook): FieldHook =>
+  (args) => {
+    const localization = args.req.payload.config.localization
+    const isTranslation = Boolean(localization) && args.req.locale !== (localization && localization.defaultLocale)
+    return args.operation === 'update' && isTranslation ? args.value : hook(args)
+  }
+
+/**
  * Payload's slug field (sidebar field with the "generate from title" lock in the admin panel),
  * with transliteration, format checks and collision handling added.
  */
@@ -95,6 +108,9 @@ export const slugField = ({ useAsSlug = 'title' }: SlugOptions = {}): RowField =
     slugify: ({ valueToSlugify }) => slugify(valueToSlugify) || undefined,
     overrides: (row) => {
       row.fields = row.fields.map((field) => {
+        if (field.type === 'checkbox' && field.name === 'generateSlug') {
+          return { ...field, hooks: { ...field.hooks, beforeChange: field.hooks?.beforeChange?.map(notInTranslations) } }
+        }
         if (field.type !== 'text' || field.name !== 'slug') return field
         const slug: TextField = {
           ...field,

@@ -66,6 +66,9 @@ export const plugins: Plugin[] = [
     generateTitle: generateSeoTitle,
     generateURL: generateSeoUrl,
     tabbedUI: false,
+    // The plugin localizes the image too; a social image is shared by both languages like every other image.
+    fields: ({ defaultFields }) =>
+      defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
   readLimitsPlugin(readLimitsFromEnv(process.env)),
   // Last: see its comment.

@@ -6,7 +6,7 @@ type FieldsOverride = NonNullable<NonNullable<SearchPluginConfig['searchOverride
 export const searchFields: FieldsOverride = ({ defaultFields }) => [
   ...defaultFields,
   { name: 'slug', type: 'text', index: true, admin: { readOnly: true } },
-  { name: 'excerpt', type: 'textarea', admin: { readOnly: true } },
+  { name: 'excerpt', type: 'textarea', localized: true, admin: { readOnly: true } },
   {
     name: 'categories',
     type: 'relationship',

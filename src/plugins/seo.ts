@@ -1,6 +1,7 @@
 import type { GenerateTitle, GenerateURL } from '@payloadcms/plugin-seo/types'
 
 import type { SiteSetting } from '../payload-types'
+import { documentPath } from '../utilities/documentPath'
 
 const siteSettings = async (req: Parameters<GenerateTitle>[0]['req']): Promise<Partial<SiteSetting>> =>
   req.payload.findGlobal({ slug: 'site-settings', depth: 0, req }).catch(() => ({}))
@@ -16,6 +17,5 @@ export const generateSeoUrl: GenerateURL = async ({ doc, collectionConfig, req }
   const { baseUrl } = await siteSettings(req)
   const base = (baseUrl || process.env.PUBLIC_SITE_URL || '').replace(/\/+$/, '')
   const slug = typeof doc?.slug === 'string' ? doc.slug : ''
-  const pathname = collectionConfig?.slug === 'posts' ? `/posts/${slug}` : slug === 'home' ? '/' : `/${slug}`
-  return `${base}${pathname}`
+  return `${base}${documentPath(collectionConfig?.slug, slug)}`
 }

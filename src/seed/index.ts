@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 
 import type { CollectionSlug, Payload, Where } from 'payload'
 
+import { seedGermanTranslations } from './german'
 import { makeDemoImage } from './images'
 import { BOLD, block, bulletList, heading, link, paragraph, richText, richTextFromPlain, text } from './lexical'
 
@@ -354,6 +355,8 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
     })
     created['site-settings'] = 1
   }
+
+  await seedGermanTranslations(payload, created)
 
   return { created, admin: { email: adminEmail, generatedPassword } }
 }

@@ -37,6 +37,13 @@ export const heading = (tag: 'h2' | 'h3' | 'h4', value: string): Node => element
 export const link = (url: string, label: string): Node =>
   element('link', [text(label)], { version: 3, fields: { linkType: 'custom', url, newTab: false } })
 
+/** A link to a post or page; front ends resolve it to the target's current URL. */
+export const internalLink = (relationTo: 'posts' | 'pages', id: number | string, label: string): Node =>
+  element('link', [text(label)], { version: 3, fields: { linkType: 'internal', doc: { relationTo, value: id }, newTab: false } })
+
+/** An image from the media collection, inline in the text. */
+export const upload = (id: number | string): Node => ({ type: 'upload', version: 3, format: '', relationTo: 'media', value: id, fields: null })
+
 export const bulletList = (...items: string[]): Node =>
   element(
     'list',

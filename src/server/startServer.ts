@@ -13,6 +13,7 @@ import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { payloadApi } from './payloadApi'
 import { apiRateLimit, rateLimitSettingsFromEnv } from './rateLimit'
+import { rejectUnknownLocale } from './rejectUnknownLocale'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
 
@@ -81,6 +82,7 @@ export const startServer = async ({
   app.get('/healthz', healthz)
   app.get('/readyz', readyz(payload, () => shuttingDown))
   app.use(payload.config.routes.api, apiRateLimit(rateLimitSettings, payload.config.cookiePrefix || 'payload'))
+  app.use(rejectUnknownLocale(payload.config.localization))
   app.use(payloadApi(payload.config, createHttpCache(payload, httpCacheSettings)))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 

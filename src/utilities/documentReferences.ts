@@ -94,8 +94,30 @@ const visitLexical = (walk: Walk, field: Extract<Field, { type: 'richText' }>, v
   visitNode(value.root)
 }
 
+/**
+ * With localization on, the adapter stores a localized field as `{ en: value, de: value }`; each
+ * language's value holds references of its own.
+ */
+const localeValues = (walk: Walk, field: Field, data: Data): Data | undefined => {
+  const localization = walk.payload.config.localization
+  if (!localization || !('localized' in field) || !field.localized || !('name' in field) || !field.name) return undefined
+  const value = data[field.name]
+  if (!isData(value) || !Object.keys(value).every((key) => localization.localeCodes.includes(key))) return undefined
+  return value
+}
+
 const visitFields = (walk: Walk, fields: Field[], data: Data) => {
   for (const field of fields) {
+    const perLocale = localeValues(walk, field, data)
+    if (perLocale && 'name' in field) {
+      const unlocalized = { ...field, localized: false } as Field
+      for (const locale of Object.keys(perLocale)) {
+        const holder: Data = { [field.name]: perLocale[locale] }
+        visitFields(walk, [unlocalized], holder)
+        perLocale[locale] = holder[field.name]
+      }
+      continue
+    }
     switch (field.type) {
       case 'relationship':
       case 'upload':

@@ -61,6 +61,20 @@ export type Reference = {
   where: 'document' | 'draft' | 'global'
 }
 
+/**
+ * References are looked for in every language: an image used only in the German text is in use.
+ * (Payload reads localized fields as `{ en: …, de: … }` then, and matches a query in any language.)
+ */
+const EVERY_LOCALE = 'all'
+
+/** A localized title, read in every language, is named in the default one. */
+const inDefaultLocale = (payload: Payload, value: unknown): unknown => {
+  const localization = payload.config.localization
+  if (!localization || !value || typeof value !== 'object') return value
+  const byLocale = value as Record<string, unknown>
+  return byLocale[localization.defaultLocale] ?? Object.values(byLocale).find(Boolean)
+}
+
 const MAX_REPORTED = 5
 const SCAN_BATCH = 200
 
@@ -100,7 +114,7 @@ export const findReferences = async ({
     const describe = (doc: Record<string, unknown>, where: Reference['where']): Reference => ({
       collection: config.slug,
       id: doc.id as number | string,
-      title: String(doc[titleField] ?? doc.id),
+      title: String(inDefaultLocale(payload, doc[titleField]) ?? doc.id),
       where,
     })
 
@@ -119,6 +133,7 @@ export const findReferences = async ({
         limit: MAX_REPORTED,
         pagination: false,
         overrideAccess: true,
+        locale: EVERY_LOCALE,
         req,
       })
       for (const doc of stored.docs) found.push(describe(doc as unknown as Record<string, unknown>, 'document'))
@@ -132,6 +147,7 @@ export const findReferences = async ({
           page,
           limit: SCAN_BATCH,
           overrideAccess: true,
+          locale: EVERY_LOCALE,
           req,
         }),
       )) {
@@ -158,6 +174,7 @@ export const findReferences = async ({
           limit: MAX_REPORTED,
           pagination: false,
           overrideAccess: true,
+          locale: EVERY_LOCALE,
           req,
         })
         drafts.docs.forEach(addDraft)
@@ -171,6 +188,7 @@ export const findReferences = async ({
             page,
             limit: SCAN_BATCH,
             overrideAccess: true,
+            locale: EVERY_LOCALE,
             req,
           }),
         )) {
@@ -186,6 +204,7 @@ export const findReferences = async ({
       slug: global.slug as never,
       depth: 0,
       overrideAccess: true,
+      locale: EVERY_LOCALE,
       req,
     })) as Record<string, unknown>
     if (paths.some(({ path }) => valuesAt(data, path.split('.')).some((value) => String(value) === String(id)))) {

@@ -3,8 +3,12 @@ import { convertLexicalToPlaintext } from '@payloadcms/richtext-lexical/plaintex
 
 type LexicalState = Parameters<typeof convertLexicalToPlaintext>[0]['data']
 
-const isLexicalState = (value: unknown): value is LexicalState =>
-  typeof value === 'object' && value !== null && 'root' in value && typeof (value as { root: unknown }).root === 'object'
+export const isLexicalState = (value: unknown): value is LexicalState =>
+  typeof value === 'object' &&
+  value !== null &&
+  'root' in value &&
+  typeof (value as { root: unknown }).root === 'object' &&
+  (value as { root: unknown }).root !== null
 
 /** Blocks carry their text in fields, which the default heuristic does not look into. */
 const blockConverters: PlaintextConverters = {

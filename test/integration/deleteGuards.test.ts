@@ -85,6 +85,44 @@ describe('media', () => {
     await expectInUse(deleteMedia(inBlock.id), 'posts "Inline user"')
   })
 
+  test('used only in a translation (German rich text, published or draft) cannot be deleted', async () => {
+    const german = await upload()
+    const post = await publishPost('Translated user')
+    await payload.update({
+      collection: 'posts',
+      id: post.id,
+      locale: 'de',
+      overrideAccess: true,
+      data: { title: 'Übersetzt', content: richText(paragraph('Schau:'), block('mediaBlock', { media: german.id })) },
+    })
+    await expectInUse(deleteMedia(german.id), 'posts "Translated user"')
+
+    const draftOnly = await upload()
+    const page = await payload.create({
+      collection: 'pages',
+      overrideAccess: true,
+      data: {
+        title: 'Translated page',
+        _status: 'published',
+        hero: { type: 'none' },
+        layout: [{ blockType: 'cta', links: [] }],
+      } as never,
+    })
+    await payload.update({
+      collection: 'pages',
+      id: page.id,
+      locale: 'de',
+      draft: true,
+      overrideAccess: true,
+      data: {
+        title: 'Übersetzte Seite',
+        hero: { type: 'lowImpact', richText: richText(block('mediaBlock', { media: draftOnly.id })) },
+        _status: 'draft',
+      } as never,
+    })
+    await expectInUse(deleteMedia(draftOnly.id), 'pages "Translated page" (id')
+  })
+
   test('used in a page layout block, a user avatar or the site settings cannot be deleted', async () => {
     const inLayout = await upload()
     await payload.create({
@@ -103,7 +141,13 @@ describe('media', () => {
     await payload.create({
       collection: 'users',
       overrideAccess: true,
-      data: { email: 'pictured@greenroom.test', password: 'password-123456', name: 'Pictured', role: 'author', avatar: avatar.id },
+      data: {
+        email: 'pictured@greenroom.test',
+        password: 'password-123456',
+        name: 'Pictured',
+        role: 'author',
+        avatar: avatar.id,
+      },
     })
     await expectInUse(deleteMedia(avatar.id), 'users')
 

@@ -15,6 +15,7 @@ import { initPayload, postData } from '../helpers/payload'
 const PUBLISHED = 240
 const DRAFTS = 20
 const STATUS_INDEX = '_status_publishedAt_createdAt_idx'
+const LOCALES_INDEX = 'posts_locales_parent_id_idx'
 
 const sql = testDatabaseKind() !== 'mongodb'
 const describeSql = sql ? describe : describe.skip
@@ -121,6 +122,9 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
     expect(page.sql).toMatch(/"_status" = /)
     expect(page.sql).toMatch(/order by "posts"\."published_at" desc, "posts"\."created_at" desc/i)
     expect(planProblems(page, { uses: [STATUS_INDEX], sortsPosts: false, noFullScanOf: ['posts'] })).toEqual([])
+    // Each post's languages come from its own rows of posts_locales, not from a scan of the table.
+    expect(page.sql).toMatch(/"posts_locales"/)
+    expect(planProblems(page, { uses: [LOCALES_INDEX], noFullScanOf: ['posts_locales'] })).toEqual([])
 
     // The count for totalDocs reads an index on _status (either one) for the published rows only.
     const count = statementNamed(statements, 'count posts')

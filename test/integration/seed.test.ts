@@ -22,7 +22,10 @@ const COLLECTIONS = ['users', 'media', 'categories', 'posts', 'pages', 'forms'] 
 const counts = async () =>
   Object.fromEntries(
     await Promise.all(
-      COLLECTIONS.map(async (collection) => [collection, (await payload.count({ collection, overrideAccess: true })).totalDocs]),
+      COLLECTIONS.map(async (collection) => [
+        collection,
+        (await payload.count({ collection, overrideAccess: true })).totalDocs,
+      ]),
     ),
   )
 
@@ -47,7 +50,9 @@ test('the demo seed fills an empty database and never duplicates on a second run
 
 test('the demo content has exactly one draft, hidden from readers', async () => {
   const all = await payload.find({ collection: 'posts', overrideAccess: true, draft: true, limit: 100 })
-  expect(all.docs.filter((post) => post._status === 'draft').map((post) => post.title)).toEqual(['Coming soon: our redesign'])
+  expect(all.docs.filter((post) => post._status === 'draft').map((post) => post.title)).toEqual([
+    'Coming soon: our redesign',
+  ])
   const readable = await payload.find({ collection: 'posts', overrideAccess: false, limit: 100 })
   expect(readable.totalDocs).toBe(4)
 })
@@ -60,4 +65,28 @@ test('the demo images were made by sharp in every size', async () => {
     expect(media.sizes?.feature).toMatchObject({ width: 1280, mimeType: 'image/webp' })
     expect(media.sizes?.og).toMatchObject({ width: 1200, height: 630, mimeType: 'image/jpeg' })
   }
+})
+
+test('the demo has German for one post, the home page and the navigation; the rest falls back to English', async () => {
+  const post = async (slug: string, locale: 'en' | 'de') =>
+    (await payload.find({ collection: 'posts', where: { slug: { equals: slug } }, locale, overrideAccess: false }))
+      .docs[0]
+  const welcome = await post('welcome-to-greenroom', 'de')
+  expect(welcome.title).toBe('Willkommen bei Greenroom')
+  expect(welcome.contentHtml).toContain('<h2>Was Sie tun können</h2>')
+  expect(welcome.excerpt).toMatch(/^Greenroom ist das Back-End/)
+  expect((await post('welcome-to-greenroom', 'en')).title).toBe('Welcome to Greenroom')
+  expect((await post('fetching-content-at-build-time', 'de')).title).toBe('Fetching content at build time')
+
+  const [home] = (await payload.find({ collection: 'pages', where: { slug: { equals: 'home' } }, locale: 'de' })).docs
+  expect(home.title).toBe('Startseite')
+  expect(home.hero.links?.[0]?.link.label).toBe('Hier anfangen')
+  expect(home.layout.map((block) => ('richTextText' in block ? block.richTextText : null))).toContain(
+    'Möchten Sie für uns schreiben?',
+  )
+  const header = await payload.findGlobal({ slug: 'header', locale: 'de' })
+  expect(header.navItems?.map((item) => item.link.label)).toEqual(['Startseite', 'Über uns', 'Kontakt'])
+  expect((await payload.findGlobal({ slug: 'header', locale: 'en' })).navItems?.map((item) => item.link.label)).toEqual(
+    ['Home', 'About', 'Contact'],
+  )
 })

@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 import { ARCHIVE_MAX_LIMIT, countArchive, populateArchive } from './hooks/populateArchive'
 
 
@@ -7,7 +9,8 @@ export const Archive: Block = {
   slug: 'archive',
   interfaceName: 'ArchiveBlock',
   fields: [
-    { name: 'introContent', type: 'richText', label: 'Introduction' },
+    { name: 'introContent', type: 'richText', label: 'Introduction', localized: true },
+    ...richTextRenditions('introContent'),
     {
       name: 'populateBy',
       type: 'select',

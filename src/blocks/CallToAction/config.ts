@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 import { linkGroupField } from '../../fields/link'
 
 export const CallToAction: Block = {
@@ -7,7 +9,8 @@ export const CallToAction: Block = {
   interfaceName: 'CallToActionBlock',
   labels: { singular: 'Call to action', plural: 'Calls to action' },
   fields: [
-    { name: 'richText', type: 'richText', label: false },
+    { name: 'richText', type: 'richText', label: false, localized: true },
+    ...richTextRenditions('richText'),
     linkGroupField({ maxRows: 2 }),
   ],
 }

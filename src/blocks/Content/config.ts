@@ -1,6 +1,7 @@
 import type { Block } from 'payload'
 
 import { linkField } from '../../fields/link'
+import { richTextRenditions } from '../../fields/richTextRenditions'
 
 export const Content: Block = {
   slug: 'content',
@@ -23,7 +24,8 @@ export const Content: Block = {
             { label: 'Full', value: 'full' },
           ],
         },
-        { name: 'richText', type: 'richText', label: false },
+        { name: 'richText', type: 'richText', label: false, localized: true },
+        ...richTextRenditions('richText'),
         { name: 'enableLink', type: 'checkbox' },
         { ...linkField({ appearances: false }), admin: { condition: (_, sibling) => Boolean(sibling?.enableLink) } },
       ],

@@ -1,5 +1,7 @@
 import type { Block } from 'payload'
 
+import { richTextRenditions } from '../../fields/richTextRenditions'
+
 export const FormBlock: Block = {
   slug: 'formBlock',
   interfaceName: 'FormBlock',
@@ -9,7 +11,9 @@ export const FormBlock: Block = {
     {
       name: 'introContent',
       type: 'richText',
+      localized: true,
       admin: { condition: (_, sibling) => Boolean(sibling?.enableIntro) },
     },
+    ...richTextRenditions('introContent'),
   ],
 }

@@ -10,6 +10,7 @@ import { FormBlock } from '../../blocks/Form/config'
 import { MediaBlock } from '../../blocks/MediaBlock/config'
 import { heroField } from '../../fields/hero'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
+import { loadRenditionSources } from '../../fields/richTextRenditions'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
@@ -31,7 +32,7 @@ export const Pages: CollectionConfig<'pages'> = {
     defaultColumns: ['title', 'slug', '_status', 'updatedAt'],
   },
   fields: [
-    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    { name: 'title', type: 'text', required: true, maxLength: 200, localized: true },
     {
       type: 'tabs',
       tabs: [
@@ -60,7 +61,7 @@ export const Pages: CollectionConfig<'pages'> = {
     mediaInRichTextField(),
   ],
   hooks: {
-    beforeOperation: [readersSeePublished()],
+    beforeOperation: [readersSeePublished(), loadRenditionSources()],
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [setPublishedAt, collectMediaInRichText],
   },

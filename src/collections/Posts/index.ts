@@ -5,6 +5,7 @@ import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
+import { loadRenditionSources, richTextRenditions } from '../../fields/richTextRenditions'
 import { slugField } from '../../fields/slug'
 import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
@@ -42,7 +43,7 @@ export const Posts: CollectionConfig<'posts'> = {
     listSearchableFields: ['title', 'slug', 'excerpt'],
   },
   fields: [
-    { name: 'title', type: 'text', required: true, maxLength: 200 },
+    { name: 'title', type: 'text', required: true, maxLength: 200, localized: true },
     {
       type: 'tabs',
       tabs: [
@@ -50,7 +51,8 @@ export const Posts: CollectionConfig<'posts'> = {
           label: 'Content',
           fields: [
             { name: 'heroImage', type: 'upload', relationTo: 'media' },
-            { name: 'content', type: 'richText', editor: postContentEditor, required: true },
+            { name: 'content', type: 'richText', editor: postContentEditor, required: true, localized: true },
+            ...richTextRenditions('content'),
           ],
         },
         {
@@ -60,6 +62,7 @@ export const Posts: CollectionConfig<'posts'> = {
               name: 'excerpt',
               type: 'textarea',
               maxLength: 400,
+              localized: true,
               admin: {
                 description: `Teaser for listings and feeds. Leave blank to use the first ${EXCERPT_LENGTH} characters of the content.`,
               },
@@ -114,6 +117,8 @@ export const Posts: CollectionConfig<'posts'> = {
     {
       name: 'readingTime',
       type: 'number',
+      // Computed from each language's own content.
+      localized: true,
       admin: { position: 'sidebar', readOnly: true, description: 'Minutes, computed from the content.' },
       access: { create: () => false, update: () => false },
     },
@@ -121,7 +126,7 @@ export const Posts: CollectionConfig<'posts'> = {
     mediaInRichTextField(),
   ],
   hooks: {
-    beforeOperation: [readersSeePublished()],
+    beforeOperation: [readersSeePublished(), loadRenditionSources()],
     beforeValidate: [rejectStaleCollectionUpdate, assignAuthors],
     beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt, collectMediaInRichText],
   },

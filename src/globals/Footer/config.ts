@@ -18,6 +18,6 @@ export const Footer: GlobalConfig = {
       fields: [linkField()],
       admin: { initCollapsed: true },
     },
-    { name: 'copyright', type: 'text', maxLength: 200, admin: { description: 'E.g. "© 2026 Greenroom".' } },
+    { name: 'copyright', type: 'text', maxLength: 200, localized: true, admin: { description: 'E.g. "© 2026 Greenroom".' } },
   ],
 }

@@ -24,7 +24,7 @@ export const SiteSettings: GlobalConfig = {
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
   fields: [
-    { name: 'siteName', type: 'text', required: true, defaultValue: 'Greenroom', maxLength: 120 },
+    { name: 'siteName', type: 'text', required: true, defaultValue: 'Greenroom', maxLength: 120, localized: true },
     {
       name: 'baseUrl',
       label: 'Base URL',
@@ -32,7 +32,7 @@ export const SiteSettings: GlobalConfig = {
       validate: httpUrl,
       admin: { description: 'Public address of the website, used for canonical and SEO URLs.' },
     },
-    { name: 'description', type: 'textarea', maxLength: 300 },
+    { name: 'description', type: 'textarea', maxLength: 300, localized: true },
     { name: 'defaultOgImage', label: 'Default social image', type: 'upload', relationTo: 'media' },
     {
       name: 'socialLinks',

@@ -16,7 +16,10 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "_posts_v_rels_media_id_idx" ON "_posts_v_rels" USING btree ("media_id");
   CREATE INDEX "pages_rels_media_id_idx" ON "pages_rels" USING btree ("media_id");
   CREATE INDEX "_pages_v_rels_media_id_idx" ON "_pages_v_rels" USING btree ("media_id");`)
-  await backfillMediaInRichText({ payload, req })
+  await backfillMediaInRichText({
+    rows: async (statement) => (await db.execute(sql.raw(statement))).rows,
+    run: (statement) => db.execute(sql.raw(statement)),
+  })
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {

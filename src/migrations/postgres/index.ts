@@ -1,5 +1,7 @@
 import * as migration_20261124_221304_initial from './20261124_221304_initial';
 import * as migration_20261124_231907_media_in_rich_text from './20261124_231907_media_in_rich_text';
+import * as migration_20261125_021332_localization from './20261125_021332_localization';
+import * as migration_20261125_025116_locales_parent_index from './20261125_025116_locales_parent_index';
 
 export const migrations = [
   {
@@ -10,6 +12,16 @@ export const migrations = [
   {
     up: migration_20261124_231907_media_in_rich_text.up,
     down: migration_20261124_231907_media_in_rich_text.down,
-    name: '20261124_231907_media_in_rich_text'
+    name: '20261124_231907_media_in_rich_text',
+  },
+  {
+    up: migration_20261125_021332_localization.up,
+    down: migration_20261125_021332_localization.down,
+    name: '20261125_021332_localization',
+  },
+  {
+    up: migration_20261125_025116_locales_parent_index.up,
+    down: migration_20261125_025116_locales_parent_index.down,
+    name: '20261125_025116_locales_parent_index'
   },
 ];

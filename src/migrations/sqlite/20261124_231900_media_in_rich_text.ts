@@ -11,7 +11,10 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.run(sql`CREATE INDEX \`pages_rels_media_id_idx\` ON \`pages_rels\` (\`media_id\`);`)
   await db.run(sql`ALTER TABLE \`_pages_v_rels\` ADD \`media_id\` integer REFERENCES media(id);`)
   await db.run(sql`CREATE INDEX \`_pages_v_rels_media_id_idx\` ON \`_pages_v_rels\` (\`media_id\`);`)
-  await backfillMediaInRichText({ payload, req })
+  await backfillMediaInRichText({
+    rows: (statement) => db.all(sql.raw(statement)),
+    run: (statement) => db.run(sql.raw(statement)),
+  })
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {

@@ -1,4 +1,4 @@
-import type { CollectionAfterChangeHook } from 'payload'
+import type { CollectionAfterChangeHook, PayloadRequest } from 'payload'
 
 import type { Category } from '../../../payload-types'
 
@@ -15,5 +15,17 @@ export const answerWithStoredCategory: CollectionAfterChangeHook = async ({ doc,
     where: { id: { equals: doc.id } },
     req,
   })
-  return stored ? { ...doc, updatedAt: stored.updatedAt, breadcrumbs: stored.breadcrumbs } : doc
+  if (!stored) return doc
+  return { ...doc, updatedAt: stored.updatedAt, breadcrumbs: inRequestLocale(stored.breadcrumbs, req) }
+}
+
+/**
+ * The adapter returns a localized field (the plugin's breadcrumbs are) as `{ en: …, de: … }`; the
+ * answer carries the language the request asked for, falling back to the default as reads do.
+ */
+const inRequestLocale = (value: unknown, req: PayloadRequest): unknown => {
+  const localization = req.payload.config.localization
+  if (!localization || !value || typeof value !== 'object' || Array.isArray(value) || req.locale === 'all') return value
+  const byLocale = value as Record<string, unknown>
+  return byLocale[req.locale ?? localization.defaultLocale] ?? byLocale[localization.defaultLocale] ?? null
 }

@@ -1,0 +1,135 @@
+import type {
+  CollectionBeforeOperationHook,
+  CollectionSlug,
+  Field,
+  FieldHook,
+  PayloadRequest,
+  SelectType,
+} from 'payload'
+import { createDataloaderCacheKey } from 'payload'
+import { getSelectMode } from 'payload/shared'
+
+import { richTextToPlainText } from '../utilities/richText'
+import type { HTMLPopulateFn } from '../utilities/richTextHtml'
+import { richTextToHtml } from '../utilities/richTextHtml'
+
+/**
+ * Loads documents that rich text points at (images, link targets) through the request's dataloader,
+ * so a list of posts costs one query per collection, and with the reader's own rights: what the
+ * reader may not read (a draft, for an anonymous reader) comes back empty.
+ */
+const populateAsReader = ({
+  req,
+  draft,
+  overrideAccess,
+}: {
+  req: PayloadRequest
+  draft?: boolean
+  overrideAccess?: boolean
+}): HTMLPopulateFn =>
+  (async ({ collectionSlug, id, select }) => {
+    const doc = await req.payloadDataLoader.load(
+      createDataloaderCacheKey({
+        collectionSlug,
+        docID: id,
+        depth: 0,
+        currentDepth: 1,
+        draft: Boolean(draft),
+        // Payload's own population passes these through unset in the same way.
+        locale: req.locale!,
+        fallbackLocale: req.fallbackLocale!,
+        overrideAccess: Boolean(overrideAccess),
+        showHiddenFields: false,
+        transactionID: req.transactionID!,
+        select,
+      }),
+    )
+    return doc ?? undefined
+  }) as HTMLPopulateFn
+
+/**
+ * `locale=all` reads a localized rich-text field as `{ en: …, de: … }`: each language gets its own
+ * rendition then.
+ */
+const perLocale = async (
+  value: unknown,
+  localeCodes: string[],
+  render: (richText: unknown) => Promise<string | null> | string | null,
+): Promise<unknown> => {
+  const isLocaleMap =
+    value !== null &&
+    typeof value === 'object' &&
+    !('root' in value) &&
+    Object.keys(value).length > 0 &&
+    Object.keys(value).every((key) => localeCodes.includes(key))
+  if (!isLocaleMap) return render(value)
+  const entries = Object.entries(value as Record<string, unknown>)
+  return Object.fromEntries(
+    await Promise.all(entries.map(async ([locale, richText]) => [locale, await render(richText)])),
+  )
+}
+
+const localeCodesOf = (req: PayloadRequest) =>
+  req.payload.config.localization ? req.payload.config.localization.localeCodes : []
+
+const toHtml =
+  (source: string): FieldHook =>
+  ({ siblingData, req, draft, overrideAccess }) => {
+    const populate = populateAsReader({ req, draft, overrideAccess })
+    return perLocale(siblingData?.[source], localeCodesOf(req), (richText) => richTextToHtml(richText, populate))
+  }
+
+const toText =
+  (source: string): FieldHook =>
+  ({ siblingData, req }) =>
+    perLocale(siblingData?.[source], localeCodesOf(req), (richText) =>
+      richText ? richTextToPlainText(richText) : null,
+    )
+
+const derived = (name: string, description: string, hook: FieldHook): Field => ({
+  name,
+  type: 'textarea',
+  virtual: true,
+  // Computed on every read; whatever a client sends for it is dropped.
+  access: { create: () => false, update: () => false },
+  admin: { disabled: true, readOnly: true, description },
+  hooks: { afterRead: [hook] },
+})
+
+/**
+ * `<source>Html` and `<source>Text` beside a rich-text field, for front ends without a Lexical
+ * renderer. They are computed when read, not stored: images and link targets are resolved at that
+ * moment, so a renamed slug, a new alt text or an unpublished target shows up at once, and what the
+ * reader may not see never reaches the HTML.
+ */
+export const richTextRenditions = (source: string): Field[] => [
+  derived(`${source}Html`, `HTML of ${source}, computed when read.`, toHtml(source)),
+  derived(`${source}Text`, `Plain text of ${source}, computed when read.`, toText(source)),
+]
+
+const RENDITION_NAME = /^(.+)(Html|Text)$/
+
+/**
+ * A `select` that asks for `contentHtml` but not `content` would load nothing to render from.
+ * In include mode each selected rendition brings its source along (the answer then carries the
+ * Lexical JSON too). Exclude mode needs nothing: excluding `content` alone is the caller's choice.
+ */
+export const selectRenditionSources = (select: unknown): unknown => {
+  if (!select || typeof select !== 'object' || Array.isArray(select)) return select
+  const level = select as Record<string, unknown>
+  const result: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(level)) {
+    result[key] = typeof value === 'object' ? selectRenditionSources(value) : value
+    const source = RENDITION_NAME.exec(key)?.[1]
+    if (value === true && source && !(source in level)) result[source] = true
+  }
+  return result
+}
+
+export const loadRenditionSources =
+  <TSlug extends CollectionSlug>(): CollectionBeforeOperationHook<TSlug> =>
+  ({ args, operation }) => {
+    if (operation !== 'read' || !args || typeof args !== 'object' || !('select' in args) || !args.select) return args
+    if (getSelectMode(args.select as SelectType) !== 'include') return args
+    return { ...args, select: selectRenditionSources(args.select) }
+  }

@@ -1,0 +1,233 @@
+import type { Payload, SanitizedConfig } from 'payload'
+import { buildConfig, createLocalReq, getPayload } from 'payload'
+
+import { sql } from '@payloadcms/db-sqlite'
+
+import { closePayload } from '../../src/db/closePayload'
+import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
+import type { MigrationSql } from '../../src/migrations/backfillMediaInRichText'
+import { backfillMediaInRichText } from '../../src/migrations/backfillMediaInRichText'
+import { seedDemoContent } from '../../src/seed'
+import { copyPlain } from '../../src/utilities/copyPlain'
+import { paragraph, richText } from '../../src/seed/lexical'
+import { createTestDatabase, testDatabaseKind } from '../helpers/database'
+
+const runsHere = testDatabaseKind() !== 'mongodb'
+const suite = runsHere ? describe : describe.skip
+
+const LOCALIZATION_MIGRATION = /_localization$/
+
+type Doc = Record<string, any>
+type Snapshot = {
+  posts: Doc[]
+  pages: Doc[]
+  postVersions: Doc[]
+  pageVersions: Doc[]
+  categories: Doc[]
+  forms: Doc[]
+  search: Doc[]
+  globals: Record<string, Doc>
+}
+
+const GLOBALS = ['header', 'footer', 'site-settings'] as const
+
+type Drizzle = {
+  all: (query: unknown) => Promise<Record<string, unknown>[]>
+  run: (query: unknown) => Promise<unknown>
+  execute: (query: unknown) => Promise<{ rows: Record<string, unknown>[] }>
+}
+
+/** Raw SQL on the adapter's connection, as migrations get it. */
+const rawSql = (payload: Payload): MigrationSql => {
+  const db = payload.db.drizzle as unknown as Drizzle
+  return payload.db.name === 'postgres'
+    ? {
+        rows: async (statement) => (await db.execute(sql.raw(statement))).rows,
+        run: (statement) => db.execute(sql.raw(statement)),
+      }
+    : { rows: (statement) => db.all(sql.raw(statement)), run: (statement) => db.run(sql.raw(statement)) }
+}
+
+const mediaInRichTextOf = (snapshot: Snapshot) =>
+  [
+    ...snapshot.posts,
+    ...snapshot.pages,
+    ...snapshot.postVersions.map((v) => v.version),
+    ...snapshot.pageVersions.map((v) => v.version),
+  ].map((doc) => doc.mediaInRichText)
+
+/** Everything the migration touches, as the Local API returns it (ids only, no population). */
+const snapshot = async (payload: Payload, locale?: string, fallbackLocale?: string | false): Promise<Snapshot> => {
+  const options = { depth: 0, overrideAccess: true, pagination: false, sort: 'id', locale, fallbackLocale } as const
+  const all = async (collection: 'posts' | 'pages' | 'categories' | 'forms' | 'search') =>
+    (await payload.find({ collection, ...options, draft: false } as never)).docs as Doc[]
+  const versions = async (collection: 'posts' | 'pages') =>
+    (await payload.findVersions({ collection, ...options } as never)).docs as Doc[]
+  const globals: Record<string, Doc> = {}
+  for (const slug of GLOBALS)
+    globals[slug] = (await payload.findGlobal({ slug, depth: 0, locale, fallbackLocale } as never)) as Doc
+  return {
+    posts: await all('posts'),
+    pages: await all('pages'),
+    postVersions: await versions('posts'),
+    pageVersions: await versions('pages'),
+    categories: await all('categories'),
+    forms: await all('forms'),
+    search: await all('search'),
+    globals,
+  }
+}
+
+const LOCALIZATION_BOOKKEEPING = new Set(['snapshot', 'publishedLocale'])
+
+/**
+ * For comparing reads before and after: drops the fields that only exist with localization (Payload's
+ * per-locale publishing bookkeeping on versions), and empty values (a localized field without a
+ * value reads as absent, an unlocalized one as null).
+ */
+const comparable = (value: unknown, isLexicalBlockFields = false): unknown => {
+  if (Array.isArray(value)) return value.map((item) => comparable(item))
+  if (!value || typeof value !== 'object') return value
+  const isLexicalBlock = (value as { type?: unknown }).type === 'block'
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, child]) => !LOCALIZATION_BOOKKEEPING.has(key) && child !== null && child !== undefined)
+      // Payload gives a block inside rich text that was saved without an id a new random one on every read.
+      .filter(([key]) => !(isLexicalBlockFields && key === 'id'))
+      .map(([key, child]) => [key, comparable(child, isLexicalBlock && key === 'fields')]),
+  )
+}
+
+suite('the localization migration', () => {
+  let config: SanitizedConfig
+  let withoutLocalization: SanitizedConfig
+  let migrations: { name: string; down: (args: never) => Promise<void> }[]
+  let index: number
+  let before: Snapshot
+  let backfilled: unknown[]
+  let payload: Payload
+  let closed = false
+
+  beforeAll(async () => {
+    const databaseUri = await createTestDatabase()
+    if (databaseUri) process.env.DATABASE_URI = databaseUri
+    const configModule = await import('@payload-config')
+    config = await configModule.default
+    withoutLocalization = await buildConfig(copyPlain({ ...configModule.greenroomConfig, localization: undefined }))
+    migrations = (testDatabaseKind() === 'postgres' ? postgresMigrations : sqliteMigrations) as never[]
+    index = migrations.findIndex(({ name }) => LOCALIZATION_MIGRATION.test(name))
+    expect(index).toBeGreaterThan(0)
+
+    // The database as it was before: the migrations up to this one, and the demo content written by
+    // Payload without localization (the schema those migrations describe).
+    const old = await getPayload({ config: withoutLocalization, key: 'before-localization' })
+    await old.db.migrate({ migrations: migrations.slice(0, index) as never[] })
+    await seedDemoContent(old)
+    // A published post with a newer, unpublished draft: its text lives in the versions table only.
+    const [welcome] = (
+      await old.find({ collection: 'posts', where: { slug: { equals: 'welcome-to-greenroom' } }, depth: 0 })
+    ).docs
+    await old.update({
+      collection: 'posts',
+      id: welcome.id,
+      draft: true,
+      data: { title: 'Welcome (draft edit)', content: richText(paragraph('An unpublished edit.')), _status: 'draft' },
+    })
+    before = await snapshot(old)
+    // The older migration's data step, run again on the same content with its lists emptied, must
+    // find the same images (it reads the tables of its own time with plain SQL).
+    const sqlOnOld = rawSql(old)
+    for (const table of ['posts_rels', '_posts_v_rels', 'pages_rels', '_pages_v_rels']) {
+      await sqlOnOld.run(`DELETE FROM "${table}" WHERE "path" IN ('mediaInRichText', 'version.mediaInRichText')`)
+    }
+    await backfillMediaInRichText(sqlOnOld)
+    backfilled = mediaInRichTextOf(await snapshot(old))
+    await closePayload(old)
+
+    payload = await getPayload({ config, key: 'after-localization' })
+    await payload.db.migrate({ migrations: migrations as never[] })
+  }, 180_000)
+
+  afterAll(async () => {
+    if (payload && !closed) await closePayload(payload)
+  })
+
+  test('the seeded database has what the migration must carry over', () => {
+    expect(before.posts.length).toBeGreaterThanOrEqual(5)
+    expect(before.postVersions.some((version) => version.version.title === 'Welcome (draft edit)')).toBe(true)
+    expect(before.pages.some((page) => page.layout.some((block: Doc) => block.blockType === 'content'))).toBe(true)
+    expect(before.categories.some((category) => category.breadcrumbs?.length > 1)).toBe(true)
+    expect(before.globals.header.navItems.length).toBeGreaterThan(0)
+    expect(before.search.length).toBeGreaterThan(0)
+    expect(before.forms.length).toBeGreaterThan(0)
+  })
+
+  test('the backfill of the older mediaInRichText migration finds every image the hooks listed', () => {
+    const listed = mediaInRichTextOf(before)
+    expect(listed.flat().length).toBeGreaterThan(0)
+    expect(backfilled).toEqual(listed)
+  })
+
+  test('every stored value is now the English one: documents, versions, blocks, arrays, globals', async () => {
+    expect(comparable(await snapshot(payload, 'en'))).toEqual(comparable(before))
+  })
+
+  test('German falls back to English where nothing is translated', async () => {
+    expect(comparable(await snapshot(payload, 'de'))).toEqual(comparable(before))
+  })
+
+  test('without fallback, German has no texts yet, and the rest is shared', async () => {
+    const german = await snapshot(payload, 'de', 'none')
+    const post = german.posts.find((doc) => doc.slug === 'fetching-content-at-build-time')!
+    expect(post.title ?? null).toBeNull()
+    expect(post.content ?? null).toBeNull()
+    expect(post.slug).toBe('fetching-content-at-build-time')
+    expect(post.categories).toEqual(before.posts.find((doc) => doc.id === post.id)!.categories)
+    expect(german.globals.header.navItems.every((item: Doc) => (item.link.label ?? null) === null)).toBe(true)
+  })
+
+  test('a German translation can be saved and read back, and English stays as it was', async () => {
+    const page = before.pages.find((doc) => doc.slug === 'about')!
+    const translated = await payload.update({
+      collection: 'pages',
+      id: page.id,
+      locale: 'de',
+      data: { title: 'Über uns', hero: { ...page.hero, richText: richText(paragraph('Wer wir sind')) } } as never,
+    })
+    expect(translated.title).toBe('Über uns')
+    const german = await payload.findByID({ collection: 'pages', id: page.id, locale: 'de', depth: 0 })
+    expect(german.title).toBe('Über uns')
+    expect(german.hero.richTextText).toBe('Wer wir sind')
+    expect(german.slug).toBe('about')
+    // Untranslated blocks fall back to English.
+    expect(comparable(german.layout)).toEqual(comparable(page.layout))
+    const english = await payload.findByID({ collection: 'pages', id: page.id, locale: 'en', depth: 0 })
+    expect(english.title).toBe(page.title)
+    expect(english.hero.richText).toEqual(page.hero.richText)
+  })
+
+  test('rolled back, the English values return to their columns and the German ones are dropped', async () => {
+    // This migration and the ones after it, newest first, as `payload migrate:down` would.
+    for (const migration of migrations.slice(index).reverse()) {
+      await migration.down({ db: payload.db.drizzle, payload, req: await createLocalReq({}, payload) } as never)
+      await payload.delete({ collection: 'payload-migrations', where: { name: { equals: migration.name } } })
+    }
+    await closePayload(payload)
+    closed = true
+
+    const rolledBack = await getPayload({ config: withoutLocalization, key: 'rolled-back' })
+    try {
+      const after = await snapshot(rolledBack)
+      const { pages, pageVersions, search, ...rest } = after
+      const { pages: pagesBefore, pageVersions: _, search: searchBefore, ...restBefore } = before
+      expect(comparable(rest)).toEqual(comparable(restBefore))
+      // The about page was translated above (which also re-synced its search row): its English title
+      // is back, the German one is gone.
+      expect(pages.map((page) => page.title)).toEqual(pagesBefore.map((page) => page.title))
+      expect(search.map((row) => row.title)).toEqual(searchBefore.map((row) => row.title))
+      expect(pageVersions.some((version) => version.version.title === 'Über uns')).toBe(false)
+    } finally {
+      await closePayload(rolledBack)
+    }
+  })
+})
