@@ -94,6 +94,8 @@ const derived = (name: string, description: string, hook: FieldHook): Field => (
   access: { create: () => false, update: () => false },
   admin: { disabled: true, readOnly: true, description },
   hooks: { afterRead: [hook] },
+  // Not a localized field (nothing is stored), but read with locale=all it is one value per language.
+  custom: { readPerLocale: true },
 })
 
 /**

@@ -22,6 +22,7 @@ import {
   nullAsItsOwnBranch,
   nullInEnum,
   relaxConditionalFields,
+  allowEveryLocale,
   withoutTypeScriptHints,
 } from './schemaFixes'
 
@@ -468,6 +469,9 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   const globals = config.globals.filter((global) => global.endpoints !== false)
   const globalDescriptions = await Promise.all(globals.map(describeGlobal))
 
+  const locales = config.localization ? config.localization.localeCodes : []
+  const everyLocale = (schema: JsonSchema, fields: FieldShape[]) =>
+    locales.length ? allowEveryLocale(schema, fields, locales) : schema
   const schemas: Record<string, JsonSchema> = { ...sharedSchemas, ...graphqlSchemas }
   for (const [name, schema] of Object.entries(base.components.schemas)) {
     // Its per-field `where` schemas name only some fields and operators; `Where` replaces them.
@@ -477,7 +481,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   for (const collection of collectionDescriptions) {
     const fields = collections.find(({ config }) => config.slug === collection.slug)!.config
       .flattenedFields as FieldShape[]
-    const document = relaxConditionalFields(schemas[collection.schemaName], fields)
+    const document = everyLocale(relaxConditionalFields(schemas[collection.schemaName], fields), fields)
     Object.assign(schemas, readDocumentSchemas(collection.schemaName, document, collection, ['id']))
     schemas[`${collection.schemaName}List`] = paginated(
       ref('schemas', collection.schemaName),
@@ -495,7 +499,10 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
     // A global that was never saved is read as `{}` plus defaults: nothing can be promised.
     delete schemas[`${global.schemaName}Read`]
     const fields = config.globals.find(({ slug }) => slug === global.slug)!.flattenedFields as FieldShape[]
-    const document = withGlobalType(relaxConditionalFields(schemas[global.schemaName], fields), global.slug)
+    const document = withGlobalType(
+      everyLocale(relaxConditionalFields(schemas[global.schemaName], fields), fields),
+      global.slug,
+    )
     Object.assign(schemas, readDocumentSchemas(global.schemaName, document, global, []))
     if (global.versions) schemas[`${global.schemaName}Version`] = versionSchema(document, undefined, idSchema)
   }

@@ -121,6 +121,8 @@ export type FieldShape = {
   name?: string
   type: string
   admin?: { condition?: unknown }
+  localized?: boolean
+  custom?: { readPerLocale?: boolean }
   flattenedFields?: FieldShape[]
   blocks?: { slug: string; flattenedFields: FieldShape[] }[]
 }
@@ -150,6 +152,53 @@ export const relaxConditionalFields = (schema: JsonSchema, fields: FieldShape[])
     else if (field.type === 'array' && field.flattenedFields && isObject(property.items)) {
       properties[field.name] = { ...property, items: relaxConditionalFields(property.items, field.flattenedFields) }
     } else if (field.flattenedFields) properties[field.name] = relaxConditionalFields(property, field.flattenedFields)
+  }
+  return { ...schema, properties }
+}
+
+/** A localized field read with `locale=all`: one value per language, each as the field itself is described. */
+const perLocale = (property: JsonSchema, locales: string[]): JsonSchema => ({
+  anyOf: [
+    property,
+    {
+      type: 'object',
+      description: 'With `locale=all`: the value in each language.',
+      properties: Object.fromEntries(locales.map((locale) => [locale, property])),
+      additionalProperties: false,
+    },
+  ],
+})
+
+const everyLocaleInBlocks = (
+  schema: JsonSchema,
+  blocks: NonNullable<FieldShape['blocks']>,
+  locales: string[],
+): JsonSchema => {
+  if (!isObject(schema.items) || !Array.isArray(schema.items.oneOf)) return schema
+  const oneOf = schema.items.oneOf.map((branch: JsonSchema) => {
+    const block = blocks.find(({ slug }) => branch.properties?.blockType?.const === slug)
+    return block ? allowEveryLocale(branch, block.flattenedFields, locales) : branch
+  })
+  return { ...schema, items: { ...schema.items, oneOf } }
+}
+
+/**
+ * `?locale=all` answers every localized field as an object keyed by language instead of one value;
+ * fields inside groups, arrays and blocks too. Each localized field accepts either shape.
+ */
+export const allowEveryLocale = (schema: JsonSchema, fields: FieldShape[], locales: string[]): JsonSchema => {
+  if (!isObject(schema?.properties)) return schema
+  const properties: JsonSchema = { ...schema.properties }
+  for (const field of fields) {
+    const property = field.name ? properties[field.name] : undefined
+    if (!field.name || !isObject(property)) continue
+    if (field.localized || field.custom?.readPerLocale) properties[field.name] = perLocale(property, locales)
+    else if (field.type === 'blocks' && field.blocks)
+      properties[field.name] = everyLocaleInBlocks(property, field.blocks, locales)
+    else if (field.type === 'array' && field.flattenedFields && isObject(property.items)) {
+      properties[field.name] = { ...property, items: allowEveryLocale(property.items, field.flattenedFields, locales) }
+    } else if (field.flattenedFields)
+      properties[field.name] = allowEveryLocale(property, field.flattenedFields, locales)
   }
   return { ...schema, properties }
 }

@@ -1,6 +1,7 @@
 import { collectionPaths } from '../../src/openapi/paths'
 import type { CollectionDescription } from '../../src/openapi/paths'
 import {
+  allowEveryLocale,
   asReadDocument,
   collectRefs,
   draftTolerant,
@@ -107,6 +108,47 @@ describe('schema corrections', () => {
     }
     expect(JSON.stringify(mapSchemas(tree, withoutTypeScriptHints))).not.toContain('tsType')
     expect([...collectRefs(tree)].sort()).toEqual(['#/x', '#/y'])
+  })
+})
+
+describe('locale=all', () => {
+  const title = { type: 'string' }
+  const schema: JsonSchema = {
+    type: 'object',
+    properties: {
+      title,
+      slug: { type: 'string' },
+      meta: { type: 'object', properties: { description: { type: 'string' } } },
+      contentHtml: { type: ['string', 'null'] },
+    },
+  }
+  const fields = [
+    { name: 'title', type: 'text', localized: true },
+    { name: 'slug', type: 'text' },
+    { name: 'meta', type: 'group', flattenedFields: [{ name: 'description', type: 'text', localized: true }] },
+    { name: 'contentHtml', type: 'textarea', custom: { readPerLocale: true } },
+  ]
+  const relaxed = allowEveryLocale(schema, fields, ['en', 'de'])
+
+  test('a localized field, at any depth, may be one value per language', () => {
+    const perLocale = {
+      anyOf: [
+        title,
+        {
+          type: 'object',
+          description: 'With `locale=all`: the value in each language.',
+          properties: { en: title, de: title },
+          additionalProperties: false,
+        },
+      ],
+    }
+    expect(relaxed.properties.title).toEqual(perLocale)
+    expect(relaxed.properties.meta.properties.description.anyOf[1].properties.de).toEqual({ type: 'string' })
+    expect(relaxed.properties.contentHtml.anyOf).toHaveLength(2)
+  })
+
+  test('a field that is not localized keeps its one shape', () => {
+    expect(relaxed.properties.slug).toEqual({ type: 'string' })
   })
 })
 
