@@ -97,3 +97,12 @@ test('a write that fails after its hooks ran rolls its version back with it', as
   await expect(createPost('EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
   expect(await version()).toBe(before)
 })
+
+test('the direct read agrees with what Payload reads from the key-value collection', async () => {
+  const stored = await payload.db.findOne<{ id: number; data: unknown }>({
+    collection: 'payload-kv',
+    req: {},
+    where: { key: { equals: 'greenroom:content-version' } },
+  })
+  expect(await readContentVersion(payload)).toEqual(stored?.data)
+})
