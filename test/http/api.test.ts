@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 
+import { richTextFromPlain } from '../../src/seed/lexical'
 import type { Json } from '../helpers/http'
 import { api, graphql, login } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
@@ -20,27 +21,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop()
-})
-
-const lexical = (text: string) => ({
-  root: {
-    type: 'root',
-    direction: 'ltr',
-    format: '',
-    indent: 0,
-    version: 1,
-    children: [
-      {
-        type: 'paragraph',
-        direction: 'ltr',
-        format: '',
-        indent: 0,
-        version: 1,
-        textFormat: 0,
-        children: [{ type: 'text', text, format: 0, style: '', mode: 'normal', detail: 0, version: 1 }],
-      },
-    ],
-  },
 })
 
 describe('REST reads', () => {
@@ -165,7 +145,7 @@ describe('REST writes', () => {
     const created = await api(url, '/api/posts', {
       method: 'POST',
       auth: adminAuth,
-      body: { title: 'Written over HTTP', content: lexical('Hello from the test.'), _status: 'published' },
+      body: { title: 'Written over HTTP', content: richTextFromPlain('Hello from the test.'), _status: 'published' },
     })
     expect(created.status).toBe(201)
     expect(created.body.doc).toMatchObject({
@@ -193,7 +173,7 @@ describe('REST writes', () => {
 
   test('anonymous writes are refused with a message and change nothing', async () => {
     const before = (await api(url, '/api/posts?limit=0')).body.totalDocs
-    const res = await api(url, '/api/posts', { method: 'POST', body: { title: 'Anonymous', content: lexical('x') } })
+    const res = await api(url, '/api/posts', { method: 'POST', body: { title: 'Anonymous', content: richTextFromPlain('x') } })
     expect(res.status).toBe(403)
     expect(res.body.errors[0].message).toMatch(/not allowed/i)
     const target = (await api(url, '/api/posts?limit=1')).body.docs[0]
@@ -209,7 +189,7 @@ describe('REST writes', () => {
     const res = await api(url, '/api/posts', {
       method: 'POST',
       auth: adminAuth,
-      body: { title: 'Bad slug', slug: 'Bad Slug!', content: lexical('x') },
+      body: { title: 'Bad slug', slug: 'Bad Slug!', content: richTextFromPlain('x') },
     })
     expect(res.status).toBe(400)
     const [fieldError] = res.body.errors[0].data.errors
@@ -222,7 +202,7 @@ describe('REST writes', () => {
     const res = await api(url, '/api/posts', {
       method: 'POST',
       auth: adminAuth,
-      body: { content: lexical('x'), _status: 'published' },
+      body: { content: richTextFromPlain('x'), _status: 'published' },
     })
     expect(res.status).toBe(400)
     expect(res.body.errors[0].data.errors).toEqual([
@@ -358,7 +338,7 @@ describe('API keys', () => {
     const created = await api(url, '/api/posts', {
       method: 'POST',
       auth: keyAuth,
-      body: { title: 'By key', content: lexical('x') },
+      body: { title: 'By key', content: richTextFromPlain('x') },
     })
     expect(created.status).toBe(403)
     expect((await api(url, '/api/users', { auth: keyAuth })).status).toBe(403)
@@ -372,7 +352,7 @@ describe('API keys', () => {
     const read = await api(url, '/api/posts?limit=100&draft=true', { auth })
     expect(read.body.docs.map((doc: Json) => doc.title)).not.toContain(DRAFT_TITLE)
     expect(
-      (await api(url, '/api/posts', { method: 'POST', auth, body: { title: 'x', content: lexical('x') } })).status,
+      (await api(url, '/api/posts', { method: 'POST', auth, body: { title: 'x', content: richTextFromPlain('x') } })).status,
     ).toBe(403)
   })
 })

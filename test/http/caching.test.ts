@@ -2,6 +2,7 @@
 // reader, cache tags, and answers kept in process that a write on any instance retires.
 import crypto from 'node:crypto'
 
+import { richTextFromPlain } from '../../src/seed/lexical'
 import type { Json } from '../helpers/http'
 import { api, login } from '../helpers/http'
 import { assertConformsToSpec } from '../helpers/openapi'
@@ -41,27 +42,6 @@ const get = async (path: string, headers: Record<string, string> = {}, base = ur
 
 /** Last-Modified is only sent once the second of the last change is over. */
 const waitForNextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)))
-
-const lexical = (text: string) => ({
-  root: {
-    type: 'root',
-    direction: 'ltr',
-    format: '',
-    indent: 0,
-    version: 1,
-    children: [
-      {
-        type: 'paragraph',
-        direction: 'ltr',
-        format: '',
-        indent: 0,
-        version: 1,
-        textFormat: 0,
-        children: [{ type: 'text', text, format: 0, style: '', mode: 'normal', detail: 0, version: 1 }],
-      },
-    ],
-  },
-})
 
 const firstPost = async () => (await api(url, '/api/posts?limit=1&depth=0')).body.docs[0] as Json
 
@@ -216,7 +196,7 @@ describe('writes', () => {
     const published = await api(url, `/api/posts/${created.body.doc.id}`, {
       method: 'PATCH',
       auth: adminAuth,
-      body: { _status: 'published', content: lexical('Now it is.') },
+      body: { _status: 'published', content: richTextFromPlain('Now it is.') },
     })
     expect(published.status).toBe(200)
     const after = await get(LIST, { 'if-none-match': etag })
