@@ -10,6 +10,7 @@ import path from 'node:path'
 
 import type { Access, Collection, Payload, PayloadRequest, SanitizedGlobalConfig } from 'payload'
 
+import { isPayloadInternalCollection } from '../utilities/internalCollections'
 import { errorResponses, headers, json, paginated, parameters, ref, responses, sharedSchemas } from './components'
 import type { CollectionDescription, EntityDescription, Paths, Security } from './paths'
 import { collectionPaths, globalPaths } from './paths'
@@ -28,8 +29,6 @@ import {
 
 export type OpenAPIDocument = JsonSchema & { paths: Paths; components: Record<string, Record<string, JsonSchema>> }
 
-/** Payload's internal collections (preferences, locks, migrations, jobs, key-value store) are not public API. */
-export const isInternalCollection = (slug: string) => slug.startsWith('payload-')
 
 const SECURITY_SCHEMES = ['bearerAuth', 'apiKey', 'sessionCookie'] as const
 const signedIn: Security = SECURITY_SCHEMES.map((scheme) => ({ [scheme]: [] }))
@@ -330,7 +329,7 @@ const messageSchema = {
 const pluginPaths = (api: string, config: Payload['config']): Paths => {
   const paths: Paths = {}
   const search = config.collections.find((collection) => collection.slug === 'search')
-  if (search && !isInternalCollection(search.slug)) {
+  if (search && !isPayloadInternalCollection(search.slug)) {
     paths[`${api}/search/reindex`] = {
       post: {
         operationId: 'reindexSearch',
@@ -434,7 +433,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   const idSchema: JsonSchema = payload.db.defaultIDType === 'number' ? { type: 'integer' } : { type: 'string' }
   const localized = Boolean(config.localization)
   const collections = Object.values(payload.collections).filter(
-    ({ config }) => !isInternalCollection(config.slug) && config.endpoints !== false,
+    ({ config }) => !isPayloadInternalCollection(config.slug) && config.endpoints !== false,
   )
 
   const describeCollection = async (collection: Collection): Promise<CollectionDescription> => {

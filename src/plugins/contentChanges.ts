@@ -1,13 +1,13 @@
 import type { Plugin } from 'payload'
 
 import { recordCollectionChange, recordCollectionDelete, recordGlobalChange } from '../hooks/recordContentChange'
+import { isPayloadInternalCollection } from '../utilities/internalCollections'
 
 /**
  * Collections whose writes never change what the API shows a reader: form submissions (readable
  * by editors only, and written by every visitor who sends a form) and Payload's own bookkeeping.
  */
 const UNSEEN_COLLECTIONS = new Set(['form-submissions'])
-const isPayloadInternal = (slug: string) => slug.startsWith('payload-')
 
 /**
  * Records every content write as a new content version (src/utilities/contentVersion.ts), which
@@ -17,7 +17,7 @@ const isPayloadInternal = (slug: string) => slug.startsWith('payload-')
 export const contentChangesPlugin = (): Plugin => (config) => ({
   ...config,
   collections: (config.collections ?? []).map((collection) =>
-    UNSEEN_COLLECTIONS.has(collection.slug) || isPayloadInternal(collection.slug)
+    UNSEEN_COLLECTIONS.has(collection.slug) || isPayloadInternalCollection(collection.slug)
       ? collection
       : {
           ...collection,

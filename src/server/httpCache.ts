@@ -23,13 +23,8 @@ export const httpCacheSettingsFromEnv = (env: Record<string, string | undefined>
   const megabytes =
     env.API_RESPONSE_CACHE_MB === undefined || env.API_RESPONSE_CACHE_MB === '' ? 64 : Number(env.API_RESPONSE_CACHE_MB)
   if (!Number.isFinite(megabytes) || megabytes < 0) {
-    throw Object.assign(
-      new Error(
-        `API_RESPONSE_CACHE_MB "${env.API_RESPONSE_CACHE_MB}" is not a size in megabytes (0 turns the cache off).`,
-      ),
-      {
-        name: 'ConfigurationError',
-      },
+    throw new ConfigurationError(
+      `API_RESPONSE_CACHE_MB "${env.API_RESPONSE_CACHE_MB}" is not a size in megabytes (0 turns the cache off).`,
     )
   }
   return {
@@ -39,8 +34,9 @@ export const httpCacheSettingsFromEnv = (env: Record<string, string | undefined>
 }
 
 const asksForDrafts = (req: ExpressRequest) => {
-  const draft = new URL(req.originalUrl, 'http://greenroom.invalid').searchParams.get('draft')
-  return draft !== null && draft !== 'false'
+  // Express has parsed the query already; a repeated parameter counts by its first value.
+  const draft = [req.query.draft].flat()[0]
+  return draft !== undefined && draft !== 'false'
 }
 
 export const PRIVATE_NO_STORE = 'private, no-store'
@@ -117,10 +113,6 @@ class AnswerStore {
       this.answers.delete(oldest)
       this.bytes -= body.length
     }
-  }
-
-  get size() {
-    return this.answers.size
   }
 }
 
@@ -235,5 +227,5 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     return undefined
   }
 
-  return { serve, storedAnswers: () => store.size }
+  return { serve }
 }

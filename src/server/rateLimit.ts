@@ -30,12 +30,7 @@ type Limited = ExpressRequest & { rateLimit?: { resetTime?: Date; limit: number 
  * with N instances a client gets up to N times the limit.
  */
 export const apiRateLimit = (settings: RateLimitSettings, cookiePrefix: string): RequestHandler => {
-  const readers = new WeakMap<ExpressRequest, Reader>()
-  const readerFor = (req: ExpressRequest) => {
-    let reader = readers.get(req)
-    if (!reader) readers.set(req, (reader = readerOf(req, cookiePrefix)))
-    return reader
-  }
+  const readerFor = (req: ExpressRequest) => readerOf(req, cookiePrefix)
   const limitFor = (reader: Reader) =>
     reader.kind === 'apiKey' ? settings.perApiKey : reader.kind === 'session' ? settings.perSession : settings.perIp
 

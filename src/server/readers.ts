@@ -10,7 +10,9 @@ import type { Request as ExpressRequest } from 'express'
  */
 export type Reader = { kind: 'anonymous' } | { kind: 'apiKey'; key: string } | { kind: 'session' }
 
-export const readerOf = (req: ExpressRequest, cookiePrefix: string): Reader => {
+const readers = new WeakMap<ExpressRequest, Reader>()
+
+const tellReader = (req: ExpressRequest, cookiePrefix: string): Reader => {
   const authorization = req.get('authorization')
   if (authorization) {
     return /\sAPI-Key\s/i.test(authorization)
@@ -22,4 +24,11 @@ export const readerOf = (req: ExpressRequest, cookiePrefix: string): Reader => {
   if (cookie && cookie.split(';').some((part) => part.trim().startsWith(`${cookiePrefix}-token=`)))
     return { kind: 'session' }
   return { kind: 'anonymous' }
+}
+
+/** Told once per request: the rate limiter and the HTTP cache both ask. */
+export const readerOf = (req: ExpressRequest, cookiePrefix: string): Reader => {
+  let reader = readers.get(req)
+  if (!reader) readers.set(req, (reader = tellReader(req, cookiePrefix)))
+  return reader
 }
