@@ -119,13 +119,17 @@ type LaunchFailure = { failed: number | null; output: string }
  * Starts the production server (the compiled bundle, as `npm start` runs it) on a free port and times it
  * from spawn to the first 200 on /readyz, which answers only once the database does.
  */
-const launchGreenroom = async (paths: BenchPaths, timeoutMs: number): Promise<StartedGreenroom | LaunchFailure> => {
+const launchGreenroom = async (
+  paths: BenchPaths,
+  timeoutMs: number,
+  extraEnv: Record<string, string>,
+): Promise<StartedGreenroom | LaunchFailure> => {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = process.hrtime.bigint()
   const child = spawn(process.execPath, SERVER_NODE_ARGS, {
     cwd: ROOT,
-    env: { ...payloadEnv(paths), PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...payloadEnv(paths), ...extraEnv, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output = collectOutput(child)
@@ -143,8 +147,12 @@ const launchGreenroom = async (paths: BenchPaths, timeoutMs: number): Promise<St
   return { failed: child.exitCode, output: output() }
 }
 
-export const startGreenroom = async (paths: BenchPaths, timeoutMs = 120_000): Promise<StartedGreenroom> => {
-  const launch = await launchGreenroom(paths, timeoutMs)
+export const startGreenroom = async (
+  paths: BenchPaths,
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<StartedGreenroom> => {
+  const launch = await launchGreenroom(paths, timeoutMs, extraEnv)
   if ('failed' in launch) {
     throw new Error(`Greenroom did not become ready (exit code ${String(launch.failed)}). Its output:\n${launch.output}`)
   }

@@ -56,6 +56,8 @@ export type BenchResults = {
   seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number }
   coldStartMs: number
   load: Record<ScenarioName, Comparison>
+  /** The same load with the response store off (every request runs Payload); absent when the store was off anyway. */
+  loadWithoutStore?: Record<ScenarioName, LoadResult>
   /** The REST list from one connection, one request after the other. */
   singleListRequest: LoadResult
   /** The caching headers the list came with. */
@@ -89,12 +91,19 @@ const table = (header: string[], rows: string[][]) => [
   ...rows.map((row) => `| ${row.join(' | ')} |`),
 ]
 
-const loadRow = (name: string, { request, status, greenroom, ceiling, ratio, responseBytes }: Comparison) => [
+const loadRow = (
+  name: string,
+  { request, status, greenroom, ceiling, ratio, responseBytes }: Comparison,
+  withoutStore: LoadResult | undefined,
+) => [
   `${name}: \`${request}\``,
   `${status}, ${fixed(responseBytes / 1024, 1)} KiB`,
   rate(greenroom.requestsPerSecond),
   fixed(greenroom.p50Ms, 1),
   fixed(greenroom.p99Ms, 1),
+  withoutStore
+    ? `${rate(withoutStore.requestsPerSecond)} (${fixed(withoutStore.p50Ms, 0)} / ${fixed(withoutStore.p99Ms, 0)})`
+    : '–',
   rate(ceiling.requestsPerSecond),
   fixed(ceiling.p50Ms, 1),
   fixed(ceiling.p99Ms, 1),
@@ -219,8 +228,21 @@ export const formatReport = (results: BenchResults): string => {
     '### HTTP load (req/s, latency in ms)',
     '',
     ...table(
-      ['request', 'answer', 'Greenroom req/s', 'p50', 'p99', 'ceiling req/s', 'p50', 'p99', 'Greenroom/ceiling'],
-      SCENARIOS.map((scenario) => loadRow(SCENARIO_LABELS[scenario], results.load[scenario])),
+      [
+        'request',
+        'answer',
+        'Greenroom req/s',
+        'p50',
+        'p99',
+        'store off: req/s (p50 / p99)',
+        'ceiling req/s',
+        'p50',
+        'p99',
+        'Greenroom/ceiling',
+      ],
+      SCENARIOS.map((scenario) =>
+        loadRow(SCENARIO_LABELS[scenario], results.load[scenario], results.loadWithoutStore?.[scenario]),
+      ),
     ),
     '',
     'Ceiling: a bare node:http server in its own process sending the same status, caching headers and bytes from memory.',
@@ -261,6 +283,9 @@ const statementsCell = (query: QueryReport | undefined) =>
 const httpCell = ({ greenroom, status }: Comparison) =>
   `${rate(greenroom.requestsPerSecond)} (${fixed(greenroom.p50Ms, 0)} / ${fixed(greenroom.p99Ms, 0)})${status === 200 ? '' : ` [${status}]`}`
 
+const withoutStoreCell = (load: LoadResult | undefined) =>
+  load ? `${rate(load.requestsPerSecond)} (${fixed(load.p50Ms, 0)} / ${fixed(load.p99Ms, 0)})` : 'n/a'
+
 const MATRIX_HEADER = [
   'database',
   'posts',
@@ -277,6 +302,8 @@ const MATRIX_HEADER = [
   'GraphQL list req/s (p50 / p99 ms)',
   '304 revalidation req/s (p50 / p99 ms)',
   'of ceiling: list / slug / GraphQL / 304',
+  'store off: REST list req/s (p50 / p99 ms)',
+  'store off: 304 req/s (p50 / p99 ms)',
   'cold start',
   'server RSS after load',
   'load avg mean / max',
@@ -301,6 +328,8 @@ const matrixRow = (cell: BenchCell): string[] => {
     `${ms(list?.handler.medianMs)} / ${ms(results.singleListRequest.p50Ms)}`,
     ...SCENARIOS.map((scenario) => httpCell(results.load[scenario])),
     SCENARIOS.map((scenario) => percent(results.load[scenario].ratio)).join(' / '),
+    withoutStoreCell(results.loadWithoutStore?.list),
+    withoutStoreCell(results.loadWithoutStore?.conditional),
     seconds(results.coldStartMs),
     mb(results.memory.afterLoad?.rssMb),
     `${fixed(results.loadAverage.mean, 2)} / ${fixed(results.loadAverage.max, 2)}`,

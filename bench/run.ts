@@ -1,7 +1,8 @@
 // `npm run bench`: seeds a throw-away database with the content the peer CMSs were measured with,
 // starts Greenroom's production server on it, checks the answers, loads the REST and GraphQL post
-// lists with autocannon, compares them with a bare node:http server sending the same bytes, and
-// explains the SQL behind an anonymous reader's list, slug lookup and category list. Runs once per
+// lists with autocannon (then again with the response store off), compares them with a bare
+// node:http server sending the same bytes, and explains the SQL behind an anonymous reader's list,
+// slug lookup and category list. Runs once per
 // database × post count asked for; prints a Markdown report per run and one table for them all;
 // writes bench/results/<database>-<posts>.json and bench/results/latest.json.
 //
@@ -121,6 +122,26 @@ const benchGreenroom = async (paths: BenchPaths, settings: LoadSettings): Promis
   }
 }
 
+/** Response store of the measured server: what API_RESPONSE_CACHE_MB says, or the server's default. */
+const storeIsOn = () => process.env.API_RESPONSE_CACHE_MB !== '0'
+
+/**
+ * The same load on the same database with the response store off, so every request runs Payload:
+ * what a read costs when nothing is stored yet (after a write, or a URL nobody asked for before).
+ */
+const benchWithoutStore = async (paths: BenchPaths, responses: VerifiedResponses, settings: LoadSettings) => {
+  log('starting the production server again, with its response store off (API_RESPONSE_CACHE_MB=0)')
+  const server = await startGreenroom(paths, { API_RESPONSE_CACHE_MB: '0' })
+  try {
+    return await loadScenarios(server.url, responses, settings, 'store off, ')
+  } catch (error) {
+    console.error(`Server output so far:\n${server.output()}`)
+    throw error
+  } finally {
+    await server.stop()
+  }
+}
+
 const toRoute = ({ target, path: routePath, status, headers, body }: RecordedResponse): CeilingRoute => ({
   method: target.method,
   path: routePath,
@@ -220,6 +241,7 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
     if (prepare.ms > 0) log(`${prepare.step}: ${(prepare.ms / 1000).toFixed(1)} s`)
     const sizeBytes = await database.sizeBytes()
     const greenroom = await benchGreenroom(paths, settings.load)
+    const withoutStore = storeIsOn() ? await benchWithoutStore(paths, greenroom.responses, settings.load) : undefined
     const ceiling = await benchCeiling(paths, greenroom.responses, settings.load)
     const queryPlan = await explainQueries(paths)
     return {
@@ -241,6 +263,7 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
       seed,
       coldStartMs: greenroom.coldStartMs,
       load: compareAll(greenroom, ceiling),
+      loadWithoutStore: withoutStore,
       singleListRequest: greenroom.singleListRequest,
       cacheHeaders: greenroom.responses.list.headers,
       memory: greenroom.memory,
@@ -251,6 +274,11 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
           SCENARIOS.map((scenario) => [`Greenroom ${SCENARIO_LABELS[scenario]}`, greenroom.load[scenario]]),
         ),
         ...Object.fromEntries(SCENARIOS.map((scenario) => [`ceiling ${SCENARIO_LABELS[scenario]}`, ceiling[scenario]])),
+        ...Object.fromEntries(
+          SCENARIOS.flatMap((scenario) =>
+            withoutStore ? [[`Greenroom ${SCENARIO_LABELS[scenario]}, store off`, withoutStore[scenario]]] : [],
+          ),
+        ),
         'Greenroom REST list, one connection': greenroom.singleListRequest,
       }),
     }

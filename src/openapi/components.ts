@@ -97,6 +97,11 @@ export const headers = {
     description: 'The same tags as `Cache-Tag`, space-separated, for CDNs that purge by surrogate key.',
     schema: { type: 'string' },
   },
+  CacheStatus: {
+    description:
+      'Whether this server answered from its response store (`greenroom; hit`) or made the answer (`greenroom; fwd=miss`; `fwd=bypass` when the store is off), as RFC 9211 describes.',
+    schema: { type: 'string' },
+  },
   RetryAfter: { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 0 } },
 }
 
@@ -106,6 +111,7 @@ const cacheHeaders = {
   'Cache-Control': ref('headers', 'CacheControl'),
   'Cache-Tag': ref('headers', 'CacheTag'),
   'Surrogate-Key': ref('headers', 'SurrogateKey'),
+  'Cache-Status': ref('headers', 'CacheStatus'),
 }
 
 /** A successful read: cacheable, so it carries validators and CDN tags. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
-import type { Request as ExpressRequest, Response as ExpressResponse } from 'express'
 import type { Payload } from 'payload'
 
 import { ConfigurationError } from '../env'
@@ -33,10 +33,16 @@ export const httpCacheSettingsFromEnv = (env: Record<string, string | undefined>
   }
 }
 
-const asksForDrafts = (req: ExpressRequest) => {
-  // Express has parsed the query already; a repeated parameter counts by its first value.
-  const draft = [req.query.draft].flat()[0]
-  return draft !== undefined && draft !== 'false'
+/** The URL as the request arrived: express rewrites `url` while it routes and keeps the original. */
+const arrivedUrl = (req: IncomingMessage) =>
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''
+
+/** As express's query parser reads it: a repeated parameter counts by its first value. */
+export const asksForDrafts = (url: string) => {
+  const query = url.indexOf('?')
+  if (query === -1) return false
+  const draft = new URLSearchParams(url.slice(query + 1)).get('draft')
+  return draft !== null && draft !== 'false'
 }
 
 export const PRIVATE_NO_STORE = 'private, no-store'
@@ -62,11 +68,11 @@ const seconds = (time: Date | number | string) => Math.floor(new Date(time).getT
 export const lastModifiedOf = (version: ContentVersion, now = Date.now()): string | undefined =>
   seconds(version.changedAt) < seconds(now) ? new Date(seconds(version.changedAt) * 1000).toUTCString() : undefined
 
-export const isNotModified = (req: ExpressRequest, etag: string, lastModified: string | undefined) => {
-  const ifNoneMatch = req.get('if-none-match')
+export const isNotModified = (req: IncomingMessage, etag: string, lastModified: string | undefined) => {
+  const ifNoneMatch = req.headers['if-none-match']
   // If-None-Match wins when both are sent (RFC 9110 13.2.2).
   if (ifNoneMatch !== undefined) return matchesIfNoneMatch(ifNoneMatch, etag)
-  const ifModifiedSince = req.get('if-modified-since')
+  const ifModifiedSince = req.headers['if-modified-since']
   if (ifModifiedSince === undefined || lastModified === undefined) return false
   const since = Date.parse(ifModifiedSince)
   return Number.isFinite(since) && seconds(lastModified) <= seconds(since)
@@ -121,6 +127,11 @@ const STORED_HEADERS = new Set(['content-type', 'content-language'])
 
 const varyOn = 'Origin, Authorization, Cookie'
 
+/** RFC 9211 Cache-Status: whether this server's response store had the answer. */
+const HIT = 'greenroom; hit'
+const MISS = 'greenroom; fwd=miss'
+const BYPASS = 'greenroom; fwd=bypass'
+
 export type HttpCache = ReturnType<typeof createHttpCache>
 
 /**
@@ -134,21 +145,31 @@ export type HttpCache = ReturnType<typeof createHttpCache>
  */
 export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) => {
   const store = new AnswerStore(settings.responseCacheBytes)
-  const currentVersion = coalesceReads(() => readContentVersion(payload))
+  const readVersion = coalesceReads(() => readContentVersion(payload).catch(() => null))
+  // One read per request: the lane's read serves the express path too when the lane passes it on.
+  const versions = new WeakMap<IncomingMessage, Promise<ContentVersion | null>>()
+  const versionFor = (req: IncomingMessage) => {
+    let version = versions.get(req)
+    if (!version) versions.set(req, (version = readVersion()))
+    return version
+  }
   const cookiePrefix = payload.config.cookiePrefix || 'payload'
   const apiRoute = payload.config.routes.api
+  const storing = settings.responseCacheBytes > 0
 
   const cacheControlFor = (reader: Reader) =>
     reader.kind === 'anonymous' ? settings.publicCacheControl : API_KEY_CACHE_CONTROL
 
   const send = (
-    req: ExpressRequest,
-    res: ExpressResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     answer: CachedAnswer,
     reader: Reader,
     version: ContentVersion | null,
+    cacheStatus: string,
   ) => {
     const lastModified = version ? lastModifiedOf(version) : undefined
+    res.setHeader('Cache-Status', cacheStatus)
     res.setHeader('ETag', answer.etag)
     if (lastModified) res.setHeader('Last-Modified', lastModified)
     res.setHeader('Cache-Control', cacheControlFor(reader))
@@ -158,12 +179,14 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
       res.setHeader('Surrogate-Key', answer.tags.replaceAll(',', ' '))
     }
     if (isNotModified(req, answer.etag, lastModified)) {
-      res.status(304).end()
+      res.statusCode = 304
+      res.end()
       return
     }
     for (const [name, value] of answer.headers) res.setHeader(name, value)
     res.setHeader('Content-Length', answer.body.length)
-    res.status(200).end(req.method === 'HEAD' ? undefined : answer.body)
+    res.statusCode = 200
+    res.end(req.method === 'HEAD' ? undefined : answer.body)
   }
 
   const isStorable = (response: Response) =>
@@ -189,43 +212,64 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     return { headers, body, etag: entityTag(body), tags }
   }
 
+  const isCacheableRead = (req: IncomingMessage, reader: Reader) =>
+    (req.method === 'GET' || req.method === 'HEAD') && reader.kind !== 'session' && !asksForDrafts(arrivedUrl(req))
+
+  /** Everything an answer may depend on: the URL as it arrived, who asks, the Origin (CORS headers) and the Host. */
+  const keyOf = (req: IncomingMessage, reader: Reader) =>
+    [
+      arrivedUrl(req),
+      reader.kind === 'apiKey' ? reader.key : '',
+      req.headers.origin ?? '',
+      req.headers.host ?? '',
+    ].join('\n')
+
+  /**
+   * The stored answer to this read under the database's current content version, if there is one.
+   * Made for the lane in front of express (storedAnswerLane.ts), which answers with it.
+   */
+  const storedAnswerFor = async (req: IncomingMessage) => {
+    if (!storing) return undefined
+    const reader = readerOf(req, cookiePrefix)
+    if (!isCacheableRead(req, reader)) return undefined
+    const version = await versionFor(req)
+    const answer = version ? store.get(version.version, keyOf(req, reader)) : undefined
+    return (
+      answer && {
+        send: (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
+      }
+    )
+  }
+
   /**
    * Answers a read, from the store or from `produce` (Payload's handler). Returns the Response when
    * it is not a cacheable answer (an error, a file, a redirect), for the caller to send as it is.
    */
   const serve = async (
-    req: ExpressRequest,
-    res: ExpressResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     produce: () => Promise<Response>,
   ): Promise<Response | undefined> => {
     const reader = readerOf(req, cookiePrefix)
-    const cacheable =
-      (req.method === 'GET' || req.method === 'HEAD') && reader.kind !== 'session' && !asksForDrafts(req)
-    if (!cacheable) {
+    if (!isCacheableRead(req, reader)) {
       res.setHeader('Cache-Control', PRIVATE_NO_STORE)
       return produce()
     }
     // The version is read before the answer is made: an answer stored under it is at least as new.
-    const version = await currentVersion().catch(() => null)
-    // Everything the answer may depend on: the URL, who asks, the Origin (CORS headers) and the Host.
-    const key = [
-      req.originalUrl,
-      reader.kind === 'apiKey' ? reader.key : '',
-      req.get('origin') ?? '',
-      req.get('host') ?? '',
-    ].join('\n')
-    const stored = version && settings.responseCacheBytes > 0 ? store.get(version.version, key) : undefined
+    const version = await versionFor(req)
+    const key = keyOf(req, reader)
+    const stored = version && storing ? store.get(version.version, key) : undefined
     if (stored) {
-      send(req, res, stored, reader, version)
+      send(req, res, stored, reader, version, HIT)
       return undefined
     }
     const response = await produce()
     if (!isStorable(response)) return response
-    const answer = await answerOf(response, req.path.slice(apiRoute.length))
-    if (version && settings.responseCacheBytes > 0) store.set(version.version, key, answer)
-    send(req, res, answer, reader, version)
+    const answer = await answerOf(response, arrivedUrl(req).split('?', 1)[0].slice(apiRoute.length))
+    if (version && storing) store.set(version.version, key, answer)
+    send(req, res, answer, reader, version, storing ? MISS : BYPASS)
     return undefined
   }
 
-  return { serve }
+  return { serve, storedAnswerFor }
 }

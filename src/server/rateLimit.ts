@@ -1,7 +1,11 @@
-import type { Request as ExpressRequest, RequestHandler } from 'express'
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import type { RequestHandler } from 'express'
+import type { Options } from 'express-rate-limit'
+import { MemoryStore, ipKeyGenerator } from 'express-rate-limit'
 
 import { wholeNumberFromEnv } from '../env'
+import type { Client } from './proxyTrust'
 import type { Reader } from './readers'
 import { readerOf } from './readers'
 
@@ -21,44 +25,94 @@ export const rateLimitSettingsFromEnv = (env: Record<string, string | undefined>
   perSession: wholeNumberFromEnv(env, 'RATE_LIMIT_PER_SESSION', 3000, 0),
 })
 
-type Limited = ExpressRequest & { rateLimit?: { resetTime?: Date; limit: number } }
+export type RateLimitVerdict = {
+  /** The IETF RateLimit and RateLimit-Policy headers (draft 8), sent with every answer. */
+  headers: [string, string][]
+  refused?: { retryAfterSeconds: number; message: string }
+}
+
+const POLICY_NAMES: Record<Reader['kind'], string> = {
+  anonymous: 'per-ip',
+  apiKey: 'per-api-key',
+  session: 'per-session',
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>
 
 /**
- * Rate limits on the API: anonymous clients per IP address (a /64 for IPv6), API keys per key,
- * sessions per IP with a higher limit. Over the limit: 429 with Retry-After and a message; every
- * answer carries the IETF RateLimit headers. Counts live in this process: behind a load balancer
- * with N instances a client gets up to N times the limit.
+ * Rate limits on the API: anonymous clients per IP address (a /56 for IPv6), API keys per key,
+ * sessions per IP with a higher limit, in fixed windows counted by express-rate-limit's store.
+ * Both ways into the API count through here: the lane that answers stored reads before express and
+ * the express middleware, and a request is counted once however far it goes. Counts live in this
+ * process: behind a load balancer with N instances a client gets up to N times the limit.
  */
-export const apiRateLimit = (settings: RateLimitSettings, cookiePrefix: string): RequestHandler => {
-  const readerFor = (req: ExpressRequest) => readerOf(req, cookiePrefix)
+export const createRateLimiter = (settings: RateLimitSettings, cookiePrefix: string) => {
+  const windowMs = settings.windowSeconds * 1000
+  const store = new MemoryStore()
+  store.init({ windowMs } as Options)
+  const verdicts = new WeakMap<IncomingMessage, Promise<RateLimitVerdict | undefined>>()
+
   const limitFor = (reader: Reader) =>
     reader.kind === 'apiKey' ? settings.perApiKey : reader.kind === 'session' ? settings.perSession : settings.perIp
 
-  return rateLimit({
-    windowMs: settings.windowSeconds * 1000,
-    limit: (req) => limitFor(readerFor(req)),
-    skip: (req) => limitFor(readerFor(req)) === 0,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const reader = readerFor(req)
-      const ip = ipKeyGenerator(req.ip ?? 'unknown')
-      return reader.kind === 'apiKey' ? `key:${reader.key}` : `${reader.kind}:${ip}`
+  const count = async (req: IncomingMessage, address: string): Promise<RateLimitVerdict | undefined> => {
+    const reader = readerOf(req, cookiePrefix)
+    const limit = limitFor(reader)
+    if (limit === 0) return undefined
+    const key = reader.kind === 'apiKey' ? `key:${reader.key}` : `${reader.kind}:${ipKeyGenerator(address)}`
+    const { totalHits, resetTime } = await store.increment(key)
+    const resetSeconds = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000))
+    const policy = `"${POLICY_NAMES[reader.kind]}"`
+    const verdict: RateLimitVerdict = {
+      headers: [
+        ['RateLimit', `${policy}; r=${Math.max(limit - totalHits, 0)}; t=${resetSeconds}`],
+        ['RateLimit-Policy', `${policy}; q=${limit}; w=${settings.windowSeconds}`],
+      ],
+    }
+    if (totalHits > limit) {
+      const retryAfterSeconds = Math.max(1, resetSeconds)
+      const who = reader.kind === 'apiKey' ? 'this API key' : 'your address'
+      verdict.refused = {
+        retryAfterSeconds,
+        message: `Too many requests from ${who}. Try again in ${retryAfterSeconds} seconds.`,
+      }
+    }
+    return verdict
+  }
+
+  return {
+    /** Counts the request, once however often it is asked; undefined when its kind of client has no limit. */
+    admit: (req: IncomingMessage, address: string): Promise<RateLimitVerdict | undefined> => {
+      let verdict = verdicts.get(req)
+      if (!verdict) verdicts.set(req, (verdict = count(req, address)))
+      return verdict
     },
-    handler: (req, res) => {
-      const resetTime = (req as Limited).rateLimit?.resetTime
-      const retryAfter = Math.max(
-        1,
-        Math.ceil(((resetTime?.getTime() ?? Date.now() + settings.windowSeconds * 1000) - Date.now()) / 1000),
-      )
-      const who = readerFor(req).kind === 'apiKey' ? 'this API key' : 'your address'
-      res
-        .status(429)
-        .set('Retry-After', String(retryAfter))
-        .set('Cache-Control', 'no-store')
-        .json({
-          errors: [{ message: `Too many requests from ${who}. Try again in ${retryAfter} seconds.` }],
-        })
-    },
-  })
+    close: () => store.shutdown(),
+  }
 }
+
+/** Sets the verdict's headers; true when the request was refused and its 429 has been sent. */
+export const applyRateLimitVerdict = (res: ServerResponse, verdict: RateLimitVerdict | undefined): boolean => {
+  if (!verdict) return false
+  for (const [name, value] of verdict.headers) res.setHeader(name, value)
+  if (!verdict.refused) return false
+  const body = JSON.stringify({
+    errors: [{ message: verdict.refused.message }],
+  })
+  res.statusCode = 429
+  res.setHeader('Retry-After', String(verdict.refused.retryAfterSeconds))
+  res.setHeader('Cache-Control', 'no-store')
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Length', Buffer.byteLength(body))
+  res.end(body)
+  return true
+}
+
+/** The limiter as express middleware, for API requests the stored-answer lane passed on. */
+export const apiRateLimit =
+  (limiter: RateLimiter, client: Client): RequestHandler =>
+  (req, res, next) => {
+    limiter.admit(req, client.addressOf(req)).then((verdict) => {
+      if (!applyRateLimitVerdict(res, verdict)) next()
+    }, next)
+  }

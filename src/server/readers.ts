@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import type { Request as ExpressRequest } from 'express'
+import type { IncomingMessage } from 'node:http'
 
 /**
  * Who is asking, as far as caching and rate limits care, told from the request alone (verifying a
@@ -10,24 +10,27 @@ import type { Request as ExpressRequest } from 'express'
  */
 export type Reader = { kind: 'anonymous' } | { kind: 'apiKey'; key: string } | { kind: 'session' }
 
-const readers = new WeakMap<ExpressRequest, Reader>()
+const readers = new WeakMap<IncomingMessage, Reader>()
 
-const tellReader = (req: ExpressRequest, cookiePrefix: string): Reader => {
-  const authorization = req.get('authorization')
+const tellReader = (req: IncomingMessage, cookiePrefix: string): Reader => {
+  const authorization = req.headers.authorization
   if (authorization) {
     return /\sAPI-Key\s/i.test(authorization)
       ? // Hashed: the key itself is a secret and is kept nowhere.
-        { kind: 'apiKey', key: createHash('sha256').update(authorization).digest('base64url') }
+        {
+          kind: 'apiKey',
+          key: createHash('sha256').update(authorization).digest('base64url'),
+        }
       : { kind: 'session' }
   }
-  const cookie = req.get('cookie')
+  const cookie = req.headers.cookie
   if (cookie && cookie.split(';').some((part) => part.trim().startsWith(`${cookiePrefix}-token=`)))
     return { kind: 'session' }
   return { kind: 'anonymous' }
 }
 
 /** Told once per request: the rate limiter and the HTTP cache both ask. */
-export const readerOf = (req: ExpressRequest, cookiePrefix: string): Reader => {
+export const readerOf = (req: IncomingMessage, cookiePrefix: string): Reader => {
   let reader = readers.get(req)
   if (!reader) readers.set(req, (reader = tellReader(req, cookiePrefix)))
   return reader

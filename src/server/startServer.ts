@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import express from 'express'
@@ -12,10 +13,13 @@ import { ensureContentVersion } from '../utilities/contentVersion'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { payloadApi } from './payloadApi'
-import { apiRateLimit, rateLimitSettingsFromEnv } from './rateLimit'
+import type { TrustsProxy } from './proxyTrust'
+import { clientOf, parseTrustProxy } from './proxyTrust'
+import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
 import { rejectUnknownLocale } from './rejectUnknownLocale'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
+import { storedAnswerLane } from './storedAnswerLane'
 
 export type StartOptions = {
   port?: number
@@ -29,13 +33,6 @@ export type RunningServer = {
   url: string
   payload: Payload
   close: () => Promise<void>
-}
-
-/** TRUST_PROXY as express understands it: true/false, a hop count, or addresses and names. */
-export const parseTrustProxy = (value: string | undefined): boolean | number | string => {
-  if (value === undefined || value === '') return 'loopback'
-  if (value === 'true' || value === 'false') return value === 'true'
-  return /^\d+$/.test(value) ? Number(value) : value
 }
 
 const parsePort = (value: string | undefined): number => {
@@ -74,23 +71,40 @@ export const startServer = async ({
   const handleWithNext = nextApp.getRequestHandler()
 
   let shuttingDown = false
+  const apiRoute = payload.config.routes.api
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
+  const client = clientOf(app.get('trust proxy fn') as TrustsProxy)
+  const limiter = createRateLimiter(rateLimitSettings, payload.config.cookiePrefix || 'payload')
+  const cache = createHttpCache(payload, httpCacheSettings)
+
   app.use(securityHeaders)
   app.use(requestLogger(payload.logger))
   app.get('/healthz', healthz)
-  app.get('/readyz', readyz(payload, () => shuttingDown))
-  app.use(payload.config.routes.api, apiRateLimit(rateLimitSettings, payload.config.cookiePrefix || 'payload'))
+  app.get(
+    '/readyz',
+    readyz(payload, () => shuttingDown),
+  )
+  app.use(apiRoute, apiRateLimit(limiter, client))
   app.use(rejectUnknownLocale(payload.config.localization))
-  app.use(payloadApi(payload.config, createHttpCache(payload, httpCacheSettings)))
+  app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
-  const server = app.listen(port, host)
+  const lane = storedAnswerLane({
+    apiRoute,
+    cache,
+    limiter,
+    client,
+    logger: payload.logger,
+  })
+  const server = createServer(lane(app)).listen(port, host)
   await once(server, 'listening')
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
-  payload.logger.info(`Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql)`)
+  payload.logger.info(
+    `Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql)`,
+  )
 
   const close = async () => {
     if (shuttingDown) return
@@ -100,6 +114,7 @@ export const startServer = async ({
     const grace = setTimeout(() => server.closeAllConnections(), shutdownGraceMs)
     await closed
     clearTimeout(grace)
+    limiter.close()
     await closePayload(payload)
     await nextApp.close()
     payload.logger.info('Greenroom stopped')

@@ -83,31 +83,32 @@ export const ensureContentVersion = async (payload: Payload): Promise<ContentVer
 
 /**
  * Shares one read among concurrent callers without ever handing a caller a read that started before
- * it asked: a caller who arrives while a read is running waits for the next one, which every caller
- * arriving meanwhile shares. Under load that is one query per round of requests, and no caller can
- * miss a change committed before it arrived.
+ * it asked. A read starts on the next turn of the event loop (setImmediate), so every request whose
+ * bytes arrived in the same turn shares it, even when the driver answers synchronously (libsql);
+ * a caller who arrives while a read runs waits for the next one. Under load that is one query per
+ * turn instead of one per request, and no caller can miss a change committed before it arrived.
  */
 export const coalesceReads = <T>(read: () => Promise<T>): (() => Promise<T>) => {
-  let running: Promise<T> | undefined
-  let next: Promise<T> | undefined
-  const start = (): Promise<T> => {
-    const current: Promise<T> = read().finally(() => {
-      if (running === current) running = undefined
-    })
-    running = current
+  let running: Promise<void> | undefined
+  let gathering: Promise<T> | undefined
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+  const begin = () => {
+    // From here on, new callers gather for the read after this one.
+    gathering = undefined
+    const current = read()
+    const settled: Promise<void> = current.then(
+      () => {
+        if (running === settled) running = undefined
+      },
+      () => {
+        if (running === settled) running = undefined
+      },
+    )
+    running = settled
     return current
   }
   return () => {
-    if (!running) return start()
-    next ??= running
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        next = undefined
-        return start()
-      })
-    return next
+    gathering ??= (running ? running.then(nextTurn) : nextTurn()).then(begin)
+    return gathering
   }
 }

@@ -11,13 +11,18 @@ import { TEST_ADMIN, startTestServer } from '../helpers/server'
 
 const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=120, stale-while-revalidate=600'
 const LIST = '/api/posts?limit=3&depth=1'
+/** A front end on another origin, allowed by CORS. */
+const SITE_ORIGIN = 'https://site.example'
 
 let server: TestServer
 let url: string
 let adminAuth: string
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true, env: { API_CACHE_CONTROL: PUBLIC_CACHE_CONTROL } })
+  server = await startTestServer({
+    seed: true,
+    env: { API_CACHE_CONTROL: PUBLIC_CACHE_CONTROL, CORS_ORIGINS: SITE_ORIGIN },
+  })
   url = server.url
   adminAuth = await login(url, TEST_ADMIN.email, TEST_ADMIN.password)
 }, 120_000)
@@ -110,6 +115,43 @@ describe('anonymous reads', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('private, no-store')
     expect(res.headers.get('etag')).toBeNull()
+  })
+})
+
+describe('answers from the store', () => {
+  /** What may differ between two answers to one request: the time, the rate-limit count, the cache status. */
+  const UNSTABLE = new Set(['date', 'ratelimit', 'cache-status', 'keep-alive', 'connection'])
+  const stableHeaders = (res: Response) => new Map([...res.headers].filter(([name]) => !UNSTABLE.has(name)))
+
+  test("carry every header and byte of Payload's own answer, security headers and the rate limit included", async () => {
+    // Through a proxy (loopback is trusted) that speaks HTTPS to the client, from a page's origin.
+    const headers = { 'x-forwarded-proto': 'https', origin: SITE_ORIGIN }
+    const path = '/api/posts?limit=2&depth=0&sort=title'
+    const made = await get(path, headers)
+    const stored = await get(path, headers)
+    expect(made.headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    expect(stored.headers.get('cache-status')).toBe('greenroom; hit')
+    expect(stableHeaders(stored)).toEqual(stableHeaders(made))
+    expect(await stored.text()).toBe(await made.text())
+    expect(stored.headers.get('strict-transport-security')).toMatch(/^max-age=/)
+    expect(stored.headers.get('content-security-policy')).toMatch(/^default-src 'none'/)
+    expect(stored.headers.get('access-control-allow-origin')).toBe(SITE_ORIGIN)
+    expect(stored.headers.get('ratelimit')).toMatch(/^"per-ip"; r=\d+; t=\d+$/)
+
+    const revalidated = await get(path, { ...headers, 'if-none-match': made.headers.get('etag')! })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('cache-status')).toBe('greenroom; hit')
+    expect(revalidated.headers.get('strict-transport-security')).toMatch(/^max-age=/)
+  })
+
+  test('are kept apart by Origin, Host and reader, and HEAD gets the headers without the body', async () => {
+    const path = '/api/posts?limit=1&depth=0&sort=-title'
+    await get(path)
+    expect((await get(path, { origin: SITE_ORIGIN })).headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    const head = await fetch(`${url}${path}`, { method: 'HEAD' })
+    expect(head.headers.get('cache-status')).toBe('greenroom; hit')
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0)
+    expect(await head.text()).toBe('')
   })
 })
 

@@ -1,12 +1,17 @@
-import type { Request as ExpressRequest } from 'express'
+import type { IncomingMessage } from 'node:http'
 
 import { cacheTagHeader, tagsToPurge } from '../../src/utilities/cacheTags'
 import { coalesceReads } from '../../src/utilities/contentVersion'
-import { httpCacheSettingsFromEnv, isNotModified, lastModifiedOf, matchesIfNoneMatch } from '../../src/server/httpCache'
+import {
+  asksForDrafts,
+  httpCacheSettingsFromEnv,
+  isNotModified,
+  lastModifiedOf,
+  matchesIfNoneMatch,
+} from '../../src/server/httpCache'
 import { readerOf } from '../../src/server/readers'
 
-const request = (headers: Record<string, string>) =>
-  ({ get: (name: string) => headers[name.toLowerCase()] }) as unknown as ExpressRequest
+const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage
 
 describe('matchesIfNoneMatch', () => {
   test.each([
@@ -50,6 +55,20 @@ describe('isNotModified', () => {
     )
     expect(isNotModified(request({ 'if-modified-since': 'yesterday' }), '"b"', lastModified)).toBe(false)
     expect(isNotModified(request({ 'if-modified-since': lastModified }), '"b"', undefined)).toBe(false)
+  })
+})
+
+describe('asksForDrafts', () => {
+  test.each([
+    ['/api/posts', false],
+    ['/api/posts?draft=false', false],
+    ['/api/posts?draft=true', true],
+    ['/api/posts?depth=1&draft=1', true],
+    ['/api/posts?draft', true],
+    ['/api/posts?draft=false&draft=true', false],
+    ['/api/posts?notdraft=true', false],
+  ])('%s → %s', (url, expected) => {
+    expect(asksForDrafts(url)).toBe(expected)
   })
 })
 
@@ -118,16 +137,32 @@ describe('coalesceReads', () => {
     return { read, pending, started: () => started }
   }
 
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+  test('callers of one turn share one read, started after all of them asked', async () => {
+    const { read, pending, started } = deferredReads()
+    const current = coalesceReads(read)
+    const asked = [current(), current(), current()]
+    expect(started()).toBe(0)
+    await nextTurn()
+    expect(started()).toBe(1)
+    pending[0](0)
+    expect(await Promise.all(asked)).toEqual([1, 1, 1])
+  })
+
   test('callers arriving during a read share the next one, never the running one', async () => {
     const { read, pending, started } = deferredReads()
     const current = coalesceReads(read)
     const first = current()
+    await nextTurn()
+    expect(started()).toBe(1)
     const second = current()
     const third = current()
+    await nextTurn()
     expect(started()).toBe(1)
     pending[0](0)
     expect(await first).toBe(1)
-    await new Promise((resolve) => setImmediate(resolve))
+    await nextTurn()
     expect(started()).toBe(2)
     pending[1](0)
     expect(await second).toBe(2)
