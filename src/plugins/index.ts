@@ -15,6 +15,7 @@ import { contentChangesPlugin } from './contentChanges'
 import { readLimitsPlugin } from './readLimits'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
+import { unservedRoutesPlugin } from './unservedRoutes'
 
 /**
  * The official plugins, with access tightened: their defaults let any signed-in user write, and
@@ -71,6 +72,7 @@ export const plugins: Plugin[] = [
       defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
   readLimitsPlugin(readLimitsFromEnv(process.env)),
+  unservedRoutesPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),
 ]

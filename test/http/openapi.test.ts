@@ -89,9 +89,9 @@ const EXPRESS_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /api/graphql']
 /**
  * Routes the server has but the spec leaves out on purpose; each reason is checked below.
  * - Payload's internal collections: admin-panel state and bookkeeping, not public API.
- * - versions routes of collections and globals without versions: Payload registers them everywhere, but
- *   they only ever answer an error (500 in Payload 3.90.1).
- * - email verification: Greenroom does not turn it on, so the route only answers an error (500 in Payload 3.90.1).
+ * - versions routes of collections and globals without versions: Payload registers them everywhere;
+ *   here they answer 404 (src/plugins/unservedRoutes.ts).
+ * - email verification: Greenroom does not turn it on, so the route answers 404 (the same plugin).
  * - the GraphQL playground: development only; production answers 404.
  */
 const isLeftOut = (route: string, served: { versioned: Set<string> }) => {

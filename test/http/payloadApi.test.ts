@@ -89,3 +89,21 @@ test('answers an unknown API route with 404 and a message', async () => {
   // Payload's own shape for an unknown route (not the { errors } of a failed operation).
   expect((await res.json()).message).toBe('Route not found "/api/no-such-thing"')
 })
+
+test('answers 404 with a message for the versions of what keeps none and for email verification, which is off', async () => {
+  // Payload registers these routes everywhere and answers them with a 500 where the feature is off.
+  const cases: [string, string, string][] = [
+    ['GET', '/api/categories/versions', 'The collection "categories" keeps no versions.'],
+    ['GET', '/api/categories/versions/1', 'The collection "categories" keeps no versions.'],
+    ['POST', '/api/categories/versions/1', 'The collection "categories" keeps no versions.'],
+    ['GET', '/api/globals/header/versions', 'The global "header" keeps no versions.'],
+    ['POST', '/api/users/verify/some-token', 'Email verification is off for "users".'],
+  ]
+  for (const [method, path, message] of cases) {
+    const res = await fetch(`${url}${path}`, { method, headers: { authorization: adminAuth } })
+    expect([method, path, res.status]).toEqual([method, path, 404])
+    expect((await res.json()).errors[0].message).toBe(message)
+  }
+  // Where there are versions, the routes are Payload's.
+  expect((await api(url, '/api/posts/versions?limit=1', { auth: adminAuth })).status).toBe(200)
+})
