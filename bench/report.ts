@@ -58,7 +58,7 @@ export type BenchResults = {
   load: Record<ScenarioName, Comparison>
   /** The same load with the response store off (every request runs Payload); absent when the store was off anyway. */
   loadWithoutStore?: Record<ScenarioName, LoadResult>
-  /** The REST list from one connection, one request after the other. */
+  /** The REST list from one connection, one request after the other, with the response store off. */
   singleListRequest: LoadResult
   /** The caching headers the list came with. */
   cacheHeaders: Record<string, string>
@@ -192,7 +192,7 @@ const layerLines = (results: BenchResults) => {
     ['SQL statements, each run alone, summed (round trips from Node)', sqlTotal],
     ['Local API `payload.find` (access control, SQL, population, afterRead hooks)', list?.find.medianMs],
     ["Payload's REST handler in process (Request in, JSON body out)", list?.handler.medianMs],
-    ['HTTP through the server, one connection (autocannon p50)', results.singleListRequest.p50Ms],
+    ['HTTP through the server, store off, one connection (autocannon p50)', results.singleListRequest.p50Ms],
   ]
   return table(
     ['layer', 'median ms', 'added by this layer'],

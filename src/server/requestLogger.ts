@@ -11,8 +11,12 @@ const isQuiet = (url: string) => {
 }
 
 /** One line per request through Payload's logger (pino), so a deployment has one log format. */
-export const logWhenFinished = (logger: Payload['logger'], req: IncomingMessage, res: ServerResponse) => {
-  const started = process.hrtime.bigint()
+export const logWhenFinished = (
+  logger: Payload['logger'],
+  req: IncomingMessage,
+  res: ServerResponse,
+  started = process.hrtime.bigint(),
+) => {
   // The URL as it arrived: express rewrites req.url while it routes.
   const url = req.url ?? ''
   res.once('finish', () => {

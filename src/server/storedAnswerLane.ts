@@ -30,6 +30,7 @@ export const storedAnswerLane =
   ({ apiRoute, cache, limiter, client, logger }: LaneParts) =>
   (passOn: RequestListener): RequestListener =>
   (req, res) => {
+    const arrived = process.hrtime.bigint()
     const url = req.url ?? ''
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !url.startsWith(`${apiRoute}/`)) {
       passOn(req, res)
@@ -39,7 +40,7 @@ export const storedAnswerLane =
       .storedAnswerFor(req)
       .then(async (stored) => {
         if (!stored) return passOn(req, res)
-        logWhenFinished(logger, req, res)
+        logWhenFinished(logger, req, res, arrived)
         for (const [name, value] of securityHeadersFor(url.split('?', 1)[0], client.isHttps(req))) {
           res.setHeader(name, value)
         }
