@@ -136,13 +136,22 @@ const healthPaths = (): Paths => ({
   },
 })
 
-const graphqlPaths = (api: string, graphqlRoute: string): Paths => ({
+/** Payload's GraphQL answers in the media type the request's `Accept` prefers (GraphQL over HTTP). */
+const graphqlResponseContent = {
+  ...json(ref('schemas', 'GraphQLResponse')),
+  'application/graphql-response+json': { schema: ref('schemas', 'GraphQLResponse') },
+}
+
+const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Paths => ({
   [`${api}${graphqlRoute}`]: {
     post: {
       operationId: 'graphql',
       summary: 'Run a GraphQL query or mutation',
+      // Payload reads them from the URL as the locale of queries whose arguments name none.
+      ...(localized ? { parameters: [ref('parameters', 'Locale'), ref('parameters', 'FallbackLocale')] } : {}),
       description:
-        'The schema mirrors the REST API, with the same access control: readers get published documents only. Query errors are answered with 200 and `errors`.',
+        'The schema mirrors the REST API, with the same access control: readers get published documents only. Query errors are answered with 200 and `errors`. ' +
+        'The answer to an anonymous or API-key query (not a mutation, not `draft`) is kept by the server until the next content change and sent again for the same body, URL and `Accept` (`Cache-Status`); on the wire every GraphQL answer is `private, no-store`.',
       tags: ['GraphQL'],
       security: anyone,
       requestBody: {
@@ -158,9 +167,13 @@ const graphqlPaths = (api: string, graphqlRoute: string): Paths => ({
         }),
       },
       responses: {
-        200: { description: 'The result, and errors if any', content: json(ref('schemas', 'GraphQLResponse')) },
+        200: {
+          description: 'The result, and errors if any',
+          headers: { 'Cache-Status': ref('headers', 'CacheStatus') },
+          content: graphqlResponseContent,
+        },
         ...errorResponses(),
-        400: { description: 'The request is not a GraphQL request', content: json(ref('schemas', 'GraphQLResponse')) },
+        400: { description: 'The request is not a GraphQL request', content: graphqlResponseContent },
       },
     },
     get: {
@@ -519,7 +532,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   }
   for (const collection of collectionDescriptions) Object.assign(paths, collectionPaths(api, collection))
   for (const global of globalDescriptions) Object.assign(paths, globalPaths(api, global))
-  Object.assign(paths, graphqlPaths(api, config.routes.graphQL), healthPaths(), pluginPaths(api, config))
+  Object.assign(paths, graphqlPaths(api, config.routes.graphQL, Boolean(config.localization)), healthPaths(), pluginPaths(api, config))
 
   const document: OpenAPIDocument = {
     openapi: '3.1.0',

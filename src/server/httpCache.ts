@@ -7,6 +7,7 @@ import { ConfigurationError } from '../env'
 import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../utilities/cacheTags'
 import type { ContentVersion } from '../utilities/contentVersion'
 import { coalesceReads, readContentVersion } from '../utilities/contentVersion'
+import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
 import type { Reader } from './readers'
 import { readerOf } from './readers'
 
@@ -122,6 +123,9 @@ class AnswerStore {
   }
 }
 
+/** application/json, or a JSON-based type such as GraphQL's application/graphql-response+json. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+
 /** Payload's headers kept on a cached answer: what describes the body, not this one request. */
 const STORED_HEADERS = new Set(['content-type', 'content-language'])
 
@@ -191,7 +195,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
 
   const isStorable = (response: Response) =>
     response.status === 200 &&
-    Boolean(response.headers.get('content-type')?.includes('application/json')) &&
+    JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') &&
     response.headers.getSetCookie().length === 0
 
   const answerOf = async (response: Response, apiPath: string): Promise<CachedAnswer> => {
@@ -271,5 +275,68 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     return undefined
   }
 
-  return { serve, storedAnswerFor }
+  /** A GraphQL answer: what Payload sent, with the store's status; no validators, since it answers a POST. */
+  const sendGraphql = (res: ServerResponse, answer: CachedAnswer, cacheStatus?: string) => {
+    if (cacheStatus) res.setHeader('Cache-Status', cacheStatus)
+    res.setHeader('Vary', varyOn)
+    for (const [name, value] of answer.headers) res.setHeader(name, value)
+    res.setHeader('Content-Length', answer.body.length)
+    res.statusCode = 200
+    res.end(answer.body)
+  }
+
+  /**
+   * Everything a GraphQL answer may depend on: the body (query, variables, operation), the URL (Payload
+   * also takes `locale` from its query string), the Accept header (graphql-http picks the answer's
+   * media type by it), the body's Content-Type, who asks, the Origin and the Host.
+   */
+  const graphqlKeyOf = (req: IncomingMessage, reader: Reader, body: Buffer) =>
+    [
+      'graphql',
+      createHash('sha256').update(body).digest('base64url'),
+      arrivedUrl(req),
+      req.headers.accept ?? '',
+      req.headers['content-type'] ?? '',
+      reader.kind === 'apiKey' ? reader.key : '',
+      req.headers.origin ?? '',
+      req.headers.host ?? '',
+    ].join('\n')
+
+  /**
+   * Answers a GraphQL request, whose body has been read. Static sites and front ends read through
+   * GraphQL as much as through REST, but with POST, which no CDN or browser caches: the answers of
+   * anonymous and API-key queries are kept here like REST reads, under the same content version, so
+   * a write retires them at once. On the wire they stay `private, no-store`. Mutations, drafts, a
+   * session's requests and answers with errors are never stored. Returns the Response when it is not
+   * a storable answer, for the caller to send as it is.
+   */
+  const serveGraphql = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    produce: () => Promise<Response>,
+  ): Promise<Response | undefined> => {
+    res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+    const reader = readerOf(req, cookiePrefix)
+    if (!storing || reader.kind === 'session' || !isStorableGraphqlRead(body)) return produce()
+    const version = await versionFor(req)
+    const key = graphqlKeyOf(req, reader, body)
+    const stored = version ? store.get(version.version, key) : undefined
+    if (stored) {
+      sendGraphql(res, stored, HIT)
+      return undefined
+    }
+    const response = await produce()
+    if (!isStorable(response)) return response
+    const answer = await answerOf(response, '')
+    if (hasGraphqlErrors(answer.body)) {
+      sendGraphql(res, answer)
+      return undefined
+    }
+    if (version) store.set(version.version, key, answer)
+    sendGraphql(res, answer, MISS)
+    return undefined
+  }
+
+  return { serve, serveGraphql, storedAnswerFor }
 }

@@ -18,14 +18,15 @@ const LEFT_TO_NEXT = [/^\/api\/graphql-playground(\/|$)/, /^\/api\/og(\/|$)/]
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
 
-/** The Web Request Payload's handlers take, streaming the body instead of buffering it. */
-export const toWebRequest = (req: ExpressRequest): Request => {
+/** The Web Request Payload's handlers take, streaming the body unless it has been read already. */
+export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request => {
   const headers = new Headers()
   for (let k = 0; k < req.rawHeaders.length; k += 2) headers.append(req.rawHeaders[k], req.rawHeaders[k + 1])
   const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
   // Payload routes HEAD nowhere: it is answered as the GET it stands for, without the body.
   const method = req.method === 'HEAD' ? 'GET' : req.method
   if (BODYLESS_METHODS.has(method)) return new Request(url, { method, headers })
+  if (readBody) return new Request(url, { method, headers, body: new Uint8Array(readBody) })
   return new Request(url, {
     method,
     headers,
@@ -66,6 +67,20 @@ const graphqlTakesPost = (res: ExpressResponse) =>
       ],
     })
 
+/**
+ * GraphQL bodies up to this size are read before Payload sees them, so that a query's answer can be
+ * stored and found again by its body; larger ones, and bodies of unknown length, stream through.
+ */
+const GRAPHQL_BODY_READ_BYTES = 64 * 1024
+
+const readSmallBody = async (req: ExpressRequest): Promise<Buffer | undefined> => {
+  const length = Number(req.headers['content-length'])
+  if (!Number.isInteger(length) || length > GRAPHQL_BODY_READ_BYTES) return undefined
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
 export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const apiRoute = config.routes.api
@@ -78,12 +93,22 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
     return handleEndpoints({ config, request })
   }
 
+  /** Through the HTTP cache when there is one; a Response is left for the caller to send. */
+  const answer = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
+    if (!httpCache) return respond(req)
+    if (req.path === graphqlRoute && req.method === 'POST') {
+      const body = await readSmallBody(req)
+      if (body) return httpCache.serveGraphql(req, res, body, () => handleGraphql(toWebRequest(req, body)))
+    }
+    return httpCache.serve(req, res, () => respond(req))
+  }
+
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (req.path !== apiRoute && !req.path.startsWith(`${apiRoute}/`)) return next()
     if (LEFT_TO_NEXT.some((pattern) => pattern.test(req.path))) return next()
     if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
     try {
-      const response = httpCache ? await httpCache.serve(req, res, () => respond(req)) : await respond(req)
+      const response = await answer(req, res)
       if (response) await sendWebResponse(req, res, response)
     } catch (error) {
       next(error)

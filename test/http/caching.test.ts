@@ -1,5 +1,6 @@
 // HTTP caching of the REST API (src/server/httpCache.ts): validators and 304s, Cache-Control per
-// reader, cache tags, and answers kept in process that a write on any instance retires.
+// reader, cache tags, and answers kept in process that a write on any instance retires; the same
+// store for GraphQL queries.
 import crypto from 'node:crypto'
 
 import { richTextFromPlain } from '../../src/seed/lexical'
@@ -244,6 +245,59 @@ describe('writes', () => {
     const after = await get(LIST, { 'if-none-match': etag })
     expect(after.status).toBe(200)
     expect((await after.json()).docs[0].id).toBe(created.body.doc.id)
+  })
+})
+
+describe('GraphQL queries', () => {
+  const TITLES = '{ Posts(limit: 3, sort: "-publishedAt") { docs { id title } } }'
+  const ask = (query: string, headers: Record<string, string> = {}, path = '/api/graphql') =>
+    api(url, path, { method: 'POST', body: { query }, headers })
+
+  test('an anonymous query is answered from the store until a write, and stays private on the wire', async () => {
+    const made = await ask(TITLES)
+    const stored = await ask(TITLES)
+    expect(made.headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    expect(stored.headers.get('cache-status')).toBe('greenroom; hit')
+    expect(stored.body).toEqual(made.body)
+    expect(stored.headers.get('content-type')).toBe(made.headers.get('content-type'))
+    for (const res of [made, stored]) {
+      expect(res.headers.get('cache-control')).toBe('private, no-store')
+      expect(res.headers.get('etag')).toBeNull()
+    }
+
+    const [first] = made.body.data.Posts.docs
+    const title = `GraphQL sees this ${crypto.randomUUID()}`
+    expect(
+      (await api(url, `/api/posts/${first.id}`, { method: 'PATCH', auth: adminAuth, body: { title } })).status,
+    ).toBe(200)
+    const after = await ask(TITLES)
+    expect(after.headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    expect(after.body.data.Posts.docs[0]).toEqual({ id: first.id, title })
+  })
+
+  test('answers are kept apart by locale, Accept and reader', async () => {
+    const query = '{ Posts(limit: 1, sort: "title") { docs { title } } }'
+    await ask(query)
+    expect((await ask(query)).headers.get('cache-status')).toBe('greenroom; hit')
+    expect((await ask(query, {}, '/api/graphql?locale=de')).headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    const typed = await ask(query, { accept: 'application/graphql-response+json' })
+    expect(typed.headers.get('cache-status')).toBe('greenroom; fwd=miss')
+    const signedIn = await api(url, '/api/graphql', { method: 'POST', body: { query }, auth: adminAuth })
+    expect(signedIn.status).toBe(200)
+    expect(signedIn.headers.get('cache-status')).toBeNull()
+    expect(signedIn.headers.get('cache-control')).toBe('private, no-store')
+  })
+
+  test('mutations, drafts and answers with errors are never stored', async () => {
+    const mutation = 'mutation { createCategory(data: { title: "Not for readers" }) { id } }'
+    const drafts = '{ Posts(limit: 1, draft: true) { docs { title } } }'
+    const failing = '{ Users { docs { email } } }'
+    for (const query of [mutation, drafts, failing]) {
+      const answers = [await ask(query), await ask(query)]
+      for (const res of answers) expect([query, res.headers.get('cache-status')]).toEqual([query, null])
+    }
+    expect((await ask(mutation)).body.errors[0].message).toMatch(/not allowed/i)
+    expect((await ask(failing)).body.errors).toBeDefined()
   })
 })
 
