@@ -4,6 +4,7 @@
 // anything was skipped. Under CI=true a missing PostgreSQL fails instead of being skipped.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 const servicesEnv = path.join(process.env.GREENROOM_SERVICES_DIR || '/tmp/greenroom-services', 'env')
@@ -14,17 +15,33 @@ if (!process.env.TEST_POSTGRES_URI && fs.existsSync(servicesEnv)) {
   }
 }
 
-const npmTest = (args, env = {}) =>
-  spawnSync('npm', ['test', ...(args.length ? ['--', ...args] : [])], {
+// Each run also writes jest's JSON results, so the last line can add up the tests of every run.
+const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-test-results-'))
+
+const npmTest = (args, env, outputFile) =>
+  spawnSync('npm', ['test', '--', ...args, '--json', `--outputFile=${outputFile}`], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   }).status
 
+/** Jest's counts from its JSON report; none when jest died before writing it. */
+const readCounts = (file) => {
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'))
+    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests }
+  } catch {
+    return undefined
+  }
+}
+
 const results = []
-const run = (database, what, args, env) => {
+const run = (database, what, args, env = {}) => {
   console.log(`\n==> ${database}: ${what}\n`)
-  const status = npmTest(args, env)
-  results.push({ database, what, outcome: status === 0 ? 'passed' : `FAILED (exit ${status})` })
+  const outputFile = path.join(reportsDir, `${results.length}.json`)
+  const status = npmTest(args, env, outputFile)
+  const counts = readCounts(outputFile)
+  const outcome = status === 0 && counts ? 'passed' : `FAILED (exit ${status}${counts ? '' : ', no jest report'})`
+  results.push({ database, what, outcome, counts })
 }
 const skip = (database, why) => results.push({ database, what: '-', outcome: `skipped: ${why}` })
 
@@ -45,6 +62,12 @@ if (process.env.MONGODB_TEST_URI) {
   skip('MongoDB', 'MONGODB_TEST_URI is not set (no MongoDB server can be installed on this machine)')
 }
 
-console.log('\n| database | ran | result |\n|---|---|---|')
-for (const { database, what, outcome } of results) console.log(`| ${database} | ${what} | ${outcome} |`)
+console.log('\n| database | ran | result | tests passed | failed | skipped |\n|---|---|---|---|---|---|')
+for (const { database, what, outcome, counts } of results) {
+  console.log(`| ${database} | ${what} | ${outcome} | ${counts?.passed ?? '-'} | ${counts?.failed ?? '-'} | ${counts?.skipped ?? '-'} |`)
+}
+const total = (key) => results.reduce((sum, { counts }) => sum + (counts?.[key] ?? 0), 0)
+fs.rmSync(reportsDir, { recursive: true, force: true })
+// The plain closing line: every database's runs together.
+console.log(`\ntests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`)
 process.exit(results.some((result) => result.outcome.startsWith('FAILED')) ? 1 : 0)
