@@ -11,6 +11,8 @@ export type LoadSettings = {
   connections: number
   durationSeconds: number
   warmupSeconds: number
+  /** Greenroom and the ceiling take turns this many times per scenario, each for durationSeconds / rounds. */
+  rounds: number
 }
 
 export type LoadResult = {
@@ -63,3 +65,38 @@ export const measureLoad = async (
 
 /** autocannon counts a timeout as an error too. */
 export const failedRequests = (result: LoadResult) => result.unexpectedStatus + result.errors
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/**
+ * Rounds of one load as one result: req/s over all of them, latency percentiles the median of the
+ * rounds' (autocannon gives percentiles, not its histogram), counts added up.
+ */
+export const combineRounds = (rounds: LoadResult[]): LoadResult => {
+  const statusCounts: Record<string, number> = {}
+  for (const round of rounds) {
+    for (const [status, count] of Object.entries(round.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + count
+  }
+  const sum = (pick: (round: LoadResult) => number) => rounds.reduce((total, round) => total + pick(round), 0)
+  return {
+    url: rounds[0].url,
+    requestsPerSecond: sum((round) => round.requestsPerSecond) / rounds.length,
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    averageMs: sum((round) => round.averageMs * round.requests) / Math.max(1, sum((round) => round.requests)),
+    requests: sum((round) => round.requests),
+    expectedStatus: rounds[0].expectedStatus,
+    statusCounts,
+    unexpectedStatus: sum((round) => round.unexpectedStatus),
+    errors: sum((round) => round.errors),
+    timeouts: sum((round) => round.timeouts),
+  }
+}
+
+/** The middle of the rounds' ratios: one round's hiccup on a shared machine moves it little. */
+export const medianRatio = (numerators: LoadResult[], denominators: LoadResult[]) =>
+  median(numerators.map((round, k) => round.requestsPerSecond / denominators[k].requestsPerSecond))

@@ -101,6 +101,7 @@ export const parseBenchOptions = (argv: string[], env: NodeJS.ProcessEnv): Bench
       connections: numberFromEnv(env, 'BENCH_CONNECTIONS', 20),
       durationSeconds: numberFromEnv(env, 'BENCH_DURATION', 10),
       warmupSeconds: numberFromEnv(env, 'BENCH_WARMUP', 3),
+      rounds: Math.max(1, Math.round(numberFromEnv(env, 'BENCH_ROUNDS', 5))),
     },
     seed: {
       concurrency: Math.max(1, numberFromEnv(env, 'BENCH_SEED_CONCURRENCY', 4)),

@@ -39,6 +39,7 @@ export type BenchResults = {
     connections: number
     durationSeconds: number
     warmupSeconds: number
+    rounds: number
     seedConcurrency: number
     seedBatchSize: number
     /** API_RESPONSE_CACHE_MB of the server: 0 means every request runs Payload. */
@@ -218,7 +219,7 @@ export const formatReport = (results: BenchResults): string => {
       `1-min load average ${loadAverageText(results.loadAverage)}.`,
     `Database: ${database.description}, ${database.sizeBytes === null ? 'size n/a' : `${fixed(database.sizeBytes / 1024 ** 2, 0)} MiB`} after seeding.`,
     `Settings: ${thousands(settings.posts)} published posts, ${settings.connections} connections, ${settings.durationSeconds} s measured after ` +
-      `${settings.warmupSeconds} s warm-up per row; production build, NODE_ENV=production, ${name}, anonymous requests; ` +
+      `${settings.warmupSeconds} s warm-up per row (against the ceiling: by turns, in ${settings.rounds} rounds); production build, NODE_ENV=production, ${name}, anonymous requests; ` +
       `response store API_RESPONSE_CACHE_MB=${settings.responseCacheMb}.`,
     '',
     '### Setup',
@@ -245,7 +246,8 @@ export const formatReport = (results: BenchResults): string => {
       ),
     ),
     '',
-    'Ceiling: a bare node:http server in its own process sending the same status, caching headers and bytes from memory.',
+    'Ceiling: a bare node:http server in its own process sending the same status, caching headers and bytes from memory, ' +
+      'loaded by turns with Greenroom (one round of each, then the next); Greenroom/ceiling is the median of the rounds\' ratios.',
     `The list's caching headers: ${
       Object.entries(results.cacheHeaders)
         .filter(([name]) => name !== 'content-type')

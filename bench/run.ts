@@ -12,7 +12,8 @@
 //   --matrix                      BENCH_MATRIX=1: sqlite,postgres × 1000,100000 unless given above
 // PostgreSQL: BENCH_POSTGRES_URI (or TEST_POSTGRES_URI) names a server; each run creates a database
 // on it and drops it afterwards.
-// Environment: BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (20),
+// Environment: BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (20), BENCH_ROUNDS (5:
+// Greenroom and the ceiling take turns this often per scenario),
 // BENCH_SEED_CONCURRENCY (4), BENCH_SEED_BATCH (250 posts per transaction); BENCH_KEEP=1 keeps the
 // temporary folder and the PostgreSQL database.
 import fs from 'node:fs'
@@ -26,7 +27,7 @@ import { ROOT, loadSharedContent } from './content'
 import type { BenchDatabase, BenchDatabaseKind } from './database'
 import { createBenchDatabase, postgresServerUri } from './database'
 import type { LoadResult, LoadSettings } from './load'
-import { failedRequests, measureLoad } from './load'
+import { combineRounds, failedRequests, measureLoad, medianRatio } from './load'
 import { parseBenchOptions } from './options'
 import type { BenchPaths, StartedGreenroom } from './processes'
 import { benchPaths, payloadEnv, readMemory, runChild, startCeiling, startGreenroom } from './processes'
@@ -72,6 +73,9 @@ type GreenroomRun = {
   coldStartMs: number
   responses: VerifiedResponses
   load: ScenarioLoads
+  ceiling: ScenarioLoads
+  /** Per scenario, the median of the rounds' Greenroom/ceiling ratios. */
+  ratios: Record<ScenarioName, number>
   /** The list from one connection, one request at a time, on a server whose response store is off. */
   singleListRequest?: LoadResult
   memory: BenchResults['memory']
@@ -91,6 +95,48 @@ const loadScenarios = async (baseUrl: string, responses: VerifiedResponses, sett
   return load
 }
 
+const targetAt = (baseUrl: string, response: RecordedResponse) => ({ ...response.target, url: baseUrl + response.path })
+
+/**
+ * Greenroom and the ceiling, loaded by turns: for each scenario a warm-up of each, then `rounds`
+ * rounds of Greenroom followed at once by the ceiling. The machine's speed drifts by tens of percent
+ * from one minute to the next on a shared two-core host; measured minutes apart, the two sides'
+ * ratio showed that drift more than either server.
+ */
+const loadByTurns = async (
+  greenroomUrl: string,
+  ceilingUrl: string,
+  responses: VerifiedResponses,
+  settings: LoadSettings,
+) => {
+  const greenroom = {} as ScenarioLoads
+  const ceiling = {} as ScenarioLoads
+  const ratios = {} as Record<ScenarioName, number>
+  const round = { ...settings, durationSeconds: settings.durationSeconds / settings.rounds, warmupSeconds: 0 }
+  const warmUp = { ...settings, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 }
+  for (const scenario of SCENARIOS) {
+    const response = responses[scenario]
+    log(
+      `load: ${SCENARIO_LABELS[scenario]}, Greenroom and ceiling by turns (${settings.warmupSeconds} s warm-up each, ` +
+        `then ${settings.rounds} rounds of ${round.durationSeconds.toFixed(1)} s each)`,
+    )
+    if (warmUp.durationSeconds > 0) {
+      await measureLoad(targetAt(greenroomUrl, response), warmUp, response.status)
+      await measureLoad(targetAt(ceilingUrl, response), warmUp, response.status)
+    }
+    const ours: LoadResult[] = []
+    const bare: LoadResult[] = []
+    for (let k = 0; k < settings.rounds; k++) {
+      ours.push(await measureLoad(targetAt(greenroomUrl, response), round, response.status))
+      bare.push(await measureLoad(targetAt(ceilingUrl, response), round, response.status))
+    }
+    greenroom[scenario] = combineRounds(ours)
+    ceiling[scenario] = combineRounds(bare)
+    ratios[scenario] = medianRatio(ours, bare)
+  }
+  return { greenroom, ceiling, ratios }
+}
+
 /** Response store of the measured server: what API_RESPONSE_CACHE_MB says, or the server's default. */
 const storeIsOn = () => process.env.API_RESPONSE_CACHE_MB !== '0'
 
@@ -100,22 +146,26 @@ const measureSingleList = (baseUrl: string, responses: VerifiedResponses, settin
   return measureLoad({ ...responses.list.target, url: baseUrl + responses.list.path }, { ...settings, connections: 1 })
 }
 
-/** Everything measured against the real server; it is stopped before the ceiling runs. */
+/** Everything measured against the real server, with the ceiling beside it once the answers are known. */
 const benchGreenroom = async (paths: BenchPaths, settings: LoadSettings): Promise<GreenroomRun> => {
   log('starting the production server')
   const server: StartedGreenroom = await startGreenroom(paths)
+  let ceilingServer: RunningCeiling | undefined
   try {
     const afterStart = readMemory(server.pid)
     log(`ready after ${server.coldStartMs.toFixed(0)} ms; checking the answers`)
     const responses = await verifyResponses(server.url, paths.postCount)
     // With the store on, this would time the store, not the layers below it.
     const singleListRequest = storeIsOn() ? undefined : await measureSingleList(server.url, responses, settings)
-    const load = await loadScenarios(server.url, responses, settings, '')
+    ceilingServer = await startCeilingFor(paths, responses)
+    const { greenroom: load, ceiling, ratios } = await loadByTurns(server.url, ceilingServer.url, responses, settings)
     const afterLoad = readMemory(server.pid)
     return {
       coldStartMs: server.coldStartMs,
       responses,
       load,
+      ceiling,
+      ratios,
       singleListRequest,
       memory: { afterStart, afterLoad },
       serverOutput: server
@@ -127,6 +177,7 @@ const benchGreenroom = async (paths: BenchPaths, settings: LoadSettings): Promis
     console.error(`Server output so far:\n${server.output()}`)
     throw error
   } finally {
+    await ceilingServer?.stop()
     await server.stop()
   }
 }
@@ -158,16 +209,13 @@ const toRoute = ({ target, path: routePath, status, headers, body }: RecordedRes
   bodyBase64: body.toString('base64'),
 })
 
-/** The same load against a bare node:http server replaying Greenroom's recorded answers. */
-const benchCeiling = async (paths: BenchPaths, responses: VerifiedResponses, settings: LoadSettings) => {
+type RunningCeiling = Awaited<ReturnType<typeof startCeiling>>
+
+/** A bare node:http server in its own process, replaying Greenroom's recorded answers. */
+const startCeilingFor = async (paths: BenchPaths, responses: VerifiedResponses) => {
   const routesFile = path.join(paths.dir, 'ceiling-routes.json')
   fs.writeFileSync(routesFile, JSON.stringify(SCENARIOS.map((scenario) => toRoute(responses[scenario]))))
-  const ceiling = await startCeiling(routesFile)
-  try {
-    return await loadScenarios(ceiling.url, responses, settings, 'ceiling, ')
-  } finally {
-    await ceiling.stop()
-  }
+  return startCeiling(routesFile)
 }
 
 /** Informational: a failure here is reported, not fatal. */
@@ -180,21 +228,22 @@ const explainQueries = async (paths: BenchPaths): Promise<QueryPlans | { skipped
   }
 }
 
-const compare = (greenroom: LoadResult, ceiling: LoadResult, response: RecordedResponse): Comparison => ({
-  request: `${response.target.method} ${response.path}`,
-  status: response.status,
-  greenroom,
-  ceiling,
-  ratio: greenroom.requestsPerSecond / ceiling.requestsPerSecond,
-  responseBytes: response.body.length,
-})
-
-const compareAll = (greenroom: GreenroomRun, ceiling: ScenarioLoads) =>
+const compareAll = (run: GreenroomRun) =>
   Object.fromEntries(
-    SCENARIOS.map((scenario) => [
-      scenario,
-      compare(greenroom.load[scenario], ceiling[scenario], greenroom.responses[scenario]),
-    ]),
+    SCENARIOS.map((scenario): [ScenarioName, Comparison] => {
+      const response = run.responses[scenario]
+      return [
+        scenario,
+        {
+          request: `${response.target.method} ${response.path}`,
+          status: response.status,
+          greenroom: run.load[scenario],
+          ceiling: run.ceiling[scenario],
+          ratio: run.ratios[scenario],
+          responseBytes: response.body.length,
+        },
+      ]
+    }),
   ) as Record<ScenarioName, Comparison>
 
 const loadFailures = (runs: Record<string, LoadResult>) =>
@@ -249,7 +298,6 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
     const sizeBytes = await database.sizeBytes()
     const greenroom = await benchGreenroom(paths, settings.load)
     const withoutStore = storeIsOn() ? await benchWithoutStore(paths, greenroom.responses, settings.load) : undefined
-    const ceiling = await benchCeiling(paths, greenroom.responses, settings.load)
     const queryPlan = await explainQueries(paths)
     return {
       date: new Date().toISOString(),
@@ -269,7 +317,7 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
       database: { description: database.description, sizeBytes, prepare },
       seed,
       coldStartMs: greenroom.coldStartMs,
-      load: compareAll(greenroom, ceiling),
+      load: compareAll(greenroom),
       loadWithoutStore: withoutStore?.load,
       singleListRequest: (withoutStore ?? greenroom).singleListRequest!,
       cacheHeaders: greenroom.responses.list.headers,
@@ -280,7 +328,9 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
         ...Object.fromEntries(
           SCENARIOS.map((scenario) => [`Greenroom ${SCENARIO_LABELS[scenario]}`, greenroom.load[scenario]]),
         ),
-        ...Object.fromEntries(SCENARIOS.map((scenario) => [`ceiling ${SCENARIO_LABELS[scenario]}`, ceiling[scenario]])),
+        ...Object.fromEntries(
+          SCENARIOS.map((scenario) => [`ceiling ${SCENARIO_LABELS[scenario]}`, greenroom.ceiling[scenario]]),
+        ),
         ...Object.fromEntries(
           SCENARIOS.flatMap((scenario) =>
             withoutStore ? [[`Greenroom ${SCENARIO_LABELS[scenario]}, store off`, withoutStore.load[scenario]]] : [],
