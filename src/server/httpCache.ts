@@ -66,8 +66,20 @@ const seconds = (time: Date | number | string) => Math.floor(new Date(time).getT
  * The time of the last change, but only once its second is over: two changes within one second
  * would otherwise share a Last-Modified, and a client holding the first would be told it is current.
  */
-export const lastModifiedOf = (version: ContentVersion, now = Date.now()): string | undefined =>
-  seconds(version.changedAt) < seconds(now) ? new Date(seconds(version.changedAt) * 1000).toUTCString() : undefined
+export const lastModifiedOf = (version: ContentVersion, now = Date.now()): string | undefined => {
+  const change = lastChangeOf(version.changedAt)
+  return change.seconds < seconds(now) ? change.header : undefined
+}
+
+/** Asked for on every cached answer, while the time it is made from changes only with a write. */
+let lastChange = { changedAt: '', seconds: 0, header: '' }
+const lastChangeOf = (changedAt: string) => {
+  if (lastChange.changedAt !== changedAt) {
+    const changed = seconds(changedAt)
+    lastChange = { changedAt, seconds: changed, header: new Date(changed * 1000).toUTCString() }
+  }
+  return lastChange
+}
 
 export const isNotModified = (req: IncomingMessage, etag: string, lastModified: string | undefined) => {
   const ifNoneMatch = req.headers['if-none-match']

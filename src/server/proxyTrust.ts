@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 
 import proxyAddr from 'proxy-addr'
@@ -18,16 +19,25 @@ export type TrustsProxy = (address: string, hop: number) => boolean
  * the same compiled setting: the lane that answers stored reads before express (storedAnswerLane.ts)
  * must count a client's requests under the same address and send HSTS to the same requests.
  */
-export const clientOf = (trustsProxy: TrustsProxy) => ({
-  addressOf: (req: IncomingMessage): string => proxyAddr(req, trustsProxy),
-  isHttps: (req: IncomingMessage): boolean => {
-    const socket = req.socket as TLSSocket
-    const scheme = socket.encrypted ? 'https' : 'http'
-    if (!trustsProxy(socket.remoteAddress ?? '', 0)) return scheme === 'https'
-    const forwarded = req.headers['x-forwarded-proto']
-    const header = (Array.isArray(forwarded) ? forwarded[0] : forwarded) || scheme
-    return header.split(',')[0].trim() === 'https'
-  },
-})
+export const clientOf = (trustsProxy: TrustsProxy) => {
+  // A connection's peer never changes, and a keep-alive connection carries many requests.
+  const peerIsTrusted = new WeakMap<Socket, boolean>()
+  const trustsPeer = (socket: Socket) => {
+    let trusted = peerIsTrusted.get(socket)
+    if (trusted === undefined) peerIsTrusted.set(socket, (trusted = trustsProxy(socket.remoteAddress ?? '', 0)))
+    return trusted
+  }
+  return {
+    addressOf: (req: IncomingMessage): string => proxyAddr(req, trustsProxy),
+    isHttps: (req: IncomingMessage): boolean => {
+      const socket = req.socket as TLSSocket
+      const scheme = socket.encrypted ? 'https' : 'http'
+      if (!trustsPeer(socket)) return scheme === 'https'
+      const forwarded = req.headers['x-forwarded-proto']
+      const header = (Array.isArray(forwarded) ? forwarded[0] : forwarded) || scheme
+      return header.split(',')[0].trim() === 'https'
+    },
+  }
+}
 
 export type Client = ReturnType<typeof clientOf>
