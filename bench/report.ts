@@ -246,7 +246,7 @@ export const formatReport = (results: BenchResults): string => {
       ),
     ),
     '',
-    'Ceiling: a bare node:http server in its own process sending the same status, caching headers and bytes from memory, ' +
+    'Ceiling: a bare node:http server in its own process sending the same status, headers (all but those node:http writes itself) and bytes from memory, ' +
       'loaded by turns with Greenroom (one round of each, then the next); Greenroom/ceiling is the median of the rounds\' ratios.',
     `The list's caching headers: ${
       Object.entries(results.cacheHeaders)

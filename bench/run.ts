@@ -35,7 +35,7 @@ import type { QueryPlans } from './queryPlan'
 import type { BenchCell, BenchResults, Comparison, LoadAverage, Machine } from './report'
 import { formatMatrix, formatReport } from './report'
 import type { RecordedResponse, ScenarioName, VerifiedResponses } from './verify'
-import { GRAPHQL_QUERY, LIST_PATH, SCENARIOS, SCENARIO_LABELS, slugPath, verifyResponses } from './verify'
+import { CACHING_HEADERS, GRAPHQL_QUERY, LIST_PATH, SCENARIOS, SCENARIO_LABELS, slugPath, verifyResponses } from './verify'
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results')
 
@@ -320,7 +320,9 @@ const benchOne = async (kind: BenchDatabaseKind, postCount: number, settings: Ru
       load: compareAll(greenroom),
       loadWithoutStore: withoutStore?.load,
       singleListRequest: (withoutStore ?? greenroom).singleListRequest!,
-      cacheHeaders: greenroom.responses.list.headers,
+      cacheHeaders: Object.fromEntries(
+        Object.entries(greenroom.responses.list.headers).filter(([name]) => CACHING_HEADERS.includes(name)),
+      ),
       memory: greenroom.memory,
       serverOutput: greenroom.serverOutput,
       queryPlan,

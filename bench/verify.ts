@@ -19,7 +19,7 @@ export type RecordedResponse = {
   /** Path and query, as the load generator sends them. */
   path: string
   status: number
-  /** The headers a client or CDN acts on (content-type, etag, last-modified, cache-control, cache-tag). */
+  /** Every header but those node:http writes itself (see WRITTEN_BY_NODE). */
   headers: Record<string, string>
   body: Buffer
 }
@@ -46,15 +46,14 @@ export const GRAPHQL_QUERY = `query NewestPosts {
   }
 }`
 
-const REPLAYED_HEADERS = [
-  'content-type',
-  'etag',
-  'last-modified',
-  'cache-control',
-  'cache-tag',
-  'surrogate-key',
-  'vary',
-]
+/** What a client or CDN acts on: shown in the report. */
+export const CACHING_HEADERS = ['etag', 'last-modified', 'cache-control', 'cache-tag', 'surrogate-key', 'vary']
+
+/**
+ * Headers node:http writes for any server, the ceiling included; every other header Greenroom sent
+ * (content type, caching, security, rate limit) the ceiling replays, so both send the same bytes.
+ */
+const WRITTEN_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
 
 export const listTarget = (baseUrl: string): Target => ({ url: baseUrl + LIST_PATH, method: 'GET' })
 
@@ -99,10 +98,9 @@ const record = async (
     throw new BenchCheckError(`${target.method} ${path}`, `status ${res.status}, expected ${expectedStatus}`, body)
   }
   const headers: Record<string, string> = {}
-  for (const name of REPLAYED_HEADERS) {
-    const value = res.headers.get(name)
-    if (value !== null) headers[name] = value
-  }
+  res.headers.forEach((value, name) => {
+    if (!WRITTEN_BY_NODE.has(name)) headers[name] = value
+  })
   return { scenario, target, path, status: res.status, headers, body }
 }
 
