@@ -210,9 +210,10 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') &&
     response.headers.getSetCookie().length === 0
 
-  const answerOf = async (response: Response, apiPath: string): Promise<CachedAnswer> => {
+  /** `apiPath` names the REST route read, for the cache tags; a GraphQL answer has none. */
+  const answerOf = async (response: Response, apiPath?: string): Promise<CachedAnswer> => {
     const body = Buffer.from(await response.arrayBuffer())
-    const route = apiRouteOf(payload, apiPath)
+    const route = apiPath === undefined ? undefined : apiRouteOf(payload, apiPath)
     let tags = ''
     if (route) {
       try {
@@ -340,7 +341,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     }
     const response = await produce()
     if (!isStorable(response)) return response
-    const answer = await answerOf(response, '')
+    const answer = await answerOf(response)
     if (hasGraphqlErrors(answer.body)) {
       sendGraphql(res, answer)
       return undefined
