@@ -82,6 +82,8 @@ type GreenroomRun = {
   serverOutput: string[]
 }
 
+const targetAt = (baseUrl: string, response: RecordedResponse) => ({ ...response.target, url: baseUrl + response.path })
+
 /** Loads each scenario in turn; a revalidation must be answered with the status it was verified with. */
 const loadScenarios = async (baseUrl: string, responses: VerifiedResponses, settings: LoadSettings, who: string) => {
   const load = {} as ScenarioLoads
@@ -90,12 +92,10 @@ const loadScenarios = async (baseUrl: string, responses: VerifiedResponses, sett
     log(
       `load: ${who}${SCENARIO_LABELS[scenario]} (${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s)`,
     )
-    load[scenario] = await measureLoad({ ...response.target, url: baseUrl + response.path }, settings, response.status)
+    load[scenario] = await measureLoad(targetAt(baseUrl, response), settings, response.status)
   }
   return load
 }
-
-const targetAt = (baseUrl: string, response: RecordedResponse) => ({ ...response.target, url: baseUrl + response.path })
 
 /**
  * Greenroom and the ceiling, loaded by turns: for each scenario a warm-up of each, then `rounds`
@@ -143,7 +143,7 @@ const storeIsOn = () => process.env.API_RESPONSE_CACHE_MB !== '0'
 /** The latency of a single read through every layer: one connection, one request at a time. */
 const measureSingleList = (baseUrl: string, responses: VerifiedResponses, settings: LoadSettings) => {
   log('load: REST list from a single connection')
-  return measureLoad({ ...responses.list.target, url: baseUrl + responses.list.path }, { ...settings, connections: 1 })
+  return measureLoad(targetAt(baseUrl, responses.list), { ...settings, connections: 1 })
 }
 
 /** Everything measured against the real server, with the ceiling beside it once the answers are known. */

@@ -299,20 +299,16 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
   }
 
   /**
-   * Everything a GraphQL answer may depend on: the body (query, variables, operation), the URL (Payload
-   * also takes `locale` from its query string), the Accept header (graphql-http picks the answer's
-   * media type by it), the body's Content-Type, who asks, the Origin and the Host.
+   * Everything a GraphQL answer may depend on: what a REST read's does (the URL, from which Payload
+   * also takes `locale`, the reader, Origin and Host), and the body (query, variables, operation), the
+   * Accept header (graphql-http picks the answer's media type by it) and the body's Content-Type.
    */
   const graphqlKeyOf = (req: IncomingMessage, reader: Reader, body: Buffer) =>
     [
-      'graphql',
+      keyOf(req, reader),
       createHash('sha256').update(body).digest('base64url'),
-      arrivedUrl(req),
       req.headers.accept ?? '',
       req.headers['content-type'] ?? '',
-      reader.kind === 'apiKey' ? reader.key : '',
-      req.headers.origin ?? '',
-      req.headers.host ?? '',
     ].join('\n')
 
   /**
