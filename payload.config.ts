@@ -22,6 +22,8 @@ import { SiteSettings } from './src/globals/SiteSettings/config'
 import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable'
 import { apiReferenceEndpoints } from './src/openapi/endpoints'
 import { plugins } from './src/plugins'
+import { applyReaderPolicy } from './src/readerPolicy/enforce'
+import { readerPolicyFromEnv } from './src/readerPolicy/policy'
 import { copyPlain } from './src/utilities/copyPlain'
 
 // Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
@@ -47,6 +49,11 @@ const smtpEmail = () =>
   })
 
 const logLevel = process.env.LOG_LEVEL || 'info'
+
+const LOCALES = [
+  { code: 'en', label: 'English' },
+  { code: 'de', label: 'Deutsch' },
+]
 
 /**
  * The configuration as written. Payload sanitizes a config in place, so it is built from a copy:
@@ -75,10 +82,7 @@ export const greenroomConfig: Config = {
   // Editors translate texts; structure, media, dates and relations are shared by both languages.
   // A reader's `?locale=de` gets German where it exists and English where it does not.
   localization: {
-    locales: [
-      { code: 'en', label: 'English' },
-      { code: 'de', label: 'Deutsch' },
-    ],
+    locales: LOCALES.map(({ code, label }) => ({ code, label })),
     defaultLocale: 'en',
     fallback: true,
   },
@@ -130,4 +134,8 @@ export const greenroomConfig: Config = {
   telemetry: false,
 }
 
-export default buildConfig(copyPlain(greenroomConfig))
+// What readers may read and ask for is applied to the sanitized config, so that it also covers the
+// collections Payload adds during sanitization (src/readerPolicy).
+export default buildConfig(copyPlain(greenroomConfig)).then(
+  applyReaderPolicy(readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))),
+)

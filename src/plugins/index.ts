@@ -10,9 +10,7 @@ import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { defaultLexical } from '../fields/lexical'
-import { readLimitsFromEnv } from '../hooks/limitPublicReads'
 import { contentChangesPlugin } from './contentChanges'
-import { readLimitsPlugin } from './readLimits'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
@@ -71,7 +69,6 @@ export const plugins: Plugin[] = [
     fields: ({ defaultFields }) =>
       defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
-  readLimitsPlugin(readLimitsFromEnv(process.env)),
   unservedRoutesPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),

@@ -8,8 +8,7 @@ import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../utilities/cacheTags
 import type { ContentVersion } from '../utilities/contentVersion'
 import { coalesceReads, readContentVersion } from '../utilities/contentVersion'
 import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
-import type { Reader } from './readers'
-import { readerOf } from './readers'
+import type { PayloadVerdict, Reader, Readers } from './readers'
 
 export type HttpCacheSettings = {
   /** Cache-Control of anonymous reads: browsers revalidate, shared caches keep them a while. */
@@ -150,16 +149,31 @@ const BYPASS = 'greenroom; fwd=bypass'
 
 export type HttpCache = ReturnType<typeof createHttpCache>
 
+/** Payload's answer to a request, and who Payload's authentication decided the request was. */
+export type Produced = { response: Response; verdict: PayloadVerdict }
+
+/**
+ * Whose answer Payload made, if it may be stored: a request that carries nothing that could sign
+ * anyone in and that Payload also found no user for shares the public answers; credentials that
+ * Payload found to be an API key keep answers of their own. Anything else (an editor, credentials
+ * Payload refused, a verdict it did not give) is nobody's to store.
+ */
+const storedAs = (reader: Reader, verdict: PayloadVerdict): 'public' | 'apiKey' | undefined => {
+  if (reader.kind === 'anonymous') return verdict === 'anonymous' ? 'public' : undefined
+  return verdict === 'apiKey' ? 'apiKey' : undefined
+}
+
 /**
  * HTTP caching for the REST API's reads. Anonymous readers share one public answer; an API key
- * gets validators but no shared caching, since its answers depend on its user's access; a session
- * and any draft read get `private, no-store`. Anonymous and API-key GETs of JSON get a strong ETag,
+ * gets validators but no shared caching, since its answers depend on its user's access; an editor,
+ * any request with credentials Payload did not accept as an API key, and any draft read get
+ * `private, no-store`. Who is who is Payload's verdict on the request (src/server/readers.ts). Anonymous and API-key GETs of JSON get a strong ETag,
  * Last-Modified (the content version's time), 304s on If-None-Match / If-Modified-Since,
  * Cache-Control and Cache-Tag / Surrogate-Key (src/utilities/cacheTags.ts). Their answers are also
  * kept in this process under the content version read from the database for each request, so a
  * write on any instance retires them at once; a read answered from here skips Payload entirely.
  */
-export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) => {
+export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, readers: Readers) => {
   const store = new AnswerStore(settings.responseCacheBytes)
   const readVersion = coalesceReads(() => readContentVersion(payload).catch(() => null))
   // One read per request: the lane's read serves the express path too when the lane passes it on.
@@ -169,10 +183,10 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     if (!version) versions.set(req, (version = readVersion()))
     return version
   }
-  const cookiePrefix = payload.config.cookiePrefix || 'payload'
   const apiRoute = payload.config.routes.api
   const storing = settings.responseCacheBytes > 0
 
+  /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
   const cacheControlFor = (reader: Reader) =>
     reader.kind === 'anonymous' ? settings.publicCacheControl : API_KEY_CACHE_CONTROL
 
@@ -229,14 +243,17 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
     return { headers, body, etag: entityTag(body), tags }
   }
 
-  const isCacheableRead = (req: IncomingMessage, reader: Reader) =>
-    (req.method === 'GET' || req.method === 'HEAD') && reader.kind !== 'session' && !asksForDrafts(arrivedUrl(req))
+  const isCacheableRead = (req: IncomingMessage) =>
+    (req.method === 'GET' || req.method === 'HEAD') && !asksForDrafts(arrivedUrl(req))
 
-  /** Everything an answer may depend on: the URL as it arrived, who asks, the Origin (CORS headers) and the Host. */
+  /**
+   * Everything an answer may depend on: the URL as it arrived, who asks (the public, or one set of
+   * credentials), the Origin (CORS headers) and the Host.
+   */
   const keyOf = (req: IncomingMessage, reader: Reader) =>
     [
       arrivedUrl(req),
-      reader.kind === 'apiKey' ? reader.key : '',
+      reader.kind === 'credentialed' ? reader.fingerprint : '',
       req.headers.origin ?? '',
       req.headers.host ?? '',
     ].join('\n')
@@ -246,9 +263,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
    * Made for the lane in front of express (storedAnswerLane.ts), which answers with it.
    */
   const storedAnswerFor = async (req: IncomingMessage) => {
-    if (!storing) return undefined
-    const reader = readerOf(req, cookiePrefix)
-    if (!isCacheableRead(req, reader)) return undefined
+    if (!storing || !isCacheableRead(req)) return undefined
+    const reader = readers.of(req)
     const version = await versionFor(req)
     const answer = version ? store.get(version.version, keyOf(req, reader)) : undefined
     return (
@@ -262,16 +278,21 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
    * Answers a read, from the store or from `produce` (Payload's handler). Returns the Response when
    * it is not a cacheable answer (an error, a file, a redirect), for the caller to send as it is.
    */
+  const produceAndRemember = async (req: IncomingMessage, produce: () => Promise<Produced>) => {
+    const produced = await produce()
+    readers.remember(req, produced.verdict)
+    return produced
+  }
+
   const serve = async (
     req: IncomingMessage,
     res: ServerResponse,
-    produce: () => Promise<Response>,
+    produce: () => Promise<Produced>,
   ): Promise<Response | undefined> => {
-    const reader = readerOf(req, cookiePrefix)
-    if (!isCacheableRead(req, reader)) {
-      res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-      return produce()
-    }
+    const reader = readers.of(req)
+    // Private until Payload says these credentials are an API key's.
+    if (reader.kind === 'credentialed' || !isCacheableRead(req)) res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+    if (!isCacheableRead(req)) return (await produceAndRemember(req, produce)).response
     // The version is read before the answer is made: an answer stored under it is at least as new.
     const version = await versionFor(req)
     const key = keyOf(req, reader)
@@ -280,7 +301,11 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
       send(req, res, stored, reader, version, HIT)
       return undefined
     }
-    const response = await produce()
+    const { response, verdict } = await produceAndRemember(req, produce)
+    if (!storedAs(reader, verdict)) {
+      res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+      return response
+    }
     if (!isStorable(response)) return response
     const answer = await answerOf(response, arrivedUrl(req).split('?', 1)[0].slice(apiRoute.length))
     if (version && storing) store.set(version.version, key, answer)
@@ -315,19 +340,19 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
    * Answers a GraphQL request, whose body has been read. Static sites and front ends read through
    * GraphQL as much as through REST, but with POST, which no CDN or browser caches: the answers of
    * anonymous and API-key queries are kept here like REST reads, under the same content version, so
-   * a write retires them at once. On the wire they stay `private, no-store`. Mutations, drafts, a
-   * session's requests and answers with errors are never stored. Returns the Response when it is not
+   * a write retires them at once. On the wire they stay `private, no-store`. Mutations, drafts, an
+   * editor's requests and answers with errors are never stored. Returns the Response when it is not
    * a storable answer, for the caller to send as it is.
    */
   const serveGraphql = async (
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer,
-    produce: () => Promise<Response>,
+    produce: () => Promise<Produced>,
   ): Promise<Response | undefined> => {
     res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-    const reader = readerOf(req, cookiePrefix)
-    if (!storing || reader.kind === 'session' || !isStorableGraphqlRead(body)) return produce()
+    const reader = readers.of(req)
+    if (!storing || !isStorableGraphqlRead(body)) return (await produceAndRemember(req, produce)).response
     const version = await versionFor(req)
     const key = graphqlKeyOf(req, reader, body)
     const stored = version ? store.get(version.version, key) : undefined
@@ -335,8 +360,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings) =
       sendGraphql(res, stored, HIT)
       return undefined
     }
-    const response = await produce()
-    if (!isStorable(response)) return response
+    const { response, verdict } = await produceAndRemember(req, produce)
+    if (!storedAs(reader, verdict) || !isStorable(response)) return response
     const answer = await answerOf(response)
     if (hasGraphqlErrors(answer.body)) {
       sendGraphql(res, answer)

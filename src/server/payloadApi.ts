@@ -1,12 +1,15 @@
+import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
 import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
 import type { SanitizedConfig } from 'payload'
-import { handleEndpoints } from 'payload'
+import { createPayloadRequest, handleEndpoints } from 'payload'
 
-import type { HttpCache } from './httpCache'
+import type { HttpCache, Produced } from './httpCache'
+import type { PayloadVerdict } from './readers'
+import { verdictOf } from './readers'
 
 /**
  * Payload's REST and GraphQL handlers are Web-standard (Request in, Response out); Next's route
@@ -35,6 +38,20 @@ export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request =>
     duplex: 'half',
   } as RequestInit)
 }
+
+/**
+ * Payload's verdict on who a request's headers sign in, by Payload's own request set-up and auth
+ * strategies (the same ones the API handlers run), for a request that has not reached them yet.
+ */
+export const authenticateWithPayload =
+  (config: SanitizedConfig) =>
+  async (req: IncomingMessage): Promise<PayloadVerdict> => {
+    const headers = new Headers()
+    for (let k = 0; k < req.rawHeaders.length; k += 2) headers.append(req.rawHeaders[k], req.rawHeaders[k + 1])
+    const request = new Request(`http://${req.headers.host || 'localhost'}${config.routes.api}`, { headers })
+    await createPayloadRequest({ config, request })
+    return verdictOf(request)
+  }
 
 /** Status, headers (every Set-Cookie kept apart) and the body, streamed. */
 export const sendWebResponse = async (req: ExpressRequest, res: ExpressResponse, response: Response) => {
@@ -87,18 +104,20 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
 
-  const respond = (req: ExpressRequest): Promise<Response> => {
-    const request = toWebRequest(req)
-    if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request)
-    return handleEndpoints({ config, request })
+  /** Payload's answer, and its verdict on who asked, read from the request it authenticated. */
+  const respond = async (req: ExpressRequest, readBody?: Buffer): Promise<Produced> => {
+    const request = toWebRequest(req, readBody)
+    const response =
+      req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
+    return { response, verdict: verdictOf(request) }
   }
 
   /** Through the HTTP cache when there is one; a Response is left for the caller to send. */
   const answer = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
-    if (!httpCache) return respond(req)
+    if (!httpCache) return (await respond(req)).response
     if (req.path === graphqlRoute && req.method === 'POST') {
       const body = await readSmallBody(req)
-      if (body) return httpCache.serveGraphql(req, res, body, () => handleGraphql(toWebRequest(req, body)))
+      if (body) return httpCache.serveGraphql(req, res, body, () => respond(req, body))
     }
     return httpCache.serve(req, res, () => respond(req))
   }

@@ -6,8 +6,7 @@ import { MemoryStore, ipKeyGenerator } from 'express-rate-limit'
 
 import { wholeNumberFromEnv } from '../env'
 import type { Client } from './proxyTrust'
-import type { Reader } from './readers'
-import { readerOf } from './readers'
+import type { Reader, Readers } from './readers'
 
 export type RateLimitSettings = {
   windowSeconds: number
@@ -31,10 +30,24 @@ export type RateLimitVerdict = {
   refused?: { retryAfterSeconds: number; message: string }
 }
 
-const POLICY_NAMES: Record<Reader['kind'], string> = {
-  anonymous: 'per-ip',
+type Bucket = 'ip' | 'apiKey' | 'session'
+
+const POLICY_NAMES: Record<Bucket, string> = {
+  ip: 'per-ip',
   apiKey: 'per-api-key',
   session: 'per-session',
+}
+
+/**
+ * Credentials count as what Payload's authentication found them to be; when Payload found nobody
+ * (or could not tell), they count against their address like any anonymous request. Otherwise a
+ * made-up API key or session cookie per request would each get a fresh bucket of its own.
+ */
+const bucketOf = (reader: Reader): Bucket => {
+  if (reader.kind === 'anonymous') return 'ip'
+  if (reader.verified === 'apiKey') return 'apiKey'
+  if (reader.verified === 'editor') return 'session'
+  return 'ip'
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>
@@ -46,23 +59,25 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>
  * the express middleware, and a request is counted once however far it goes. Counts live in this
  * process: behind a load balancer with N instances a client gets up to N times the limit.
  */
-export const createRateLimiter = (settings: RateLimitSettings, cookiePrefix: string) => {
+export const createRateLimiter = (settings: RateLimitSettings, readers: Readers) => {
   const windowMs = settings.windowSeconds * 1000
   const store = new MemoryStore()
   store.init({ windowMs } as Options)
   const verdicts = new WeakMap<IncomingMessage, Promise<RateLimitVerdict | undefined>>()
 
-  const limitFor = (reader: Reader) =>
-    reader.kind === 'apiKey' ? settings.perApiKey : reader.kind === 'session' ? settings.perSession : settings.perIp
+  const limitFor = (bucket: Bucket) =>
+    bucket === 'apiKey' ? settings.perApiKey : bucket === 'session' ? settings.perSession : settings.perIp
 
   const count = async (req: IncomingMessage, address: string): Promise<RateLimitVerdict | undefined> => {
-    const reader = readerOf(req, cookiePrefix)
-    const limit = limitFor(reader)
+    const reader = await readers.verify(req)
+    const bucket = bucketOf(reader)
+    const limit = limitFor(bucket)
     if (limit === 0) return undefined
-    const key = reader.kind === 'apiKey' ? `key:${reader.key}` : `${reader.kind}:${ipKeyGenerator(address)}`
+    const key =
+      bucket === 'apiKey' && reader.kind === 'credentialed' ? `key:${reader.fingerprint}` : `${bucket}:${ipKeyGenerator(address)}`
     const { totalHits, resetTime } = await store.increment(key)
     const resetSeconds = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000))
-    const policy = `"${POLICY_NAMES[reader.kind]}"`
+    const policy = `"${POLICY_NAMES[bucket]}"`
     const verdict: RateLimitVerdict = {
       headers: [
         ['RateLimit', `${policy}; r=${Math.max(limit - totalHits, 0)}; t=${resetSeconds}`],
@@ -71,7 +86,7 @@ export const createRateLimiter = (settings: RateLimitSettings, cookiePrefix: str
     }
     if (totalHits > limit) {
       const retryAfterSeconds = Math.max(1, resetSeconds)
-      const who = reader.kind === 'apiKey' ? 'this API key' : 'your address'
+      const who = bucket === 'apiKey' ? 'this API key' : 'your address'
       verdict.refused = {
         retryAfterSeconds,
         message: `Too many requests from ${who}. Try again in ${retryAfterSeconds} seconds.`,

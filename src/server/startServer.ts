@@ -12,11 +12,11 @@ import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../utilities/contentVersion'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
-import { payloadApi } from './payloadApi'
+import { authenticateWithPayload, payloadApi } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
 import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
-import { rejectUnknownLocale } from './rejectUnknownLocale'
+import { createReaders } from './readers'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
 import { storedAnswerLane } from './storedAnswerLane'
@@ -76,8 +76,9 @@ export const startServer = async ({
   app.disable('x-powered-by')
   app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
   const client = clientOf(app.get('trust proxy fn') as TrustsProxy)
-  const limiter = createRateLimiter(rateLimitSettings, payload.config.cookiePrefix || 'payload')
-  const cache = createHttpCache(payload, httpCacheSettings)
+  const readers = createReaders(payload.config.cookiePrefix || 'payload', authenticateWithPayload(payload.config))
+  const limiter = createRateLimiter(rateLimitSettings, readers)
+  const cache = createHttpCache(payload, httpCacheSettings, readers)
 
   app.use(securityHeaders)
   app.use(requestLogger(payload.logger))
@@ -87,7 +88,6 @@ export const startServer = async ({
     readyz(payload, () => shuttingDown),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
-  app.use(rejectUnknownLocale(payload.config.localization))
   app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 

@@ -57,6 +57,65 @@ describe('readers are capped', () => {
   })
 })
 
+describe('limit, page and depth are whole numbers in range, for everyone', () => {
+  // Payload passes on what it cannot read as a number, and the cap compared numbers only: each of
+  // these limits gave anonymous readers every document of the collection at once.
+  const NOT_A_LIMIT = ['abc', 'false', 'null', 'true', 'NaN', '', '1.5', '1e21', '-1', 'Infinity']
+
+  test.each(NOT_A_LIMIT)('limit=%s is a 400 that says what a limit is', async (value) => {
+    const res = await api(url, `/api/posts?limit=${encodeURIComponent(value)}`)
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].message).toMatch(/^limit must be a whole number of at least 0; got /)
+    expect(res.body.docs).toBeUndefined()
+  })
+
+  test.each(['limit[a]=1', 'limit[]=1&limit[]=2', 'page=-1', 'page=0', 'page=1.5', 'page=abc', 'depth=abc', 'depth=-1', 'depth=1.5'])(
+    '%s is a 400 on lists, documents and globals',
+    async (query) => {
+      const post = (await api(url, '/api/posts?limit=1&depth=0')).body.docs[0]
+      for (const path of [`/api/posts?${query}`, `/api/posts/${post.id}?${query}`, `/api/globals/header?${query}`]) {
+        if (!query.startsWith('depth') && !path.startsWith('/api/posts?')) continue
+        const res = await api(url, path)
+        expect([path, res.status]).toEqual([path, 400])
+        expect(res.body.errors[0].message).toMatch(/must be a whole number/)
+      }
+    },
+  )
+
+  test('editors get the same 400 for what is not a number', async () => {
+    for (const query of ['limit=abc', 'page=-1', 'depth=x']) {
+      expect((await api(url, `/api/posts?${query}`, { auth: adminAuth })).status).toBe(400)
+    }
+  })
+
+  test('limit and page are echoed back as the numbers they are', async () => {
+    const res = await api(url, '/api/posts?limit=2&page=2&depth=0')
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ limit: 2, page: 2, pagingCounter: 3 })
+  })
+
+  test('a page past API_MAX_PAGE is refused for readers', async () => {
+    const res = await api(url, '/api/posts?page=10001')
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].message).toMatch(/^page 10001 is past the 10000 pages readers may ask for/)
+  })
+
+  test('GraphQL: a negative limit or page, or a page of everything, is refused', async () => {
+    for (const args of ['limit: -1', 'page: 0', 'page: -5', 'limit: 0']) {
+      const res = await graphql(url, `{ Posts(${args}) { docs { title } } }`)
+      expect([args, res.body.errors?.[0]?.message]).toEqual([args, expect.stringMatching(/whole number|every document at once/)])
+      expect(res.body.data?.Posts ?? null).toBeNull()
+    }
+    const fraction = await graphql(url, '{ Posts(limit: 1.5) { docs { title } } }')
+    expect(fraction.body.errors[0].message).toMatch(/invalid value 1\.5/)
+  })
+
+  test('versions, counts and distinct values are held to the same rules', async () => {
+    expect((await api(url, '/api/posts/versions?limit=abc', { auth: adminAuth })).status).toBe(400)
+    expect((await api(url, '/api/posts/count?locale=xx')).status).toBe(400)
+  })
+})
+
 describe('GraphQL', () => {
   test('a query nested deeper than GRAPHQL_MAX_DEPTH is refused before it runs', async () => {
     const nested = (levels: number): string => (levels === 0 ? 'title' : `title relatedPosts { ${nested(levels - 1)} }`)

@@ -3,7 +3,6 @@ import { ValidationError } from 'payload'
 import { assignAuthors } from '../../src/collections/Posts/hooks/assignAuthors'
 import { computeReadingTime } from '../../src/collections/Posts/hooks/computeReadingTime'
 import { fillExcerpt } from '../../src/collections/Posts/hooks/fillExcerpt'
-import { readersSeePublished } from '../../src/hooks/readersSeePublished'
 import { setPublishedAt } from '../../src/hooks/setPublishedAt'
 import { paragraph, richText, richTextFromPlain } from '../../src/seed/lexical'
 
@@ -67,23 +66,6 @@ describe('fillExcerpt', () => {
       originalDoc: { content: richTextFromPlain('Old text.'), excerpt: 'Hand-written.' },
     })
     expect(next).not.toHaveProperty('excerpt')
-  })
-})
-
-describe('readersSeePublished', () => {
-  const hook = readersSeePublished<'posts'>()
-  const run = (user: unknown, operation = 'read', draft = true) =>
-    hook({ args: { draft, where: {} }, operation, req: { user } } as never) as { draft: boolean }
-
-  test('readers asking for drafts read the published version', () => {
-    expect(run(null).draft).toBe(false)
-    expect(run({ id: 1, role: 'admin', collection: 'users', _strategy: 'api-key' }).draft).toBe(false)
-  })
-  test('the editorial team keeps draft reads', () => {
-    expect(run({ id: 1, role: 'author', collection: 'users' }).draft).toBe(true)
-  })
-  test('other operations are untouched', () => {
-    expect(run(null, 'update').draft).toBe(true)
   })
 })
 

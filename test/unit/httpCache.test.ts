@@ -9,9 +9,12 @@ import {
   lastModifiedOf,
   matchesIfNoneMatch,
 } from '../../src/server/httpCache'
-import { readerOf } from '../../src/server/readers'
+import { createReaders, verdictOf } from '../../src/server/readers'
 
+/** A request as Node parses it: `rawHeaders` keeps every line as sent, duplicates included. */
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage
+const requestWithLines = (lines: [string, string][]) =>
+  ({ rawHeaders: lines.flat(), headers: Object.fromEntries(lines.map(([name, value]) => [name.toLowerCase(), value])) }) as unknown as IncomingMessage
 
 describe('matchesIfNoneMatch', () => {
   test.each([
@@ -72,23 +75,62 @@ describe('asksForDrafts', () => {
   })
 })
 
-describe('readerOf', () => {
-  test.each([
-    [{}, 'anonymous'],
-    [{ authorization: 'users API-Key 1234' }, 'apiKey'],
-    [{ authorization: 'JWT abc.def.ghi' }, 'session'],
-    [{ authorization: 'Bearer abc.def.ghi' }, 'session'],
-    [{ cookie: 'theme=dark; payload-token=abc' }, 'session'],
-    [{ cookie: 'theme=dark; not-payload-token=abc' }, 'anonymous'],
-  ])('%j → %s', (headers, kind) => {
-    expect(readerOf(request(headers), 'payload').kind).toBe(kind)
+describe('readers', () => {
+  const readers = createReaders('payload')
+  const kindOf = (lines: [string, string][]) => readers.of(requestWithLines(lines)).kind
+
+  test.each<[string, [string, string][], string]>([
+    ['nothing', [], 'anonymous'],
+    ['other cookies', [['Cookie', 'theme=dark; not-payload-tokens=1']], 'credentialed'],
+    ['analytics cookies', [['Cookie', '_ga=GA1.2.3; theme=dark']], 'anonymous'],
+    ['an API key', [['Authorization', 'users API-Key 1234']], 'credentialed'],
+    ['a JWT', [['Authorization', 'JWT abc.def.ghi']], 'credentialed'],
+    ['a Bearer token', [['authorization', 'Bearer abc.def.ghi']], 'credentialed'],
+    ['any Authorization at all', [['Authorization', 'Basic Zm9vOmJhcg==']], 'credentialed'],
+    ['the token cookie', [['Cookie', 'theme=dark; payload-token=abc']], 'credentialed'],
+    ['a space before =', [['Cookie', 'payload-token =abc']], 'credentialed'],
+    ['a tab inside the name', [['Cookie', 'payload-\ttoken=abc']], 'credentialed'],
+    ['another case', [['Cookie', 'PAYLOAD-TOKEN=abc']], 'credentialed'],
+    ['percent-encoded', [['Cookie', 'payload%2Dtoken=abc']], 'credentialed'],
+    ['a name without a value', [['Cookie', 'payload-token']], 'credentialed'],
+    ['a second Cookie line', [['Cookie', 'theme=dark'], ['cookie', 'payload-token=abc']], 'credentialed'],
+  ])('%s → %s', (_, lines, kind) => {
+    expect(kindOf(lines)).toBe(kind)
   })
 
-  test('keeps two API keys apart without keeping the keys', () => {
-    const one = readerOf(request({ authorization: 'users API-Key one' }), 'payload')
-    const two = readerOf(request({ authorization: 'users API-Key two' }), 'payload')
+  test('keeps two sets of credentials apart without keeping them', () => {
+    const one = readers.of(requestWithLines([['Authorization', 'users API-Key one']]))
+    const two = readers.of(requestWithLines([['Authorization', 'users API-Key two']]))
     expect(one).not.toEqual(two)
     expect(JSON.stringify(one)).not.toContain('one')
+  })
+
+  test('a duplicate Authorization line counts, though Node keeps only the first in `headers`', () => {
+    const single = readers.of(requestWithLines([['Authorization', 'users API-Key one']]))
+    const doubled = readers.of(requestWithLines([['Authorization', 'users API-Key one'], ['Authorization', 'JWT x']]))
+    expect(doubled).not.toEqual(single)
+  })
+
+  test('remembers what Payload made of credentials, for the next request carrying them', () => {
+    const lines: [string, string][] = [['Authorization', 'users API-Key remembered']]
+    const first = requestWithLines(lines)
+    expect(readers.of(first)).toMatchObject({ kind: 'credentialed', verified: undefined })
+    readers.remember(first, 'apiKey')
+    expect(readers.of(requestWithLines(lines))).toMatchObject({ kind: 'credentialed', verified: 'apiKey' })
+    readers.remember(requestWithLines(lines), 'unknown')
+    expect(readers.of(requestWithLines(lines))).toMatchObject({ kind: 'credentialed', verified: undefined })
+  })
+})
+
+describe('verdictOf (Payload leaves its user on the request it authenticated)', () => {
+  const authenticated = (user: unknown) => Object.assign(new Request('http://x/api/posts'), { user })
+  test.each<[string, Request, string]>([
+    ['never authenticated', new Request('http://x/api/posts'), 'unknown'],
+    ['no user', authenticated(null), 'anonymous'],
+    ['an API key', authenticated({ id: 1, _strategy: 'api-key' }), 'apiKey'],
+    ['a session', authenticated({ id: 1, _strategy: 'local-jwt' }), 'editor'],
+  ])('%s → %s', (_, request, verdict) => {
+    expect(verdictOf(request)).toBe(verdict)
   })
 })
 

@@ -1,15 +1,19 @@
 import type { IncomingMessage } from 'node:http'
 
 import { createRateLimiter, rateLimitSettingsFromEnv } from '../../src/server/rateLimit'
+import { createReaders } from '../../src/server/readers'
 
-const request = (headers: Record<string, string> = {}) => ({ headers }) as unknown as IncomingMessage
+const request = (headers: Record<string, string> = {}) =>
+  ({ headers, rawHeaders: Object.entries(headers).flat() }) as unknown as IncomingMessage
 
 describe('createRateLimiter', () => {
   const settings = { windowSeconds: 60, perIp: 2, perApiKey: 3, perSession: 0 }
   let limiter: ReturnType<typeof createRateLimiter>
+  let readers: ReturnType<typeof createReaders>
 
   beforeEach(() => {
-    limiter = createRateLimiter(settings, 'payload')
+    readers = createReaders('payload')
+    limiter = createRateLimiter(settings, readers)
   })
   afterEach(() => limiter.close())
 
@@ -37,8 +41,9 @@ describe('createRateLimiter', () => {
     expect((await limiter.admit(request(), '203.0.113.1'))?.refused).toBeUndefined()
   })
 
-  test('an API key has a bucket of its own, wherever it is sent from', async () => {
+  test('an API key that Payload accepted has a bucket of its own, wherever it is sent from', async () => {
     const withKey = () => request({ authorization: 'users API-Key secret' })
+    readers.remember(withKey(), 'apiKey')
     for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
       expect((await limiter.admit(withKey(), address))?.refused).toBeUndefined()
     }
@@ -46,7 +51,16 @@ describe('createRateLimiter', () => {
     expect((await limiter.admit(request(), '203.0.113.1'))?.refused).toBeUndefined()
   })
 
+  test('credentials Payload has not accepted count against their address, like anonymous requests', async () => {
+    const madeUp = () => request({ authorization: `users API-Key ${Math.random()}` })
+    await limiter.admit(madeUp(), '203.0.113.1')
+    await limiter.admit(madeUp(), '203.0.113.1')
+    expect((await limiter.admit(madeUp(), '203.0.113.1'))?.refused?.message).toMatch(/your address/)
+  })
+
   test('a limit of 0 means none: no count and no headers', async () => {
+    const session = request({ cookie: 'payload-token=abc' })
+    readers.remember(session, 'editor')
     expect(await limiter.admit(request({ cookie: 'payload-token=abc' }), '203.0.113.1')).toBeUndefined()
   })
 

@@ -12,7 +12,6 @@ import { heroField } from '../../fields/hero'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { loadRenditionSources } from '../../fields/richTextRenditions'
 import { slugField } from '../../fields/slug'
-import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 
@@ -61,7 +60,7 @@ export const Pages: CollectionConfig<'pages'> = {
     mediaInRichTextField(),
   ],
   hooks: {
-    beforeOperation: [readersSeePublished(), loadRenditionSources()],
+    beforeOperation: [loadRenditionSources()],
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [setPublishedAt, collectMediaInRichText],
   },

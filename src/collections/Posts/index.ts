@@ -7,7 +7,6 @@ import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { loadRenditionSources, richTextRenditions } from '../../fields/richTextRenditions'
 import { slugField } from '../../fields/slug'
-import { readersSeePublished } from '../../hooks/readersSeePublished'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 import { assignAuthors } from './hooks/assignAuthors'
@@ -126,7 +125,7 @@ export const Posts: CollectionConfig<'posts'> = {
     mediaInRichTextField(),
   ],
   hooks: {
-    beforeOperation: [readersSeePublished(), loadRenditionSources()],
+    beforeOperation: [loadRenditionSources()],
     beforeValidate: [rejectStaleCollectionUpdate, assignAuthors],
     beforeChange: [setPublishedAt, computeReadingTime, fillExcerpt, collectMediaInRichText],
   },

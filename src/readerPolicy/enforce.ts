@@ -1,0 +1,104 @@
+import type {
+  Access,
+  AccessResult,
+  CollectionBeforeOperationHook,
+  GlobalBeforeOperationHook,
+  PayloadRequest,
+  SanitizedConfig,
+  Where,
+} from 'payload'
+import { APIError } from 'payload'
+
+import { editorialRole } from '../access/roles'
+import { localeProblem, pagingProblem } from './parameters'
+import type { ReaderPolicy, Visibility } from './policy'
+
+const isReader = (req: PayloadRequest) => editorialRole(req.user) === null
+
+const PUBLISHED: Where = { _status: { equals: 'published' } }
+
+/** Both constraints: a boolean decides at once, two queries must both hold. */
+const both = (first: AccessResult, second: AccessResult): AccessResult => {
+  if (first === false || second === false) return false
+  if (first === true) return second
+  if (second === true) return first
+  return { and: [first, second] }
+}
+
+/**
+ * Read access as the policy bounds it: the editorial team gets what the collection's own access
+ * gives; a reader gets at most what the policy lists (nothing, published documents, or everything),
+ * and less if the collection's own access says so.
+ */
+const boundedRead =
+  (own: Access | undefined, visibility: Visibility | undefined): Access =>
+  async (args) => {
+    const granted: AccessResult = own ? await own(args) : true
+    if (!isReader(args.req)) return granted
+    if (!visibility) return false
+    return both(granted, visibility === 'published' ? PUBLISHED : true)
+  }
+
+/** Versions and drafts are the team's: a reader reads the published document itself. */
+const teamOnly =
+  (own: Access | undefined): Access =>
+  async (args) =>
+    isReader(args.req) ? false : own ? own(args) : true
+
+/** `depth`, `limit` and `page` of the query string: digits read as the number they are, anything else as it came. */
+const asTheyArrived = (query: Record<string, unknown>) => {
+  const read = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value)
+  return { depth: read(query.depth), limit: read(query.limit), page: read(query.page) }
+}
+
+/**
+ * Checks the arguments of every operation a request makes (REST and GraphQL alike; server code's
+ * Local API calls are trusted): `locale` and `fallback-locale` name known locales, `depth`, `limit`
+ * and `page` are whole numbers, and a reader's are within the policy's caps; a reader's `draft` reads
+ * the published version instead (for a published document with a newer draft, asking for drafts
+ * would otherwise find the draft, which access then hides, and lose the document altogether). Reads
+ * Payload makes while answering (population, which carries `currentDepth`, and its own reads with
+ * access overridden, such as looking up an API key's user) are not the reader's to be capped.
+ * Too much is refused with a 400 that says the cap, not quietly cut down to it.
+ */
+const checkArguments =
+  (policy: ReaderPolicy) =>
+  ({ args, req }: { args: unknown; req: PayloadRequest }) => {
+    if (req.payloadAPI === 'local' || !args || typeof args !== 'object') return args
+    const given = args as Record<string, unknown>
+    if (given.overrideAccess || given.currentDepth !== undefined) return args
+    const reader = isReader(req)
+    const query = (req.query ?? {}) as Record<string, unknown>
+    const problem =
+      localeProblem(query, policy.locales) ??
+      // Some of Payload's handlers (globals') drop a depth they cannot read instead of passing it on.
+      pagingProblem(asTheyArrived(query), undefined) ??
+      pagingProblem(given, reader ? policy : undefined)
+    if (problem) throw new APIError(problem, 400)
+    if (reader && given.draft) return { ...given, draft: false }
+    return args
+  }
+
+/**
+ * Applies the reader policy to the sanitized config, so that it covers every collection and global
+ * there is, including those Payload and its plugins add during sanitization (preferences, document
+ * locks, jobs, migrations, the key-value store), which no plugin sees.
+ */
+export const applyReaderPolicy =
+  (policy: ReaderPolicy) =>
+  (config: SanitizedConfig): SanitizedConfig => {
+    const check = checkArguments(policy)
+    for (const collection of config.collections) {
+      const { access } = collection
+      access.read = boundedRead(access.read, policy.collections[collection.slug])
+      access.readVersions = teamOnly(access.readVersions)
+      collection.hooks.beforeOperation = [check as CollectionBeforeOperationHook, ...(collection.hooks.beforeOperation ?? [])]
+    }
+    for (const global of config.globals) {
+      const { access } = global
+      access.read = boundedRead(access.read, policy.globals[global.slug])
+      access.readVersions = teamOnly(access.readVersions)
+      global.hooks.beforeOperation = [check as GlobalBeforeOperationHook, ...(global.hooks.beforeOperation ?? [])]
+    }
+    return config
+  }
