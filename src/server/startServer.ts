@@ -15,7 +15,14 @@ import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { payloadApi } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
-import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
+import { loginClientContext } from './loginClient'
+import {
+  apiRateLimit,
+  createLoginThrottle,
+  createRateLimiter,
+  loginThrottleSettingsFromEnv,
+  rateLimitSettingsFromEnv,
+} from './rateLimit'
 import { rejectUnknownLocale } from './rejectUnknownLocale'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
@@ -62,6 +69,7 @@ export const startServer = async ({
   const { default: config } = await import('@payload-config')
   const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
+  const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -77,6 +85,7 @@ export const startServer = async ({
   app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
   const client = clientOf(app.get('trust proxy fn') as TrustsProxy)
   const limiter = createRateLimiter(rateLimitSettings, payload.config.cookiePrefix || 'payload')
+  const loginThrottle = createLoginThrottle(loginThrottleSettings)
   const cache = createHttpCache(payload, httpCacheSettings)
 
   app.use(securityHeaders)
@@ -87,6 +96,7 @@ export const startServer = async ({
     readyz(payload, () => shuttingDown),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
+  app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(rejectUnknownLocale(payload.config.localization))
   app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
@@ -115,6 +125,7 @@ export const startServer = async ({
     await closed
     clearTimeout(grace)
     limiter.close()
+    loginThrottle.close()
     await closePayload(payload)
     await nextApp.close()
     payload.logger.info('Greenroom stopped')
