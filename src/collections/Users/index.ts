@@ -6,7 +6,7 @@ import { isEditorial } from '../../access/isEditorial'
 import { ROLES, editorialRole } from '../../access/roles'
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
-import { afterLoginOrUnlock, protectLogin } from './hooks/loginProtection'
+import { afterSignInOperation, protectSignIn } from './hooks/loginProtection'
 
 /**
  * The editorial team. Readers never see this collection: posts carry their authors' public
@@ -63,7 +63,7 @@ export const Users: CollectionConfig<'users'> = {
     beforeChange: [firstUserIsAdmin, keepOneAdminOnChange],
     beforeDelete: [keepOneAdminOnDelete],
     // Sign-in: throttling, the same answer and time for unknown emails, device cookies.
-    beforeOperation: [protectLogin],
-    afterOperation: [afterLoginOrUnlock],
+    beforeOperation: [protectSignIn],
+    afterOperation: [afterSignInOperation],
   },
 }

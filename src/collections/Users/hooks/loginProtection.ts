@@ -9,13 +9,14 @@ import { deviceCookieFor, deviceOf } from '../deviceCookie'
 
 /**
  * Sign-in that tells an attacker nothing about which accounts exist and that strangers cannot use
- * to lock anyone out. Payload's login operation still checks the password and issues the token;
- * these hooks run around it, for REST and GraphQL alike:
- * - beforeOperation throttles the attempt (src/server/rateLimit.ts, createLoginThrottle) and, when
- *   no account has the email, spends the password check Payload would have spent on one;
- * - afterOperation (reached only when the password was right) takes the attempt's charge back and
- *   gives the browser a device cookie for the account;
- * - after Payload's unlock (admins only), the account's throttle is cleared too.
+ * to lock anyone out. Payload's login and forgot-password operations still do the work (check the
+ * password, issue the token, send the mail); these hooks run around them, for REST and GraphQL alike:
+ * - before login: throttle the attempt (src/server/rateLimit.ts, createLoginThrottle) and, when no
+ *   account has the email, spend the password check Payload would have spent on one;
+ * - after a login (reached only when the password was right): take the attempt's charge back and
+ *   give the browser a device cookie for the account;
+ * - before forgot-password: a request that will not mail anyone waits as long as one that does;
+ * - after Payload's unlock (admins only): clear the account's throttle too.
  * Payload's own lock (maxLoginAttempts) is off: any stranger could trigger it.
  */
 
@@ -60,7 +61,49 @@ const credentialsOf = (data: unknown) => {
 
 const charges = new WeakMap<object, LoginCharge>()
 
-export const protectLogin: CollectionBeforeOperationHook<'users'> = async ({ args, operation, req }) => {
+/**
+ * Payload's forgot-password answers the same `200` for every email, but only for an account that may
+ * have a new reset mail does it update the account and send the mail (tens of milliseconds here,
+ * more through an SMTP server). Every other request waits about as long as that work has taken
+ * lately (the median of the last few), so the time no longer tells which emails have accounts.
+ */
+const recentResetWorkMs: number[] = []
+const RESET_WORK_SAMPLES = 15
+// Until a reset has been measured: about what an update and a mail through a nearby SMTP server take.
+const FIRST_RESET_WORK_MS = 100
+const resetWorkStarts = new WeakMap<object, number>()
+
+const typicalResetWorkMs = () => {
+  if (!recentResetWorkMs.length) return FIRST_RESET_WORK_MS
+  const sorted = [...recentResetWorkMs].sort((a, b) => a - b)
+  return sorted[sorted.length >> 1]
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const equalizeForgotPassword = async ({ args, collection, req }: Parameters<CollectionBeforeOperationHook<'users'>>[0]) => {
+  const { email } = ('data' in args ? args.data : {}) as { email?: unknown }
+  const normalized = typeof email === 'string' ? email.toLowerCase().trim() : ''
+  // Payload answers 400 to a missing email before it looks anything up.
+  if (!normalized) return
+  // Outside the operation's transaction: on SQLite a read inside it would hold a lock that Payload's
+  // own reservation write, made outside the transaction, then waits on.
+  const account = await req.payload.db.findOne<{ id: number | string; resetPasswordRequestedAt?: string | null }>({
+    collection: 'users',
+    select: { id: true, resetPasswordRequestedAt: true },
+    where: { email: { equals: normalized } },
+  })
+  // Payload sends at most one mail per account per interval, and answers at once in between.
+  const interval = collection.auth?.forgotPassword?.minRequestInterval ?? 15_000
+  const requestedAt = account?.resetPasswordRequestedAt ? Date.parse(account.resetPasswordRequestedAt) : undefined
+  const willWork = Boolean(account) && (requestedAt === undefined || requestedAt <= Date.now() - interval)
+  if (willWork) resetWorkStarts.set(args, performance.now())
+  else await sleep(typicalResetWorkMs())
+}
+
+export const protectSignIn: CollectionBeforeOperationHook<'users'> = async (hookArgs) => {
+  const { args, operation, req } = hookArgs
+  if (operation === 'forgotPassword') await equalizeForgotPassword(hookArgs)
   if (operation !== 'login') return args
   const credentials = credentialsOf(args.data)
   if (!credentials) return args
@@ -78,7 +121,6 @@ export const protectLogin: CollectionBeforeOperationHook<'users'> = async ({ arg
   // here): the time alone told which accounts exist.
   const known = await req.payload.db.findOne({
     collection: 'users',
-    req,
     select: { id: true },
     where: { email: { equals: credentials.email } },
   })
@@ -86,7 +128,12 @@ export const protectLogin: CollectionBeforeOperationHook<'users'> = async ({ arg
   return args
 }
 
-export const afterLoginOrUnlock: CollectionAfterOperationHook<'users'> = async ({ args, operation, req, result, collection }) => {
+export const afterSignInOperation: CollectionAfterOperationHook<'users'> = async ({ args, operation, req, result, collection }) => {
+  const resetWorkStart = operation === 'forgotPassword' ? resetWorkStarts.get(args) : undefined
+  if (resetWorkStart !== undefined) {
+    recentResetWorkMs.push(performance.now() - resetWorkStart)
+    if (recentResetWorkMs.length > RESET_WORK_SAMPLES) recentResetWorkMs.shift()
+  }
   const client = currentLoginClient()
   if (!client) return result
   if (operation === 'login') {
