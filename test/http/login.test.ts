@@ -125,7 +125,7 @@ describe('unknown and known emails answer alike', () => {
 
   test('forgot-password: same status, same body, time within a factor of 2 (medians of 8)', async () => {
     const adminAuth = await login(roomy.url, TEST_ADMIN.email, TEST_ADMIN.password)
-    for (let k = 0; k < 8; k += 1) {
+    for (let k = 0; k < 9; k += 1) {
       const created = await api(roomy.url, '/api/users', {
         method: 'POST',
         auth: adminAuth,
@@ -136,9 +136,12 @@ describe('unknown and known emails answer alike', () => {
     const known: number[] = []
     const unknown: number[] = []
     const answers = new Set<string>()
+    const forgot = (email: string) => api(roomy.url, '/api/users/forgot-password', { method: 'POST', body: { email } })
+    // One of each first, unmeasured: the first mail of a process is several times slower.
+    await forgot('reset-8@greenroom.test')
+    await forgot('reset-nobody-8@greenroom.test')
     // Each account once: Payload mails an account at most once per 15 s.
     for (let k = 0; k < 8; k += 1) {
-      const forgot = (email: string) => api(roomy.url, '/api/users/forgot-password', { method: 'POST', body: { email } })
       const [a, knownMs] = await timed(() => forgot(`reset-${k}@greenroom.test`))
       const [b, unknownMs] = await timed(() => forgot(`reset-nobody-${k}@greenroom.test`))
       known.push(knownMs)

@@ -75,8 +75,10 @@ const resetWorkStarts = new WeakMap<object, number>()
 
 const typicalResetWorkMs = () => {
   if (!recentResetWorkMs.length) return FIRST_RESET_WORK_MS
+  // The lower median: the first reset after a start (compiling the mail, opening the SMTP
+  // connection) takes several times longer than the rest and should not set the pace.
   const sorted = [...recentResetWorkMs].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]
+  return sorted[(sorted.length - 1) >> 1]
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
