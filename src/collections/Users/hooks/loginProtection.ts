@@ -65,7 +65,7 @@ const charges = new WeakMap<object, LoginCharge>()
  * Payload's forgot-password answers the same `200` for every email, but only for an account that may
  * have a new reset mail does it update the account and send the mail (tens of milliseconds here,
  * more through an SMTP server). Every other request waits about as long as that work has taken
- * lately (the median of the last few), so the time no longer tells which emails have accounts.
+ * lately (the lower median of the last 15), so the time no longer tells which emails have accounts.
  */
 const recentResetWorkMs: number[] = []
 const RESET_WORK_SAMPLES = 15
