@@ -98,6 +98,9 @@ export const greenroomConfig: Config = {
   hooks: {
     afterError: [answerDatabaseUnavailable],
   },
+  // A wrong password and a throttled sign-in are the client's doing: warnings, not errors.
+  // (LoginThrottled is Greenroom's own error, src/collections/Users/hooks/loginProtection.ts; Payload's type lists only its own names.)
+  loggingLevels: { AuthenticationError: 'warn', LoginThrottled: 'warn' } as Config['loggingLevels'],
   onInit: async (payload) => {
     // Payload's MongoDB adapter turns transactions off when the connection is not to a replica set.
     if (payload.db.name === 'mongoose' && (payload.db as { transactionOptions?: unknown }).transactionOptions === false) {

@@ -138,16 +138,19 @@ export const responses = {
   BadRequest: errorAnswer(
     'The request is invalid: a malformed query parameter (`depth`, `limit`, `where`…) or data that fails validation; `data.errors` lists the fields.',
   ),
-  Unauthorized: errorAnswer('The credentials are wrong, or the account is locked after too many failed logins.'),
+  Unauthorized: errorAnswer(
+    'The credentials are wrong. Sign-in gives the same answer for an unknown email as for a wrong password.',
+  ),
   Forbidden: errorAnswer('Not allowed: sign in, or your role may not do this.'),
   NotFound: errorAnswer('No such document, or it is not visible to you (drafts are not visible to readers).'),
   Conflict: errorAnswer(
     'The document changed since your copy was loaded (send the `updatedAt` you read), is locked by another editor, or is still in use and cannot be deleted; `data` says which.',
   ),
   PayloadTooLarge: errorAnswer('The uploaded file is too large.'),
-  TooManyRequests: errorAnswer('Rate limited: too many requests from this client. Wait `Retry-After` seconds.', {
-    headers: { 'Retry-After': ref('headers', 'RetryAfter') },
-  }),
+  TooManyRequests: errorAnswer(
+    'Rate limited: too many requests from this client, or (sign-in) too many failed attempts from this client or on this account. Wait `Retry-After` seconds.',
+    { headers: { 'Retry-After': ref('headers', 'RetryAfter') } },
+  ),
   ServiceUnavailable: errorAnswer('The database is not available right now. Try again after `Retry-After` seconds.', {
     headers: { 'Retry-After': ref('headers', 'RetryAfter') },
   }),

@@ -530,6 +530,23 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
     if (crudRoutes.has(route)) continue
     paths[route] = withAuthErrors(route, item)
   }
+  // Payload serves unlock whatever maxLoginAttempts says, and an admin lifts an account's sign-in
+  // throttle through it (README, Signing in); payload-oapi lists it only while Payload's own lock is on.
+  for (const collection of collections) {
+    const route = `${api}/${collection.config.slug}/unlock`
+    const forgotPassword = paths[`${api}/${collection.config.slug}/forgot-password`]?.post
+    if (paths[route] || !forgotPassword || collection.config.auth?.disableLocalStrategy) continue
+    paths[route] = withAuthErrors(route, {
+      post: {
+        ...forgotPassword,
+        operationId: componentName('schemas', collectionName(collection).singular, { prefix: 'unlock' }),
+        summary: 'Lift the sign-in throttle of an account (admins only)',
+        description: 'Clients that never signed in to the account may try again at once. The request body names the account by email.',
+        responses: { 200: forgotPassword.responses[200] },
+        security: signedIn,
+      },
+    })
+  }
   for (const collection of collectionDescriptions) Object.assign(paths, collectionPaths(api, collection))
   for (const global of globalDescriptions) Object.assign(paths, globalPaths(api, global))
   Object.assign(paths, graphqlPaths(api, config.routes.graphQL, Boolean(config.localization)), healthPaths(), pluginPaths(api, config))

@@ -131,3 +131,115 @@ export const apiRateLimit =
       if (!applyRateLimitVerdict(res, verdict)) next()
     }, next)
   }
+
+export type LoginThrottleSettings = {
+  /** Failed sign-ins an account takes from clients without its device cookie (and one device cookie takes) before delays begin. */
+  freePerAccount: number
+  /** Failed sign-ins one client address makes, across accounts, before delays begin. */
+  freePerClient: number
+  firstDelaySeconds: number
+  maxDelaySeconds: number
+  deviceCookieDays: number
+}
+
+export const loginThrottleSettingsFromEnv = (env: Record<string, string | undefined>): LoginThrottleSettings => ({
+  freePerAccount: wholeNumberFromEnv(env, 'LOGIN_FREE_ATTEMPTS', 5, 1),
+  freePerClient: wholeNumberFromEnv(env, 'LOGIN_FREE_ATTEMPTS_PER_CLIENT', 20, 1),
+  firstDelaySeconds: wholeNumberFromEnv(env, 'LOGIN_FIRST_DELAY_SECONDS', 1, 1),
+  maxDelaySeconds: wholeNumberFromEnv(env, 'LOGIN_MAX_DELAY_SECONDS', 900, 1),
+  deviceCookieDays: wholeNumberFromEnv(env, 'LOGIN_DEVICE_COOKIE_DAYS', 180, 1),
+})
+
+/** One sign-in attempt as the throttle sees it; `device` only when it carries a valid device cookie for `account`. */
+export type LoginAttempt = { address: string; account: string; device?: string }
+
+/** What an admitted attempt was charged to, so that a success can take the charge back. */
+export type LoginCharge = { keys: string[]; account: string; device?: string }
+
+export type LoginVerdict = { refusedForSeconds: number } | { charge: LoginCharge }
+
+type FailureBucket = { failures: number; lastFailureAt: number; blockedUntil: number }
+
+export type LoginThrottle = ReturnType<typeof createLoginThrottle>
+
+/**
+ * Sign-in throttling that slows guessing down without letting strangers lock anyone out (OWASP's
+ * device-cookie pattern): every attempt counts as a failure until it succeeds, per client address
+ * and per account; past the free attempts each further failure makes that address or account wait
+ * twice as long as the last (from `firstDelaySeconds`, capped at `maxDelaySeconds`), and attempts
+ * while it waits are refused without being counted. A browser that signed in to an account before
+ * carries a signed device cookie for it; its attempts count only against that cookie, so strangers
+ * who exhaust the account's attempts do not keep the owner out. Unknown emails are throttled
+ * exactly like known ones: the account key is the normalized email, looked up nowhere.
+ *
+ * Not express-rate-limit's MemoryStore: its fixed windows count requests, while a growing delay
+ * needs each key's failure count and when its current wait ends. Like the store, the counts live
+ * in this process (N instances behind a load balancer allow N times the attempts) and are gone
+ * after a restart.
+ */
+export const createLoginThrottle = (settings: LoginThrottleSettings, clock: () => number = Date.now) => {
+  const buckets = new Map<string, FailureBucket>()
+  // A key forgets its failures once it has had none for this long and is not waiting.
+  const forgetMs = Math.max(3600, 2 * settings.maxDelaySeconds) * 1000
+  const sweep = setInterval(() => {
+    const now = clock()
+    for (const [key, bucket] of buckets) {
+      if (now >= bucket.blockedUntil && now - bucket.lastFailureAt > forgetMs) buckets.delete(key)
+    }
+  }, 60_000)
+  sweep.unref()
+
+  const delayMs = (failures: number, free: number) =>
+    failures < free
+      ? 0
+      : Math.min(settings.maxDelaySeconds, settings.firstDelaySeconds * 2 ** Math.min(failures - free, 30)) * 1000
+
+  const keysOf = ({ address, account, device }: LoginAttempt): [string, number][] =>
+    device
+      ? [[`device:${device}`, settings.freePerAccount]]
+      : [
+          [`account:${account}`, settings.freePerAccount],
+          [`client:${ipKeyGenerator(address)}`, settings.freePerClient],
+        ]
+
+  return {
+    /** Refuses the attempt while one of its keys waits; otherwise counts it as a failure until `succeeded`. */
+    attempt: (attempt: LoginAttempt): LoginVerdict => {
+      const now = clock()
+      const keys = keysOf(attempt)
+      const waitMs = Math.max(0, ...keys.map(([key]) => (buckets.get(key)?.blockedUntil ?? 0) - now))
+      if (waitMs > 0) return { refusedForSeconds: Math.ceil(waitMs / 1000) }
+      for (const [key, free] of keys) {
+        const bucket = buckets.get(key) ?? { failures: 0, lastFailureAt: now, blockedUntil: 0 }
+        bucket.failures += 1
+        bucket.lastFailureAt = now
+        const delay = delayMs(bucket.failures, free)
+        if (delay > 0) bucket.blockedUntil = now + delay
+        buckets.set(key, bucket)
+      }
+      return { charge: { keys: keys.map(([key]) => key), account: attempt.account, device: attempt.device } }
+    },
+    /**
+     * The password was right: the account (or device) starts afresh. The address only gets this
+     * attempt back, or signing in to one's own account between guesses would reset it.
+     */
+    succeeded: (charge: LoginCharge) => {
+      for (const key of charge.keys) {
+        if (!key.startsWith('client:')) {
+          buckets.delete(key)
+          continue
+        }
+        const bucket = buckets.get(key)
+        if (!bucket) continue
+        bucket.failures = Math.max(0, bucket.failures - 1)
+        if (bucket.failures < settings.freePerClient) bucket.blockedUntil = 0
+      }
+    },
+    /** An admin lifted the account's wait (Payload's unlock): clients without its device cookie start afresh. */
+    clearAccount: (account: string) => {
+      buckets.delete(`account:${account}`)
+    },
+    settings,
+    close: () => clearInterval(sweep),
+  }
+}

@@ -15,7 +15,14 @@ import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { authenticateWithPayload, payloadApi } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
-import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
+import { loginClientContext } from './loginClient'
+import {
+  apiRateLimit,
+  createLoginThrottle,
+  createRateLimiter,
+  loginThrottleSettingsFromEnv,
+  rateLimitSettingsFromEnv,
+} from './rateLimit'
 import { createReaders } from './readers'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
@@ -62,6 +69,7 @@ export const startServer = async ({
   const { default: config } = await import('@payload-config')
   const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
+  const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -78,6 +86,7 @@ export const startServer = async ({
   const client = clientOf(app.get('trust proxy fn') as TrustsProxy)
   const readers = createReaders(payload.config.cookiePrefix || 'payload', authenticateWithPayload(payload.config))
   const limiter = createRateLimiter(rateLimitSettings, readers)
+  const loginThrottle = createLoginThrottle(loginThrottleSettings)
   const cache = createHttpCache(payload, httpCacheSettings, readers)
 
   app.use(securityHeaders)
@@ -88,6 +97,7 @@ export const startServer = async ({
     readyz(payload, () => shuttingDown),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
+  app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
@@ -115,6 +125,7 @@ export const startServer = async ({
     await closed
     clearTimeout(grace)
     limiter.close()
+    loginThrottle.close()
     await closePayload(payload)
     await nextApp.close()
     payload.logger.info('Greenroom stopped')

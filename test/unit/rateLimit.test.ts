@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 
-import { createRateLimiter, rateLimitSettingsFromEnv } from '../../src/server/rateLimit'
+import type { LoginVerdict } from '../../src/server/rateLimit'
+import {
+  createLoginThrottle,
+  createRateLimiter,
+  loginThrottleSettingsFromEnv,
+  rateLimitSettingsFromEnv,
+} from '../../src/server/rateLimit'
 import { createReaders } from '../../src/server/readers'
 
 const request = (headers: Record<string, string> = {}) =>
@@ -80,5 +86,84 @@ describe('rateLimitSettingsFromEnv', () => {
       perSession: 3000,
     })
     expect(() => rateLimitSettingsFromEnv({ RATE_LIMIT_PER_IP: 'many' })).toThrow(/RATE_LIMIT_PER_IP/)
+  })
+})
+
+describe('createLoginThrottle', () => {
+  const settings = { freePerAccount: 3, freePerClient: 5, firstDelaySeconds: 1, maxDelaySeconds: 8, deviceCookieDays: 1 }
+  let clock = 0
+  let throttle: ReturnType<typeof createLoginThrottle>
+
+  beforeEach(() => {
+    clock = 1_000_000
+    throttle = createLoginThrottle(settings, () => clock)
+  })
+  afterEach(() => throttle.close())
+
+  const attempt = (address: string, account: string, device?: string) => throttle.attempt({ address, account, device })
+  const refusal = (verdict: LoginVerdict) => ('refusedForSeconds' in verdict ? verdict.refusedForSeconds : 0)
+
+  test('past the free attempts each failure doubles the wait, up to the cap; waiting attempts are not counted', () => {
+    const waits: number[] = []
+    for (let k = 0; k < 3; k += 1) expect(refusal(attempt(`198.51.100.${k}`, 'a@x.test'))).toBe(0)
+    for (let round = 0; round < 6; round += 1) {
+      const wait = refusal(attempt('198.51.100.200', 'a@x.test'))
+      waits.push(wait)
+      // Refused again at once, without making the wait longer.
+      expect(refusal(attempt('198.51.100.201', 'a@x.test'))).toBe(wait)
+      clock += wait * 1000
+      expect(refusal(attempt(`198.51.100.${10 + round}`, 'a@x.test'))).toBe(0)
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 8, 8])
+  })
+
+  test('one address is throttled across accounts', () => {
+    for (let k = 0; k < 5; k += 1) expect(refusal(attempt('203.0.113.9', `user${k}@x.test`))).toBe(0)
+    expect(refusal(attempt('203.0.113.9', 'someone-else@x.test'))).toBe(1)
+    expect(refusal(attempt('203.0.113.10', 'someone-else@x.test'))).toBe(0)
+  })
+
+  test('a device cookie has its own count: strangers exhausting the account do not keep it out', () => {
+    for (let k = 0; k < 10; k += 1) attempt(`203.0.113.${k}`, 'admin@x.test')
+    expect(refusal(attempt('198.51.100.1', 'admin@x.test'))).toBeGreaterThan(0)
+    const verdict = attempt('198.51.100.1', 'admin@x.test', 'device-1')
+    expect(refusal(verdict)).toBe(0)
+    // And a device's own failures throttle only that device.
+    for (let k = 0; k < 3; k += 1) attempt('198.51.100.1', 'admin@x.test', 'device-2')
+    expect(refusal(attempt('198.51.100.1', 'admin@x.test', 'device-2'))).toBe(1)
+    expect(refusal(attempt('198.51.100.1', 'admin@x.test', 'device-1'))).toBe(0)
+  })
+
+  test('a success clears the account but gives the address back only its own attempt', () => {
+    for (let k = 0; k < 2; k += 1) attempt('203.0.113.1', 'a@x.test')
+    for (let k = 0; k < 2; k += 1) attempt('203.0.113.1', `other${k}@x.test`)
+    const right = attempt('203.0.113.1', 'a@x.test')
+    if (!('charge' in right)) throw new Error('refused')
+    throttle.succeeded(right.charge)
+    // Four failures from the address are still counted: the fifth starts the wait.
+    expect(refusal(attempt('203.0.113.1', 'b@x.test'))).toBe(0)
+    expect(refusal(attempt('203.0.113.1', 'c@x.test'))).toBe(1)
+    // The account starts afresh: three free attempts from elsewhere.
+    for (let k = 0; k < 3; k += 1) expect(refusal(attempt(`203.0.113.${50 + k}`, 'a@x.test'))).toBe(0)
+  })
+
+  test('clearing an account lifts its wait', () => {
+    for (let k = 0; k < 3; k += 1) attempt(`203.0.113.${k}`, 'a@x.test')
+    expect(refusal(attempt('203.0.113.99', 'a@x.test'))).toBe(1)
+    throttle.clearAccount('a@x.test')
+    expect(refusal(attempt('203.0.113.99', 'a@x.test'))).toBe(0)
+  })
+})
+
+describe('loginThrottleSettingsFromEnv', () => {
+  test('defaults, and a clear refusal of a bad value', () => {
+    expect(loginThrottleSettingsFromEnv({})).toEqual({
+      freePerAccount: 5,
+      freePerClient: 20,
+      firstDelaySeconds: 1,
+      maxDelaySeconds: 900,
+      deviceCookieDays: 180,
+    })
+    expect(() => loginThrottleSettingsFromEnv({ LOGIN_FREE_ATTEMPTS: '0' })).toThrow(/LOGIN_FREE_ATTEMPTS/)
   })
 })

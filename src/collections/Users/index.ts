@@ -6,6 +6,7 @@ import { isEditorial } from '../../access/isEditorial'
 import { ROLES, editorialRole } from '../../access/roles'
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
+import { afterSignInOperation, protectSignIn } from './hooks/loginProtection'
 
 /**
  * The editorial team. Readers never see this collection: posts carry their authors' public
@@ -17,8 +18,9 @@ export const Users: CollectionConfig<'users'> = {
   auth: {
     useAPIKey: true,
     tokenExpiration: 60 * 60 * 8,
-    maxLoginAttempts: 10,
-    lockTime: 10 * 60 * 1000,
+    // Payload's lock after N failures is off: any stranger could lock any account, the admin's too.
+    // Sign-in is throttled instead, by client and by account, with growing delays (hooks/loginProtection.ts).
+    maxLoginAttempts: 0,
     // Secure cookies only travel over HTTPS: on by default when the public URL is https.
     cookies: {
       sameSite: 'Lax',
@@ -60,5 +62,8 @@ export const Users: CollectionConfig<'users'> = {
   hooks: {
     beforeChange: [firstUserIsAdmin, keepOneAdminOnChange],
     beforeDelete: [keepOneAdminOnDelete],
+    // Sign-in: throttling, the same answer and time for unknown emails, device cookies.
+    beforeOperation: [protectSignIn],
+    afterOperation: [afterSignInOperation],
   },
 }
