@@ -9,6 +9,7 @@ import { anyone } from '../access/anyone'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
+import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
 import { readLimitsFromEnv } from '../hooks/limitPublicReads'
 import { contentChangesPlugin } from './contentChanges'
@@ -49,6 +50,7 @@ export const plugins: Plugin[] = [
     formSubmissionOverrides: {
       access: { create: anyone, read: isEditor, update: nobody, delete: isAdmin },
       admin: { group: 'Forms' },
+      hooks: { beforeValidate: [acceptOnlyTheFormsFields(submissionLimitsFromEnv(process.env))] },
     },
   }),
   searchPlugin({

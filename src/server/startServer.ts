@@ -10,12 +10,13 @@ import { getPayload } from 'payload'
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../utilities/contentVersion'
+import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { payloadApi } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
-import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
+import { apiRateLimit, createRateLimiter, formSubmissionRateLimit, rateLimitSettingsFromEnv } from './rateLimit'
 import { rejectUnknownLocale } from './rejectUnknownLocale'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
@@ -62,6 +63,7 @@ export const startServer = async ({
   const { default: config } = await import('@payload-config')
   const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
+  const bodyLimits = bodyLimitsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -87,6 +89,13 @@ export const startServer = async ({
     readyz(payload, () => shuttingDown),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
+  app.use(apiRoute, readApiBodies(bodyLimits, payload.logger))
+  app.use(
+    formSubmissionRateLimit(limiter, client, {
+      collection: `${apiRoute}/form-submissions`,
+      graphql: `${apiRoute}${payload.config.routes.graphQL}`,
+    }),
+  )
   app.use(rejectUnknownLocale(payload.config.localization))
   app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
