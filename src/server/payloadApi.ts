@@ -27,6 +27,8 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
 const bodyStream = (req: ExpressRequest): ReadableStream<Uint8Array> => {
   let settled = false
   let onData: (chunk: Buffer) => void
+  // Up to 1 MB waits for Payload before the socket is paused, rather than one chunk: fewer pauses.
+  const strategy = new ByteLengthQueuingStrategy({ highWaterMark: 1024 * 1024 })
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const settle = (end: () => void) => {
@@ -55,7 +57,7 @@ const bodyStream = (req: ExpressRequest): ReadableStream<Uint8Array> => {
       req.off('data', onData)
       req.pause()
     },
-  })
+  }, strategy)
 }
 
 /** The Web Request Payload's handlers take, streaming the body unless it has been read already. */
