@@ -69,8 +69,11 @@ const writeBigJson = (formId: number, chunked: boolean) => {
         sent++
         if (!req.write(piece)) return void req.once('drain', pump)
       }
-      req.end(tail)
+      if (sent === JSON_MB) req.end(tail)
+      else req.end()
     }
+    // A client that sees the answer stops sending, as curl and browsers do.
+    req.on('response', () => (sent = JSON_MB + 1))
     req.on('close', () => (sent = JSON_MB + 1))
     pump()
   }
