@@ -17,6 +17,7 @@ import { readLimitsPlugin } from './readLimits'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
+import { uploadLimitsPlugin } from './uploadLimits'
 
 /**
  * The official plugins, with access tightened: their defaults let any signed-in user write, and
@@ -74,6 +75,7 @@ export const plugins: Plugin[] = [
       defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
   readLimitsPlugin(readLimitsFromEnv(process.env)),
+  uploadLimitsPlugin(process.env),
   unservedRoutesPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),
