@@ -212,7 +212,7 @@ describe('form submissions', () => {
         query: `mutation { createFormSubmission(data: { form: ${richForm}, submissionData: [{ field: "name", value: "Ada" }, { field: "consent", value: "true" }, { field: "phone", value: "123" }] }) { id } }`,
       },
     })
-    expect(JSON.stringify(refused.body.errors)).toMatch(/phone.*not a field of this form|invalid/i)
+    expect(JSON.stringify(refused.body.errors)).toMatch(/phone.*not a field of this form/)
     expect(refused.body.data?.createFormSubmission ?? null).toBeNull()
   })
 })
