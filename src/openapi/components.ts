@@ -146,9 +146,11 @@ export const responses = {
   Conflict: errorAnswer(
     'The document changed since your copy was loaded (send the `updatedAt` you read), is locked by another editor, or is still in use and cannot be deleted; `data` says which.',
   ),
-  PayloadTooLarge: errorAnswer('The uploaded file is too large.'),
+  PayloadTooLarge: errorAnswer(
+    'The body is larger than the server accepts: over `API_MAX_JSON_BODY_KB` for JSON and other bodies, over `MEDIA_MAX_UPLOAD_MB` for an uploaded file, or an image with more pixels or frames than `MEDIA_MAX_MEGAPIXELS` and `MEDIA_MAX_FRAMES` allow. The message names the limit.',
+  ),
   TooManyRequests: errorAnswer(
-    'Rate limited: too many requests from this client, or (sign-in) too many failed attempts from this client or on this account. Wait `Retry-After` seconds.',
+    'Rate limited: too many requests (or form submissions) from this client, or (sign-in) too many failed attempts from this client or on this account. Wait `Retry-After` seconds.',
     { headers: { 'Retry-After': ref('headers', 'RetryAfter') } },
   ),
   ServiceUnavailable: errorAnswer('The database is not available right now. Try again after `Retry-After` seconds.', {

@@ -559,10 +559,10 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
       description:
         `REST and GraphQL API of Greenroom, a headless CMS on Payload ${readVersion('node_modules/payload/package.json')}. ` +
         'Anonymous readers and API keys see published content only. Every `/api` route may answer 429 (rate limited) ' +
-        'and 503 (database unavailable), both with `Retry-After`.',
+        'and 503 (database unavailable), both with `Retry-After`; every route that takes a body, 413 when the body is over its size limit.',
     },
     servers: [{ url: config.serverURL || '/', description: config.serverURL ? 'PUBLIC_SERVER_URL' : 'This server' }],
-    paths: sortedByRoute(paths),
+    paths: sortedByRoute(withBodyLimit(api, paths)),
     components: {
       schemas,
       requestBodies: base.components.requestBodies,
@@ -634,6 +634,25 @@ const withAuthErrors = (route: string, item: Record<string, JsonSchema>) => {
     ),
   )
 }
+
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
+
+/** Every API operation that takes a body may be refused for its size (src/server/bodyLimits.ts). */
+const withBodyLimit = (api: string, paths: Paths): Paths =>
+  Object.fromEntries(
+    Object.entries(paths).map(([route, item]) => [
+      route,
+      route !== api && !route.startsWith(`${api}/`)
+        ? item
+        : Object.fromEntries(
+            Object.entries(item as Record<string, JsonSchema>).map(([method, operation]) =>
+              BODY_METHODS.has(method) && !operation.responses?.[413]
+                ? [method, { ...operation, responses: { ...operation.responses, 413: ref('responses', 'PayloadTooLarge') } }]
+                : [method, operation],
+            ),
+          ),
+    ]),
+  )
 
 const sortedByRoute = (paths: Paths): Paths =>
   Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)))

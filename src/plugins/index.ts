@@ -9,11 +9,13 @@ import { anyone } from '../access/anyone'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
+import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
 import { contentChangesPlugin } from './contentChanges'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
+import { uploadLimitsPlugin } from './uploadLimits'
 
 /**
  * The official plugins, with access tightened: their defaults let any signed-in user write, and
@@ -47,6 +49,7 @@ export const plugins: Plugin[] = [
     formSubmissionOverrides: {
       access: { create: anyone, read: isEditor, update: nobody, delete: isAdmin },
       admin: { group: 'Forms' },
+      hooks: { beforeValidate: [acceptOnlyTheFormsFields(submissionLimitsFromEnv(process.env))] },
     },
   }),
   searchPlugin({
@@ -69,6 +72,7 @@ export const plugins: Plugin[] = [
     fields: ({ defaultFields }) =>
       defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
+  uploadLimitsPlugin(process.env),
   unservedRoutesPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),

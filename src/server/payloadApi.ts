@@ -7,6 +7,7 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
 import type { SanitizedConfig } from 'payload'
 import { createPayloadRequest, handleEndpoints } from 'payload'
 
+import { discardRestOfBody } from './bodyLimits'
 import type { HttpCache, Produced } from './httpCache'
 import type { PayloadVerdict } from './readers'
 import { verdictOf } from './readers'
@@ -21,6 +22,47 @@ const LEFT_TO_NEXT = [/^\/api\/graphql-playground(\/|$)/, /^\/api\/og(\/|$)/]
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
 
+/**
+ * The request body as a Web stream, read as Payload asks for it. Payload may stop reading (a file
+ * over the upload limit): that pauses the request instead of destroying it, as Readable.toWeb
+ * would, so that the connection lives on to carry Payload's 413 (see discardRestOfBody).
+ */
+const bodyStream = (req: ExpressRequest): ReadableStream<Uint8Array> => {
+  let settled = false
+  let onData: (chunk: Buffer) => void
+  // Up to 1 MB waits for Payload before the socket is paused, rather than one chunk: fewer pauses.
+  const strategy = new ByteLengthQueuingStrategy({ highWaterMark: 1024 * 1024 })
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const settle = (end: () => void) => {
+        if (settled) return
+        settled = true
+        req.off('data', onData)
+        end()
+      }
+      onData = (chunk) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+        if ((controller.desiredSize ?? 0) <= 0) req.pause()
+      }
+      req.on('data', onData)
+      req.once('end', () => settle(() => controller.close()))
+      req.once('error', (error) => settle(() => controller.error(error)))
+      req.once('close', () =>
+        settle(() => controller.error(new Error('The client closed the connection before the body was complete.'))),
+      )
+      req.pause()
+    },
+    pull() {
+      req.resume()
+    },
+    cancel() {
+      settled = true
+      req.off('data', onData)
+      req.pause()
+    },
+  }, strategy)
+}
+
 /** The Web Request Payload's handlers take, streaming the body unless it has been read already. */
 export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request => {
   const headers = new Headers()
@@ -33,7 +75,7 @@ export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request =>
   return new Request(url, {
     method,
     headers,
-    body: Readable.toWeb(req) as ReadableStream,
+    body: bodyStream(req),
     // Required by undici for a streamed request body.
     duplex: 'half',
   } as RequestInit)
@@ -61,6 +103,8 @@ export const sendWebResponse = async (req: ExpressRequest, res: ExpressResponse,
   })
   const cookies = response.headers.getSetCookie()
   if (cookies.length) res.setHeader('set-cookie', cookies)
+  // Payload stopped reading a body it refused (an upload over the limit).
+  res.once('finish', () => discardRestOfBody(req))
   if (!response.body || req.method === 'HEAD') {
     await response.body?.cancel()
     res.end()
@@ -85,17 +129,18 @@ const graphqlTakesPost = (res: ExpressResponse) =>
     })
 
 /**
- * GraphQL bodies up to this size are read before Payload sees them, so that a query's answer can be
- * stored and found again by its body; larger ones, and bodies of unknown length, stream through.
+ * GraphQL bodies up to this size, sent with a Content-Length, are stored with their answers and
+ * found again by their body; larger ones, and bodies of unknown length, go to Payload unstored.
  */
-const GRAPHQL_BODY_READ_BYTES = 64 * 1024
+const GRAPHQL_BODY_STORE_BYTES = 64 * 1024
 
-const readSmallBody = async (req: ExpressRequest): Promise<Buffer | undefined> => {
+/** The body readApiBodies (./bodyLimits.ts) read, when it read one. */
+const readBodyOf = (req: ExpressRequest): Buffer | undefined => (Buffer.isBuffer(req.body) ? req.body : undefined)
+
+const storableGraphqlBody = (req: ExpressRequest): Buffer | undefined => {
+  const body = readBodyOf(req)
   const length = Number(req.headers['content-length'])
-  if (!Number.isInteger(length) || length > GRAPHQL_BODY_READ_BYTES) return undefined
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
+  return body && Number.isInteger(length) && body.length <= GRAPHQL_BODY_STORE_BYTES ? body : undefined
 }
 
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
@@ -106,7 +151,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
 
   /** Payload's answer, and its verdict on who asked, read from the request it authenticated. */
   const respond = async (req: ExpressRequest, readBody?: Buffer): Promise<Produced> => {
-    const request = toWebRequest(req, readBody)
+    const request = toWebRequest(req, readBody ?? readBodyOf(req))
     const response =
       req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
     return { response, verdict: verdictOf(request) }
@@ -116,7 +161,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const answer = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
     if (!httpCache) return (await respond(req)).response
     if (req.path === graphqlRoute && req.method === 'POST') {
-      const body = await readSmallBody(req)
+      const body = storableGraphqlBody(req)
       if (body) return httpCache.serveGraphql(req, res, body, () => respond(req, body))
     }
     return httpCache.serve(req, res, () => respond(req))

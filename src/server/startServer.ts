@@ -10,6 +10,7 @@ import { getPayload } from 'payload'
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../utilities/contentVersion'
+import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
 import { authenticateWithPayload, payloadApi } from './payloadApi'
@@ -20,6 +21,7 @@ import {
   apiRateLimit,
   createLoginThrottle,
   createRateLimiter,
+  formSubmissionRateLimit,
   loginThrottleSettingsFromEnv,
   rateLimitSettingsFromEnv,
 } from './rateLimit'
@@ -70,6 +72,7 @@ export const startServer = async ({
   const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
   const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
+  const bodyLimits = bodyLimitsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -97,6 +100,13 @@ export const startServer = async ({
     readyz(payload, () => shuttingDown),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
+  app.use(apiRoute, readApiBodies(bodyLimits, payload.logger))
+  app.use(
+    formSubmissionRateLimit(limiter, client, {
+      collection: `${apiRoute}/form-submissions`,
+      graphql: `${apiRoute}${payload.config.routes.graphQL}`,
+    }),
+  )
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))

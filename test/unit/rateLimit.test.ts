@@ -13,7 +13,7 @@ const request = (headers: Record<string, string> = {}) =>
   ({ headers, rawHeaders: Object.entries(headers).flat() }) as unknown as IncomingMessage
 
 describe('createRateLimiter', () => {
-  const settings = { windowSeconds: 60, perIp: 2, perApiKey: 3, perSession: 0 }
+  const settings = { windowSeconds: 60, perIp: 2, perApiKey: 3, perSession: 0, perFormSubmission: 2 }
   let limiter: ReturnType<typeof createRateLimiter>
   let readers: ReturnType<typeof createReaders>
 
@@ -75,6 +75,22 @@ describe('createRateLimiter', () => {
     await limiter.admit(request(), '2001:db8:0:2::1')
     expect((await limiter.admit(request(), '2001:db8:0:3::9'))?.refused).toBeDefined()
   })
+
+  test('form submissions have a count of their own per address; a request may carry several', async () => {
+    const first = await limiter.admitFormSubmissions('203.0.113.1', 1)
+    expect(new Map(first?.headers)).toEqual(
+      new Map([
+        ['RateLimit', '"form-submissions"; r=1; t=60'],
+        ['RateLimit-Policy', '"form-submissions"; q=2; w=60'],
+      ]),
+    )
+    const two = await limiter.admitFormSubmissions('203.0.113.1', 2)
+    expect(two?.refused?.message).toMatch(/^Too many form submissions from your address \(at most 2 per 60 seconds\)\. Try again in \d+ seconds\.$/)
+    // Not the count of other requests, and not another address's.
+    expect((await limiter.admit(request(), '203.0.113.1'))?.refused).toBeUndefined()
+    expect((await limiter.admitFormSubmissions('203.0.113.2', 2))?.refused).toBeUndefined()
+    expect(await limiter.admitFormSubmissions('203.0.113.3', 0)).toBeUndefined()
+  })
 })
 
 describe('rateLimitSettingsFromEnv', () => {
@@ -84,6 +100,7 @@ describe('rateLimitSettingsFromEnv', () => {
       perIp: 600,
       perApiKey: 6000,
       perSession: 3000,
+      perFormSubmission: 10,
     })
     expect(() => rateLimitSettingsFromEnv({ RATE_LIMIT_PER_IP: 'many' })).toThrow(/RATE_LIMIT_PER_IP/)
   })
