@@ -6,6 +6,8 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
 import type { SanitizedConfig } from 'payload'
 import { handleEndpoints } from 'payload'
 
+import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
+
 import type { HttpCache } from './httpCache'
 
 /**
@@ -67,18 +69,49 @@ const graphqlTakesPost = (res: ExpressResponse) =>
       ],
     })
 
-/**
- * GraphQL bodies up to this size are read before Payload sees them, so that a query's answer can be
- * stored and found again by its body; larger ones, and bodies of unknown length, stream through.
- */
-const GRAPHQL_BODY_READ_BYTES = 64 * 1024
+/** Answers of GraphQL bodies up to this size may be stored and found again by their body. */
+const GRAPHQL_STORED_BODY_BYTES = 64 * 1024
 
-const readSmallBody = async (req: ExpressRequest): Promise<Buffer | undefined> => {
-  const length = Number(req.headers['content-length'])
-  if (!Number.isInteger(length) || length > GRAPHQL_BODY_READ_BYTES) return undefined
+/** A GraphQL body is read before Payload sees it: its query is checked first, and it may key a stored answer. */
+const readBody = async (req: ExpressRequest): Promise<Buffer> => {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
+}
+
+/** The query of a JSON GraphQL body; anything else is left to Payload's handler to answer. */
+const queryOf = (body: Buffer): string | undefined => {
+  try {
+    const { query } = JSON.parse(body.toString('utf8')) as { query?: unknown }
+    return typeof query === 'string' ? query : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const refused = (messages: string[]) =>
+  new Response(JSON.stringify({ errors: messages.map((message) => ({ message })) }), {
+    status: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  })
+
+/**
+ * graphql-http answers a request error (a query that does not validate, variables of the wrong type, an
+ * operationName the document lacks: nothing ran, the answer has no `data`) with 200 when the client
+ * accepts application/json, as GraphQL over HTTP allows for older clients. Greenroom answers it with
+ * 400 for every client, as graphql-http does for application/graphql-response+json; errors of a query
+ * that ran (beside its `data`, such as access denied on a field) stay 200.
+ */
+const withRequestErrorStatus = async (response: Response): Promise<Response> => {
+  if (response.status !== 200) return response
+  const text = await response.text()
+  let status = 200
+  // JSON.stringify puts `errors` first in both kinds of answer; only those are parsed to tell them apart.
+  if (text.startsWith('{"errors":')) {
+    const answer = JSON.parse(text) as Record<string, unknown>
+    if (!('data' in answer)) status = 400
+  }
+  return new Response(text, { status, headers: response.headers })
 }
 
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
@@ -86,21 +119,28 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const apiRoute = config.routes.api
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
+  const graphqlLimits = graphqlLimitsFromEnv()
 
-  const respond = (req: ExpressRequest): Promise<Response> => {
-    const request = toWebRequest(req)
-    if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request)
-    return handleEndpoints({ config, request })
+  /** Payload's GraphQL handler, unless the query must be refused before graphql-js validates it. */
+  const runGraphql = async (req: ExpressRequest, body: Buffer): Promise<Response> => {
+    const query = queryOf(body)
+    const refusals = query === undefined ? [] : refuseBeforeValidation(query, graphqlLimits)
+    if (refusals.length) return refused(refusals)
+    return withRequestErrorStatus(await handleGraphql(toWebRequest(req, body)))
+  }
+
+  const answerGraphql = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
+    const body = await readBody(req)
+    const produce = () => runGraphql(req, body)
+    if (!httpCache) return produce()
+    return body.length > GRAPHQL_STORED_BODY_BYTES ? httpCache.serve(req, res, produce) : httpCache.serveGraphql(req, res, body, produce)
   }
 
   /** Through the HTTP cache when there is one; a Response is left for the caller to send. */
   const answer = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
-    if (!httpCache) return respond(req)
-    if (req.path === graphqlRoute && req.method === 'POST') {
-      const body = await readSmallBody(req)
-      if (body) return httpCache.serveGraphql(req, res, body, () => handleGraphql(toWebRequest(req, body)))
-    }
-    return httpCache.serve(req, res, () => respond(req))
+    if (req.path === graphqlRoute && req.method === 'POST') return answerGraphql(req, res)
+    const respond = () => handleEndpoints({ config, request: toWebRequest(req) })
+    return httpCache ? httpCache.serve(req, res, respond) : respond()
   }
 
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
