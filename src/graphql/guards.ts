@@ -3,7 +3,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit'
 import type { DocumentNode, GraphQLCompositeType, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql'
-import { buildSchema, GraphQLError, Kind, NoFragmentCyclesRule, parse, validate } from 'graphql'
+import { buildSchema, getOperationAST, GraphQLError, Kind, NoFragmentCyclesRule, parse, validate } from 'graphql'
 import { createComplexityRule, fieldExtensionsEstimator, simpleEstimator } from 'graphql-query-complexity'
 import type { ComplexityEstimator } from 'graphql-query-complexity'
 
@@ -149,12 +149,18 @@ const documentRules = (limits: GraphqlLimits): ValidationRule[] => [
  * parsed whole, then checked by rules that remember each fragment's count. Every limit here is a
  * refusal before anything of Payload runs.
  */
-export const refuseBeforeValidation = (query: string, limits: GraphqlLimits): string[] => {
+export const refuseBeforeValidation = (query: string, limits: GraphqlLimits, operationName?: unknown): string[] => {
   let document: DocumentNode
   try {
     document = parse(query, { maxTokens: limits.maxTokens, noLocation: true })
   } catch (error) {
     return [error instanceof GraphQLError ? error.message : 'The query could not be parsed.']
   }
-  return validate(shapeSchema, document, documentRules(limits)).map(({ message }) => message)
+  const refusals = validate(shapeSchema, document, documentRules(limits)).map(({ message }) => message)
+  // graphql-http would say "Unable to detect operation AST" for both.
+  const name = typeof operationName === 'string' && operationName ? operationName : undefined
+  if (!refusals.length && !getOperationAST(document, name)) {
+    refusals.push(name ? `The query has no operation named "${name}".` : 'The query has several operations: name the one to run in operationName.')
+  }
+  return refusals
 }

@@ -79,11 +79,11 @@ const readBody = async (req: ExpressRequest): Promise<Buffer> => {
   return Buffer.concat(chunks)
 }
 
-/** The query of a JSON GraphQL body; anything else is left to Payload's handler to answer. */
-const queryOf = (body: Buffer): string | undefined => {
+/** The query and operationName of a JSON GraphQL body; anything else is left to Payload's handler to answer. */
+const requestOf = (body: Buffer): { query: string; operationName?: unknown } | undefined => {
   try {
-    const { query } = JSON.parse(body.toString('utf8')) as { query?: unknown }
-    return typeof query === 'string' ? query : undefined
+    const { query, operationName } = JSON.parse(body.toString('utf8')) as { query?: unknown; operationName?: unknown }
+    return typeof query === 'string' ? { query, operationName } : undefined
   } catch {
     return undefined
   }
@@ -123,8 +123,8 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
 
   /** Payload's GraphQL handler, unless the query must be refused before graphql-js validates it. */
   const runGraphql = async (req: ExpressRequest, body: Buffer): Promise<Response> => {
-    const query = queryOf(body)
-    const refusals = query === undefined ? [] : refuseBeforeValidation(query, graphqlLimits)
+    const request = requestOf(body)
+    const refusals = request ? refuseBeforeValidation(request.query, graphqlLimits, request.operationName) : []
     if (refusals.length) return refused(refusals)
     return withRequestErrorStatus(await handleGraphql(toWebRequest(req, body)))
   }

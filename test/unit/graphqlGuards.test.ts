@@ -90,6 +90,14 @@ describe('refuseBeforeValidation', () => {
     expect(messages).toEqual([expect.stringMatching(/^Query Cost limit of 1000 exceeded, found \d{10,}\.$/)])
   })
 
+  test('an operationName the document lacks, or none among several operations, is refused', () => {
+    const two = 'query a { Post(id: 1) { id } } query b { Post(id: 2) { id } }'
+    expect(refuseBeforeValidation(two, limits, 'b')).toEqual([])
+    expect(refuseBeforeValidation(two, limits, 'nope')).toEqual(['The query has no operation named "nope".'])
+    expect(refuseBeforeValidation(two, limits)).toEqual(['The query has several operations: name the one to run in operationName.'])
+    expect(refuseBeforeValidation('{ Post(id: 1) { id } }', limits, null)).toEqual([])
+  })
+
   test('a syntax error is refused with its message', () => {
     expect(refuseBeforeValidation('{ Posts { docs { title }', limits)).toEqual(['Syntax Error: Expected Name, found <EOF>.'])
   })
