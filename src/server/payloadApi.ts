@@ -114,6 +114,19 @@ const withRequestErrorStatus = async (response: Response): Promise<Response> => 
   return new Response(text, { status, headers: response.headers })
 }
 
+/**
+ * Payload builds its GraphQL schema on the first GraphQL request and keeps it for the process: about a
+ * second of event loop that the first reader would wait for, and every other request with them. One
+ * `{ __typename }` answered at start-up, before the server listens, pays it instead.
+ */
+export const prepareGraphql = async (config: SanitizedConfig) => {
+  const url = `http://localhost${config.routes.api}${config.routes.graphQL}`
+  const response = await GRAPHQL_POST(config)(
+    new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }),
+  )
+  await response.body?.cancel()
+}
+
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
 export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const apiRoute = config.routes.api

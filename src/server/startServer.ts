@@ -12,7 +12,7 @@ import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../utilities/contentVersion'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
-import { payloadApi } from './payloadApi'
+import { payloadApi, prepareGraphql } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
 import { apiRateLimit, createRateLimiter, rateLimitSettingsFromEnv } from './rateLimit'
@@ -89,6 +89,7 @@ export const startServer = async ({
   app.use(apiRoute, apiRateLimit(limiter, client))
   app.use(rejectUnknownLocale(payload.config.localization))
   app.use(payloadApi(payload.config, cache))
+  if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const lane = storedAnswerLane({
