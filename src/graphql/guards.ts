@@ -154,7 +154,12 @@ export const refuseBeforeValidation = (query: string, limits: GraphqlLimits, ope
   try {
     document = parse(query, { maxTokens: limits.maxTokens, noLocation: true })
   } catch (error) {
-    return [error instanceof GraphQLError ? error.message : 'The query could not be parsed.']
+    if (!(error instanceof GraphQLError)) return ['The query could not be parsed.']
+    // graphql-js words this one "Document contains more that N tokens. Parsing aborted."
+    if (error.message.includes(` ${limits.maxTokens} tokens`)) {
+      return [`The query has more than ${limits.maxTokens} tokens (names, punctuation, values): send a shorter one.`]
+    }
+    return [error.message]
   }
   const refusals = validate(shapeSchema, document, documentRules(limits)).map(({ message }) => message)
   // graphql-http would say "Unable to detect operation AST" for both.

@@ -62,7 +62,7 @@ test("the first query after start does not wait for Payload's schema to be built
 describe('many root fields', () => {
   test('500 aliases are refused at once and /healthz is not kept waiting', async () => {
     const { res, healthMs } = await whileAnswering(aliases(500))
-    expectRefused(res, /more tha. 1000 tokens/)
+    expectRefused(res, /^The query has more than 1000 tokens/)
     expect(healthMs).toBeLessThan(HEALTHZ_BOUND_MS)
   })
 
@@ -107,12 +107,12 @@ describe('hostile shapes get a 4xx with a message, quickly', () => {
     (_, k) => `fragment F${k} on Post { id ${k < 29 ? `relatedPosts { ...F${k + 1} } relatedPosts { ...F${k + 1} }` : ''} }`,
   ).join(' ')}`
   const cases: [string, string, Record<string, unknown>, RegExp][] = [
-    ['2,000 fragments spreading the next', fragmentChain(2000), {}, /more tha. 1000 tokens/],
+    ['2,000 fragments spreading the next', fragmentChain(2000), {}, /^The query has more than 1000 tokens/],
     ['fragments spreading the next one twice (2³⁰ fields)', doubling, {}, /Query Cost limit of 1000 exceeded/],
-    ['5,000 directives', `{ Post(id: 1) { id ${'@include(if: true) '.repeat(5000)} } }`, {}, /more tha. 1000 tokens/],
+    ['5,000 directives', `{ Post(id: 1) { id ${'@include(if: true) '.repeat(5000)} } }`, {}, /^The query has more than 1000 tokens/],
     ['30 directives', `{ Post(id: 1) { ${'id @include(if: true) '.repeat(30)} } }`, {}, /^Directives limit of 20 exceeded, found 30\.$/],
-    ['1 MB of fields', `{ Post(id: 1) { ${'id '.repeat(350_000)} } }`, {}, /more tha. 1000 tokens/],
-    ['2,000 operations', Array.from({ length: 2000 }, (_, k) => `query q${k} { Post(id: 1) { id } }`).join(' '), { operationName: 'q0' }, /more tha. 1000 tokens/],
+    ['1 MB of fields', `{ Post(id: 1) { ${'id '.repeat(350_000)} } }`, {}, /^The query has more than 1000 tokens/],
+    ['2,000 operations', Array.from({ length: 2000 }, (_, k) => `query q${k} { Post(id: 1) { id } }`).join(' '), { operationName: 'q0' }, /^The query has more than 1000 tokens/],
     [
       'introspection nested deeply',
       `{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }`,
