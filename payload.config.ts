@@ -1,7 +1,6 @@
 import path from 'node:path'
 
 import { nodemailerAdapter } from '@payloadcms/email-nodemailer'
-import depthLimit from 'graphql-depth-limit'
 import type { Config } from 'payload'
 import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
@@ -14,8 +13,9 @@ import { Pages } from './src/collections/Pages'
 import { Posts } from './src/collections/Posts'
 import { Users } from './src/collections/Users'
 import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapter'
-import { parseOrigins, resolvePayloadSecret, wholeNumberFromEnv } from './src/env'
+import { parseOrigins, resolvePayloadSecret } from './src/env'
 import { defaultLexical } from './src/fields/lexical'
+import { graphqlLimitsFromEnv, graphqlValidationRules } from './src/graphql/guards'
 import { Footer } from './src/globals/Footer/config'
 import { Header } from './src/globals/Header/config'
 import { SiteSettings } from './src/globals/SiteSettings/config'
@@ -33,6 +33,8 @@ const projectRoot = process.cwd()
 const serverURL = process.env.PUBLIC_SERVER_URL?.replace(/\/+$/, '') || undefined
 const withServerURL = (origins: string[]) => [...new Set([...(serverURL ? [serverURL] : []), ...origins])]
 const corsOrigins = withServerURL(parseOrigins(process.env.CORS_ORIGINS))
+// Read here so that a wrong value stops the start, not the first query.
+const graphqlLimits = graphqlLimitsFromEnv()
 // Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS.
 const csrfOrigins = withServerURL(parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS))
 
@@ -114,9 +116,10 @@ export const greenroomConfig: Config = {
   email: process.env.SMTP_HOST ? smtpEmail() : undefined,
   graphQL: {
     disablePlaygroundInProduction: true,
-    maxComplexity: 1000,
-    // Complexity counts fields; depth stops a query that nests relationships within relationships.
-    validationRules: () => [depthLimit(wholeNumberFromEnv(process.env, 'GRAPHQL_MAX_DEPTH', 8, 1))],
+    // The guards' cost rule (GRAPHQL_MAX_COMPLEXITY) is Payload's estimate plus what a root field
+    // costs; Payload's own limit, which counts a root field as 1, would only repeat its refusals.
+    maxComplexity: Number.MAX_SAFE_INTEGER,
+    validationRules: ({ variableValues }) => graphqlValidationRules(graphqlLimits, variableValues),
   },
   jobs: {
     access: {

@@ -150,7 +150,8 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
       // Payload reads them from the URL as the locale of queries whose arguments name none.
       ...(localized ? { parameters: [ref('parameters', 'Locale'), ref('parameters', 'FallbackLocale')] } : {}),
       description:
-        'The schema mirrors the REST API, with the same access control: readers get published documents only. Query errors are answered with 200 and `errors`. ' +
+        'The schema mirrors the REST API, with the same access control: readers get published documents only. Errors of a query that ran (such as access denied on a field) come with 200 and `errors` beside `data`. ' +
+        'A request that runs nothing is answered with 400 and `errors` only: a syntax error, variables of the wrong type, an `operationName` the document lacks, a fragment that spreads itself, or a query over a limit (`GRAPHQL_MAX_TOKENS`, `GRAPHQL_MAX_ROOT_FIELDS`, `GRAPHQL_MAX_ALIASES`, `GRAPHQL_MAX_DIRECTIVES`, `GRAPHQL_MAX_DEPTH`, `GRAPHQL_MAX_COMPLEXITY`). ' +
         'The answer to an anonymous or API-key query (not a mutation, not `draft`) is kept by the server until the next content change and sent again for the same body, URL and `Accept` (`Cache-Status`); on the wire every GraphQL answer is `private, no-store`.',
       tags: ['GraphQL'],
       security: anyone,
@@ -173,7 +174,10 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
           content: graphqlResponseContent,
         },
         ...errorResponses(),
-        400: { description: 'The request is not a GraphQL request', content: graphqlResponseContent },
+        400: {
+          description: 'Nothing ran: the request is not a GraphQL request, the query does not parse or validate, or it is over a limit',
+          content: graphqlResponseContent,
+        },
       },
     },
     get: {

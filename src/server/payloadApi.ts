@@ -7,6 +7,7 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
 import type { SanitizedConfig } from 'payload'
 import { createPayloadRequest, handleEndpoints } from 'payload'
 
+import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
 import { discardRestOfBody } from './bodyLimits'
 import type { HttpCache, Produced } from './httpCache'
 import type { PayloadVerdict } from './readers'
@@ -143,11 +144,60 @@ const storableGraphqlBody = (req: ExpressRequest): Buffer | undefined => {
   return body && Number.isInteger(length) && body.length <= GRAPHQL_BODY_STORE_BYTES ? body : undefined
 }
 
+/** The query and operationName of a JSON GraphQL body; anything else is left to Payload's handler to answer. */
+const requestOf = (body: Buffer): { query: string; operationName?: unknown } | undefined => {
+  try {
+    const { query, operationName } = JSON.parse(body.toString('utf8')) as { query?: unknown; operationName?: unknown }
+    return typeof query === 'string' ? { query, operationName } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const refused = (messages: string[]) =>
+  new Response(JSON.stringify({ errors: messages.map((message) => ({ message })) }), {
+    status: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  })
+
+/**
+ * graphql-http answers a request error (a query that does not validate, variables of the wrong type, an
+ * operationName the document lacks: nothing ran, the answer has no `data`) with 200 when the client
+ * accepts application/json, as GraphQL over HTTP allows for older clients. Greenroom answers it with
+ * 400 for every client, as graphql-http does for application/graphql-response+json; errors of a query
+ * that ran (beside its `data`, such as access denied on a field) stay 200.
+ */
+const withRequestErrorStatus = async (response: Response): Promise<Response> => {
+  if (response.status !== 200) return response
+  const text = await response.text()
+  let status = 200
+  // JSON.stringify puts `errors` first in both kinds of answer; only those are parsed to tell them apart.
+  if (text.startsWith('{"errors":')) {
+    const answer = JSON.parse(text) as Record<string, unknown>
+    if (!('data' in answer)) status = 400
+  }
+  return new Response(text, { status, headers: response.headers })
+}
+
+/**
+ * Payload builds its GraphQL schema on the first GraphQL request and keeps it for the process: about a
+ * second of event loop that the first reader would wait for, and every other request with them. One
+ * `{ __typename }` answered at start-up, before the server listens, pays it instead.
+ */
+export const prepareGraphql = async (config: SanitizedConfig) => {
+  const url = `http://localhost${config.routes.api}${config.routes.graphQL}`
+  const response = await GRAPHQL_POST(config)(
+    new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }),
+  )
+  await response.body?.cancel()
+}
+
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
 export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const apiRoute = config.routes.api
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
+  const graphqlLimits = graphqlLimitsFromEnv()
 
   /** Payload's answer, and its verdict on who asked, read from the request it authenticated. */
   const respond = async (req: ExpressRequest, readBody?: Buffer): Promise<Produced> => {
@@ -157,13 +207,24 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
     return { response, verdict: verdictOf(request) }
   }
 
+  /** Payload's GraphQL handler, unless the query must be refused before graphql-js validates it. */
+  const runGraphql = async (req: ExpressRequest, body: Buffer | undefined): Promise<Produced> => {
+    const request = body && requestOf(body)
+    const refusals = request ? refuseBeforeValidation(request.query, graphqlLimits, request.operationName) : []
+    if (refusals.length) return { response: refused(refusals), verdict: 'unknown' }
+    const produced = await respond(req, body)
+    return { ...produced, response: await withRequestErrorStatus(produced.response) }
+  }
+
   /** Through the HTTP cache when there is one; a Response is left for the caller to send. */
   const answer = async (req: ExpressRequest, res: ExpressResponse): Promise<Response | undefined> => {
-    if (!httpCache) return (await respond(req)).response
     if (req.path === graphqlRoute && req.method === 'POST') {
-      const body = storableGraphqlBody(req)
-      if (body) return httpCache.serveGraphql(req, res, body, () => respond(req, body))
+      const produce = () => runGraphql(req, readBodyOf(req))
+      if (!httpCache) return (await produce()).response
+      const storable = storableGraphqlBody(req)
+      return storable ? httpCache.serveGraphql(req, res, storable, produce) : httpCache.serve(req, res, produce)
     }
+    if (!httpCache) return (await respond(req)).response
     return httpCache.serve(req, res, () => respond(req))
   }
 

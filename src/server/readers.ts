@@ -139,9 +139,7 @@ export const createReaders = (cookiePrefix: string, authenticate?: Authenticate)
     /** Keeps what Payload made of a request's credentials, for the next request that carries them. */
     remember: (req: IncomingMessage, verdict: PayloadVerdict) => {
       const reader = told.get(req) ?? tell(req)
-      if (reader.kind !== 'credentialed') return
-      if (verdict === 'unknown') verified.delete(reader.fingerprint)
-      else verified.set(reader.fingerprint, verdict)
+      if (reader.kind === 'credentialed' && verdict !== 'unknown') verified.set(reader.fingerprint, verdict)
     },
   }
 }

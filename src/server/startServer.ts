@@ -13,7 +13,7 @@ import { ensureContentVersion } from '../utilities/contentVersion'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
-import { authenticateWithPayload, payloadApi } from './payloadApi'
+import { authenticateWithPayload, payloadApi, prepareGraphql } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
 import { loginClientContext } from './loginClient'
@@ -109,6 +109,7 @@ export const startServer = async ({
   )
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache))
+  if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const lane = storedAnswerLane({

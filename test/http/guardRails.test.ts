@@ -120,21 +120,26 @@ describe('GraphQL', () => {
   test('a query nested deeper than GRAPHQL_MAX_DEPTH is refused before it runs', async () => {
     const nested = (levels: number): string => (levels === 0 ? 'title' : `title relatedPosts { ${nested(levels - 1)} }`)
     const res = await graphql(url, `{ Posts(limit: 1) { docs { ${nested(8)} } } }`)
+    expect(res.status).toBe(400)
     expect(res.body.data ?? null).toBeNull()
-    expect(res.body.errors[0].message).toMatch(/exceeds maximum operation depth of 8/)
+    // Levels counted from 0 at the root field: armor's count starts at 1 there.
+    expect(res.body.errors[0].message).toBe('Query depth limit of 9 exceeded, found 11.')
     const fine = await graphql(url, `{ Posts(limit: 1) { docs { ${nested(2)} } } }`)
     expect(fine.body.errors).toBeUndefined()
   })
 
-  test('a query above the complexity limit is refused', async () => {
+  test('a query above the complexity limit is refused; each root field counts as the operation it runs', async () => {
+    // Payload's own estimate (1 per field, 10 per relationship) is 57 per root field here, 570 in all.
     const fields = Array.from(
-      { length: 200 },
-      (_, k) => `p${k}: Posts(limit: 1) { docs { title slug excerpt publishedAt } }`,
+      { length: 10 },
+      (_, k) => `p${k}: Posts(limit: 1) { docs { relatedPosts { relatedPosts { title } } heroImage { url } categories { title } populatedAuthors { avatar { url } } } }`,
     )
     const res = await graphql(url, `{ ${fields.join('\n')} }`)
-    expect(res.body.errors[0].message).toBe(
-      'The query exceeds the maximum complexity of 1000. Actual complexity is 1200',
-    )
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].message).toBe('The query exceeds the maximum complexity of 1000. Actual complexity is 1060')
+    const fine = await graphql(url, `{ ${fields.slice(0, 9).join('\n')} }`)
+    expect(fine.status).toBe(200)
+    expect(fine.body.errors).toBeUndefined()
   })
 })
 

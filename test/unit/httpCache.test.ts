@@ -117,8 +117,8 @@ describe('readers', () => {
     expect(readers.of(first)).toMatchObject({ kind: 'credentialed', verified: undefined })
     readers.remember(first, 'apiKey')
     expect(readers.of(requestWithLines(lines))).toMatchObject({ kind: 'credentialed', verified: 'apiKey' })
-    readers.remember(requestWithLines(lines), 'unknown')
-    expect(readers.of(requestWithLines(lines))).toMatchObject({ kind: 'credentialed', verified: undefined })
+    readers.remember(requestWithLines(lines), 'editor')
+    expect(readers.of(requestWithLines(lines))).toMatchObject({ kind: 'credentialed', verified: 'editor' })
   })
 })
 
