@@ -2,6 +2,7 @@ import * as migration_20261124_221304_initial from './20261124_221304_initial';
 import * as migration_20261124_231907_media_in_rich_text from './20261124_231907_media_in_rich_text';
 import * as migration_20261125_021332_localization from './20261125_021332_localization';
 import * as migration_20261125_025116_locales_parent_index from './20261125_025116_locales_parent_index';
+import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_media_uploaded_by';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261125_025116_locales_parent_index.up,
     down: migration_20261125_025116_locales_parent_index.down,
-    name: '20261125_025116_locales_parent_index'
+    name: '20261125_025116_locales_parent_index',
+  },
+  {
+    up: migration_20261201_161039_media_uploaded_by.up,
+    down: migration_20261201_161039_media_uploaded_by.down,
+    name: '20261201_161039_media_uploaded_by'
   },
 ];
