@@ -15,7 +15,7 @@ import { Pages } from './src/collections/Pages'
 import { Posts } from './src/collections/Posts'
 import { Users } from './src/collections/Users'
 import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapter'
-import { parseOrigins, resolvePayloadSecret, wholeNumberFromEnv } from './src/env'
+import { localServerOrigins, parseOrigins, resolvePayloadSecret, wholeNumberFromEnv } from './src/env'
 import { defaultLexical } from './src/fields/lexical'
 import { Footer } from './src/globals/Footer/config'
 import { Header } from './src/globals/Header/config'
@@ -32,8 +32,14 @@ const projectRoot = process.cwd()
 const serverURL = process.env.PUBLIC_SERVER_URL?.replace(/\/+$/, '') || undefined
 const withServerURL = (origins: string[]) => [...new Set([...(serverURL ? [serverURL] : []), ...origins])]
 const corsOrigins = withServerURL(parseOrigins(process.env.CORS_ORIGINS))
-// Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS.
-const csrfOrigins = withServerURL(parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS))
+// Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS. The
+// server's own origin is always one: with an empty list Payload takes the cookie from any origin.
+const csrfOrigins = [
+  ...new Set([
+    ...(serverURL ? [serverURL] : localServerOrigins(process.env)),
+    ...parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS),
+  ]),
+]
 
 const smtpEmail = () =>
   nodemailerAdapter({
