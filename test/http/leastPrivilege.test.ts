@@ -85,13 +85,23 @@ describe("other people's accounts", () => {
     expect(admin.body.role).toBeUndefined()
   })
 
-  test('nobody finds an email or a role out by querying on it', async () => {
+  test('nobody finds an email or a role out by querying or sorting on it', async () => {
     const res = await api(url, `/api/users?where[email][like]=${encodeURIComponent(TEST_ADMIN.email.split('@')[0])}`, { auth: people.author.auth })
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.status).toBeLessThan(500)
     expect(JSON.stringify(res.body)).not.toContain(TEST_ADMIN.email)
     const byRole = await api(url, '/api/users?where[role][equals]=admin', { auth: people.author.auth })
     expect(byRole.status).toBeGreaterThanOrEqual(400)
+    // A sort is an oracle too: an author who changes their own email and sorts learns the others' letter by letter.
+    for (const sort of ['email', '-email', 'name,role', 'lockUntil']) {
+      const sorted = await api(url, `/api/users?sort=${sort}`, { auth: people.author.auth })
+      expect({ sort, status: sorted.status }).toEqual({ sort, status: 403 })
+      expect(sorted.body.errors[0].message).toMatch(/admins/)
+    }
+    const viaGraphql = await graphql(url, '{ Users(sort: "email") { docs { name } } }', {}, people.editor.auth)
+    expect(viaGraphql.body.errors?.[0]?.message).toMatch(/admins/)
+    expect((await api(url, '/api/users?sort=email', { auth: adminAuth })).status).toBe(200)
+    expect((await api(url, '/api/users?sort=-name', { auth: people.author.auth })).status).toBe(200)
   })
 
   test('the author picker still lists people by name', async () => {

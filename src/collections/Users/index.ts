@@ -7,6 +7,7 @@ import { ROLES, editorialRole } from '../../access/roles'
 import { accountDetailFields } from './fields/accountDetails'
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
+import { refusePrivateSort } from './hooks/refusePrivateSort'
 
 /**
  * The editorial team. Readers never see this collection: posts carry their authors' public
@@ -61,6 +62,7 @@ export const Users: CollectionConfig<'users'> = {
     ...accountDetailFields,
   ],
   hooks: {
+    beforeOperation: [refusePrivateSort],
     beforeChange: [firstUserIsAdmin, keepOneAdminOnChange],
     beforeDelete: [keepOneAdminOnDelete],
   },
