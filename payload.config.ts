@@ -6,6 +6,7 @@ import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
 
+import { readOnlyApiKeys } from './src/access/readOnlyApiKeys'
 import { editorialRole } from './src/access/roles'
 import { Categories } from './src/collections/Categories'
 import { Media } from './src/collections/Media'
@@ -13,7 +14,7 @@ import { Pages } from './src/collections/Pages'
 import { Posts } from './src/collections/Posts'
 import { Users } from './src/collections/Users'
 import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapter'
-import { parseOrigins, resolvePayloadSecret } from './src/env'
+import { localServerOrigins, parseOrigins, resolvePayloadSecret } from './src/env'
 import { defaultLexical } from './src/fields/lexical'
 import { graphqlLimitsFromEnv, graphqlValidationRules } from './src/graphql/guards'
 import { Footer } from './src/globals/Footer/config'
@@ -35,8 +36,14 @@ const withServerURL = (origins: string[]) => [...new Set([...(serverURL ? [serve
 const corsOrigins = withServerURL(parseOrigins(process.env.CORS_ORIGINS))
 // Read here so that a wrong value stops the start, not the first query.
 const graphqlLimits = graphqlLimitsFromEnv()
-// Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS.
-const csrfOrigins = withServerURL(parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS))
+// Origins whose pages may use an editor's session cookie; by default the same as CORS_ORIGINS. The
+// server's own origin is always one: with an empty list Payload takes the cookie from any origin.
+const csrfOrigins = [
+  ...new Set([
+    ...(serverURL ? [serverURL] : localServerOrigins(process.env)),
+    ...parseOrigins(process.env.CSRF_ORIGINS ?? process.env.CORS_ORIGINS),
+  ]),
+]
 
 const smtpEmail = () =>
   nodemailerAdapter({
@@ -140,8 +147,8 @@ export const greenroomConfig: Config = {
   telemetry: false,
 }
 
-// What readers may read and ask for is applied to the sanitized config, so that it also covers the
-// collections Payload adds during sanitization (src/readerPolicy).
-export default buildConfig(copyPlain(greenroomConfig)).then(
-  applyReaderPolicy(readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))),
-)
+// After sanitizing, when Payload's own collections and endpoints exist too: API keys change nothing
+// (src/access/readOnlyApiKeys.ts), and what readers may read and ask for (src/readerPolicy).
+export default buildConfig(copyPlain(greenroomConfig))
+  .then(readOnlyApiKeys)
+  .then(applyReaderPolicy(readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))))

@@ -42,6 +42,22 @@ export const parseOrigins = (value: string | undefined): string[] =>
     .map((origin) => origin.trim().replace(/\/+$/, ''))
     .filter(Boolean)
 
+const ALL_OR_LOOPBACK = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1'])
+
+/**
+ * Where the server is reached when PUBLIC_SERVER_URL is unset: http on PORT (3000) at HOST
+ * (127.0.0.1), and at localhost and 127.0.0.1 when it listens on loopback or on every interface (a
+ * container's published port). Payload accepts the session cookie from any origin while its CSRF
+ * list is empty, so this list is never empty; another name needs PUBLIC_SERVER_URL or CSRF_ORIGINS.
+ */
+export const localServerOrigins = (env: Record<string, string | undefined>): string[] => {
+  const port = env.PORT?.trim() || '3000'
+  const host = env.HOST?.trim() || '127.0.0.1'
+  const hosts = ['localhost', '127.0.0.1', '[::1]']
+  if (!ALL_OR_LOOPBACK.has(host)) hosts.unshift(host.includes(':') ? `[${host}]` : host)
+  return hosts.map((name) => `http://${name}${port === '80' ? '' : `:${port}`}`)
+}
+
 /** A whole-number setting from the environment, its default when unset; anything else refuses to start. */
 export const wholeNumberFromEnv = (env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number => {
   const raw = env[name]

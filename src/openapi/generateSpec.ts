@@ -65,11 +65,12 @@ const readVersion = (file: string) => {
 /** Auth routes and the error answers each can give; the routes themselves come from payload-oapi. */
 const AUTH_ERRORS: Record<string, Parameters<typeof errorResponses> | undefined> = {
   login: [400, 401, 403],
-  logout: [400],
+  // 403: an API key (it cannot sign anyone out, see src/access/readOnlyApiKeys.ts).
+  logout: [400, 403],
   // A signed-in user whom access control may not show their own account: an API key's user.
   me: [403],
   'refresh-token': [401, 403],
-  'forgot-password': [400],
+  'forgot-password': [400, 403],
   'reset-password': [400, 403],
   'first-register': [400, 403],
   unlock: [400, 403],
@@ -368,7 +369,8 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
             content: { ...json(messageSchema), 'text/plain': { schema: { type: 'string' } } },
           },
           401: { description: 'Not allowed', content: json(messageSchema) },
-          ...errorResponses(),
+          // An API key (src/access/readOnlyApiKeys.ts).
+          ...errorResponses(403),
         },
       },
     }

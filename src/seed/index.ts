@@ -93,7 +93,8 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
           return payload.create({
             collection: 'media',
             overrideAccess: true,
-            data: { alt },
+            // The seed runs without a session: the admin it created counts as the uploader.
+            data: { alt, uploadedBy: admin.id as number },
             file: { data, mimetype: 'image/png', name: image.name, size: data.length },
           })
         },

@@ -187,7 +187,12 @@ suite('admin panel in headless Chromium', () => {
     })
 
     await step('someone else saves meanwhile; this editor keeps typing', async () => {
-      const elsewhere = await page.request.patch(`${server!.url}/api/posts/${postId}`, { data: { excerpt: 'Changed elsewhere' } })
+      // With the browser's session cookie; Playwright's request API sends no Origin of its own, which a
+      // browser's write always carries (without it Payload's CSRF check ignores the cookie).
+      const elsewhere = await page.request.patch(`${server!.url}/api/posts/${postId}`, {
+        data: { excerpt: 'Changed elsewhere' },
+        headers: { origin: server!.url },
+      })
       expect(elsewhere.status()).toBe(200)
       const answered = page.waitForResponse((res) => res.url().includes(`/api/posts/${postId}`) && res.request().method() === 'PATCH')
       await page.locator('input[name="title"]').fill('Coming soon: overwritten?')
@@ -202,6 +207,56 @@ suite('admin panel in headless Chromium', () => {
       await page.getByText('This post has been changed by someone else since your copy was loaded. Load it again and reapply your changes.').first().waitFor({ state: 'visible' })
       const stored = await fetch(`${server!.url}/api/posts/${postId}?depth=0`).then((res) => res.json())
       expect(stored).toMatchObject({ title: 'Coming soon: the big redesign', excerpt: 'Changed elsewhere' })
+    })
+  }, 180_000)
+
+  test("an author picks co-authors by name, and the users list shows no one else's email", async () => {
+    const author = { email: 'ada.author@greenroom.test', password: 'author-password-1', name: 'Ada Author' }
+    await step('an admin creates the author', async () => {
+      const login = await fetch(`${server!.url}/api/users/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(TEST_ADMIN),
+      }).then((res) => res.json())
+      const created = await fetch(`${server!.url}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `JWT ${login.token}` },
+        body: JSON.stringify({ ...author, role: 'author' }),
+      })
+      expect(created.status).toBe(201)
+    })
+
+    await step('log in as the author', async () => {
+      await browser!.context.clearCookies()
+      await page.goto(`${server!.url}/admin`)
+      await page.waitForURL(isLoginPage)
+      await waitForHydratedLoginForm()
+      await logIn(author.email, author.password)
+      await page.waitForURL((url) => url.pathname === '/admin')
+    })
+
+    await step('the authors picker lists people by name', async () => {
+      await page.goto(`${server!.url}/admin/collections/posts/create`)
+      const picker = page.locator('#field-authors')
+      await picker.waitFor({ state: 'visible' })
+      await picker.locator('.rs__control').click()
+      await page.locator('.rs__option', { hasText: 'Sam Writer' }).first().waitFor({ state: 'visible' })
+      await page.locator('.rs__option', { hasText: 'Site Admin' }).first().waitFor({ state: 'visible' })
+    })
+
+    await step('the users list shows names, not emails', async () => {
+      await page.goto(`${server!.url}/admin/collections/users`)
+      const table = page.locator('table')
+      await table.getByText('Sam Writer').first().waitFor({ state: 'visible' })
+      const text = await table.innerText()
+      expect(text).toContain('Site Admin')
+      expect(text).not.toContain(TEST_ADMIN.email)
+      expect(text).not.toContain('sam.writer@greenroom.local')
+    })
+
+    await step('no uncaught errors', async () => {
+      const problems = browser!.messages.filter((message) => message.startsWith('[pageerror]') || message.startsWith('[http 5'))
+      expect(problems).toEqual([])
     })
   }, 180_000)
 })

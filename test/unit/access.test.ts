@@ -1,11 +1,13 @@
-import { adminOrSelf } from '../../src/access/adminOrSelf'
+import { adminOrSelf, adminOrSelfField } from '../../src/access/adminOrSelf'
 import { anyone } from '../../src/access/anyone'
+import { editorOrOwnMedia } from '../../src/access/editorOrOwnMedia'
 import { editorOrOwnPost } from '../../src/access/editorOrOwnPost'
 import { isAdmin, isAdminField } from '../../src/access/isAdmin'
-import { isEditor } from '../../src/access/isEditor'
-import { isEditorial } from '../../src/access/isEditorial'
-import { nobody } from '../../src/access/nobody'
+import { isEditor, isEditorField } from '../../src/access/isEditor'
+import { isEditorial, isEditorialField } from '../../src/access/isEditorial'
+import { nobody, nobodyField } from '../../src/access/nobody'
 import { publishedOrEditorial } from '../../src/access/publishedOrEditorial'
+import { readOnlyApiKeys } from '../../src/access/readOnlyApiKeys'
 import { editorialRole, hasRole, isApiKeySession } from '../../src/access/roles'
 
 type Role = 'admin' | 'editor' | 'author'
@@ -43,7 +45,10 @@ describe.each([
     expect(isEditor(args(u))).toBe(expected.isEditor)
     expect(isAdmin(args(u))).toBe(expected.isAdmin)
     expect(isAdminField(args(u))).toBe(expected.isAdmin)
+    expect(isEditorField(args(u))).toBe(expected.isEditor)
+    expect(isEditorialField(args(u))).toBe(expected.isEditorial)
     expect(nobody(args(u))).toBe(false)
+    expect(nobodyField(args(u))).toBe(false)
   })
 })
 
@@ -79,5 +84,101 @@ describe('adminOrSelf', () => {
     expect(adminOrSelf(args(author))).toEqual({ id: { equals: 11 } })
     expect(adminOrSelf(args(null))).toBe(false)
     expect(adminOrSelf(args(apiKeyAdmin))).toBe(false)
+  })
+})
+
+describe('editorOrOwnMedia', () => {
+  test('editors and admins edit every file', () => {
+    expect(editorOrOwnMedia(args(editor))).toBe(true)
+    expect(editorOrOwnMedia(args(admin))).toBe(true)
+  })
+  test('authors edit only the files they uploaded', () => {
+    expect(editorOrOwnMedia(args(author))).toEqual({ uploadedBy: { equals: 11 } })
+  })
+  test('readers edit nothing', () => {
+    expect(editorOrOwnMedia(args(null))).toBe(false)
+    expect(editorOrOwnMedia(args(apiKeyAdmin))).toBe(false)
+  })
+})
+
+describe('adminOrSelfField', () => {
+  const fieldArgs = (u: unknown, doc?: { id: number }) => ({ req: { user: u }, doc }) as never
+  test("admins read everyone's account details", () => {
+    expect(adminOrSelfField(fieldArgs(admin, { id: 99 }))).toBe(true)
+    expect(adminOrSelfField(fieldArgs(admin))).toBe(true)
+  })
+  test('others read only their own', () => {
+    expect(adminOrSelfField(fieldArgs(author, { id: 11 }))).toBe(true)
+    expect(adminOrSelfField(fieldArgs(author, { id: 7 }))).toBe(false)
+    expect(adminOrSelfField(fieldArgs(editor, { id: 11 }))).toBe(false)
+  })
+  test('without a document (permissions, a where on the field) only admins', () => {
+    expect(adminOrSelfField(fieldArgs(author))).toBe(false)
+    expect(adminOrSelfField(fieldArgs(editor))).toBe(false)
+  })
+  test("an API key never reads its owner's details, nor does a reader", () => {
+    expect(adminOrSelfField(fieldArgs(apiKeyAdmin, { id: 1 }))).toBe(false)
+    expect(adminOrSelfField(fieldArgs(null, { id: 1 }))).toBe(false)
+  })
+})
+
+describe('readOnlyApiKeys', () => {
+  const signedIn = ({ req }: { req: { user: unknown } }) => Boolean(req.user)
+  const handler = () => new Response('ok')
+  const build = () =>
+    readOnlyApiKeys({
+      collections: [
+        {
+          slug: 'things',
+          access: { read: signedIn, create: signedIn },
+          hooks: {},
+          fields: [{ name: 'notes', type: 'text', access: { read: signedIn } }],
+          endpoints: [
+            { method: 'post', path: '/act', handler },
+            { method: 'get', path: '/look', handler },
+          ],
+        },
+        { slug: 'payload-locked-documents', access: { read: signedIn }, hooks: {}, fields: [], endpoints: [{ method: 'get', path: '/', handler }] },
+      ],
+      globals: [],
+      endpoints: [],
+      blocks: [],
+      jobs: { access: { run: () => true } },
+    } as never)
+  const request = (u: unknown) => ({ user: u, t: (key: string) => key }) as never
+
+  test('a key reads as the public does, and writes nothing', async () => {
+    const [things] = build().collections
+    expect(await things.access.read!({ req: request(apiKeyAdmin) } as never)).toBe(false)
+    expect(await things.access.read!({ req: request(author) } as never)).toBe(true)
+    expect(await things.access.create!({ req: request(apiKeyAdmin) } as never)).toBe(false)
+    // Where Payload's default applies (any signed-in user), a key is still refused.
+    expect(await things.access.delete!({ req: request(apiKeyAdmin) } as never)).toBe(false)
+    expect(await things.access.delete!({ req: request(editor) } as never)).toBe(true)
+    const notes = things.fields[0] as unknown as { access: { read: (args: unknown) => boolean } }
+    expect(notes.access.read({ req: request(apiKeyAdmin) })).toBe(false)
+    expect(notes.access.read({ req: request(author) })).toBe(true)
+  })
+
+  test("Payload's internal collections are the editorial team's", async () => {
+    const [, locks] = build().collections
+    expect(await locks.access.read!({ req: request(apiKeyAdmin) } as never)).toBe(false)
+    expect(await locks.access.read!({ req: request({ id: 1, collection: 'members' }) } as never)).toBe(false)
+    expect(await locks.access.read!({ req: request(author) } as never)).toBe(true)
+    expect(() => (locks.endpoints as { handler: (req: unknown) => unknown }[])[0].handler(request(apiKeyAdmin))).toThrow(/API key/)
+  })
+
+  test('endpoints that are not GET refuse a key; others run', async () => {
+    const [things] = build().collections
+    const [act, look] = things.endpoints as { handler: (req: unknown) => unknown }[]
+    expect(() => act.handler(request(apiKeyAdmin))).toThrow(/API key/)
+    expect(act.handler(request(editor))).toBeInstanceOf(Response)
+    expect(look.handler(request(apiKeyAdmin))).toBeInstanceOf(Response)
+  })
+
+  test('applying it twice wraps once', () => {
+    const config = build()
+    const read = config.collections[0].access.read
+    expect(readOnlyApiKeys(config).collections[0].access.read).toBe(read)
   })
 })

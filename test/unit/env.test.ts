@@ -1,4 +1,4 @@
-import { ConfigurationError, parseOrigins, resolvePayloadSecret } from '../../src/env'
+import { ConfigurationError, localServerOrigins, parseOrigins, resolvePayloadSecret } from '../../src/env'
 
 const strong = 'f'.repeat(64)
 
@@ -29,5 +29,23 @@ describe('parseOrigins', () => {
   test('splits, trims and drops trailing slashes', () => {
     expect(parseOrigins(' https://a.example/ ,https://b.example,, ')).toEqual(['https://a.example', 'https://b.example'])
     expect(parseOrigins(undefined)).toEqual([])
+  })
+})
+
+describe('localServerOrigins', () => {
+  test('by default, the loopback names on port 3000', () => {
+    expect(localServerOrigins({})).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])
+  })
+  test('follows PORT, and leaves out port 80', () => {
+    expect(localServerOrigins({ PORT: '8080', HOST: '0.0.0.0' })).toEqual([
+      'http://localhost:8080',
+      'http://127.0.0.1:8080',
+      'http://[::1]:8080',
+    ])
+    expect(localServerOrigins({ PORT: '80' })[0]).toBe('http://localhost')
+  })
+  test('adds a HOST that names one address', () => {
+    expect(localServerOrigins({ HOST: 'cms.internal', PORT: '3000' })[0]).toBe('http://cms.internal:3000')
+    expect(localServerOrigins({ HOST: 'fd00::5', PORT: '3000' })[0]).toBe('http://[fd00::5]:3000')
   })
 })

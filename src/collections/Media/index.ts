@@ -3,10 +3,13 @@ import path from 'node:path'
 import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
-import { isEditor } from '../../access/isEditor'
-import { isEditorial } from '../../access/isEditorial'
+import { editorOrOwnMedia } from '../../access/editorOrOwnMedia'
+import { isEditor, isEditorField } from '../../access/isEditor'
+import { isEditorial, isEditorialField } from '../../access/isEditorial'
+import { nobodyField } from '../../access/nobody'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { recordUploader } from './hooks/recordUploader'
 
 /** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
 export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
@@ -19,7 +22,8 @@ export const Media: CollectionConfig<'media'> = {
   access: {
     read: anyone,
     create: isEditorial,
-    update: isEditorial,
+    // Authors edit the files they uploaded; editors and admins every file.
+    update: editorOrOwnMedia,
     delete: isEditor,
   },
   admin: {
@@ -28,6 +32,7 @@ export const Media: CollectionConfig<'media'> = {
   },
   hooks: {
     beforeValidate: [rejectStaleCollectionUpdate],
+    beforeChange: [recordUploader],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
   },
   upload: {
@@ -53,5 +58,14 @@ export const Media: CollectionConfig<'media'> = {
       admin: { description: 'Describes the image for screen readers and when it cannot load.' },
     },
     { name: 'caption', type: 'textarea', maxLength: 1000 },
+    {
+      name: 'uploadedBy',
+      type: 'relationship',
+      relationTo: 'users',
+      // Set from the session on upload (hooks/recordUploader.ts); editors may hand a file to someone
+      // else. Readers do not learn who on the team uploaded what.
+      access: { read: isEditorialField, create: nobodyField, update: isEditorField },
+      admin: { position: 'sidebar', description: 'Who uploaded the file. Authors edit only the files they uploaded.' },
+    },
   ],
 }

@@ -1,16 +1,19 @@
 import type { CollectionConfig } from 'payload'
 
-import { adminOrSelf } from '../../access/adminOrSelf'
+import { adminOrSelf, adminOrSelfField } from '../../access/adminOrSelf'
 import { isAdmin, isAdminField } from '../../access/isAdmin'
 import { isEditorial } from '../../access/isEditorial'
 import { ROLES, editorialRole } from '../../access/roles'
+import { accountDetailFields } from './fields/accountDetails'
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
 import { afterSignInOperation, protectSignIn } from './hooks/loginProtection'
+import { refusePrivateSort } from './hooks/refusePrivateSort'
 
 /**
  * The editorial team. Readers never see this collection: posts carry their authors' public
  * profile in `populatedAuthors`. API keys are for build tools and read only what the public reads.
+ * Inside the team, other people's accounts show their public profile only (fields/accountDetails.ts).
  */
 export const Users: CollectionConfig<'users'> = {
   slug: 'users',
@@ -50,7 +53,7 @@ export const Users: CollectionConfig<'users'> = {
       defaultValue: 'author',
       saveToJWT: true,
       options: ROLES.map((value) => ({ label: value[0].toUpperCase() + value.slice(1), value })),
-      access: { create: isAdminField, update: isAdminField },
+      access: { read: adminOrSelfField, create: isAdminField, update: isAdminField },
       admin: {
         position: 'sidebar',
         description: 'Admins manage users; editors edit all content; authors write and edit their own posts.',
@@ -58,12 +61,13 @@ export const Users: CollectionConfig<'users'> = {
     },
     { name: 'bio', type: 'textarea', maxLength: 1000, admin: { description: 'Shown with your posts.' } },
     { name: 'avatar', type: 'upload', relationTo: 'media' },
+    ...accountDetailFields,
   ],
   hooks: {
     beforeChange: [firstUserIsAdmin, keepOneAdminOnChange],
     beforeDelete: [keepOneAdminOnDelete],
     // Sign-in: throttling, the same answer and time for unknown emails, device cookies.
-    beforeOperation: [protectSignIn],
+    beforeOperation: [protectSignIn, refusePrivateSort],
     afterOperation: [afterSignInOperation],
   },
 }

@@ -3,6 +3,7 @@ import * as migration_20261124_231907_media_in_rich_text from './20261124_231907
 import * as migration_20261125_021332_localization from './20261125_021332_localization';
 import * as migration_20261125_025116_locales_parent_index from './20261125_025116_locales_parent_index';
 import * as migration_20261201_155006_no_login_lock from './20261201_155006_no_login_lock';
+import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_media_uploaded_by';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261201_155006_no_login_lock.up,
     down: migration_20261201_155006_no_login_lock.down,
-    name: '20261201_155006_no_login_lock'
+    name: '20261201_155006_no_login_lock',
+  },
+  {
+    up: migration_20261201_161039_media_uploaded_by.up,
+    down: migration_20261201_161039_media_uploaded_by.down,
+    name: '20261201_161039_media_uploaded_by',
   },
 ];
