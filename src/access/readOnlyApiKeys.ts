@@ -11,8 +11,9 @@ import type {
 } from 'payload'
 import { Forbidden } from 'payload'
 
+import { asThePublic } from '../readerPolicy/enforce'
 import { isPayloadInternalCollection } from '../utilities/internalCollections'
-import { editorialRole, isApiKeySession } from './roles'
+import { isApiKeySession } from './roles'
 
 /**
  * An API key reads what the public reads and changes nothing. Payload treats a key as its owner
@@ -22,9 +23,8 @@ import { editorialRole, isApiKeySession } from './roles'
  * collection, global, field, hook and endpoint there is, so a collection or endpoint added later,
  * by Greenroom, a plugin or Payload, cannot be forgotten:
  *
- * - access: writes (create, update, delete, unlock, admin) are refused; reads (read, readVersions)
- *   are decided as for an anonymous reader; Payload's internal collections are read by the
- *   editorial team only;
+ * - access: writes (create, update, delete, unlock, admin) are refused; what a key reads is the reader
+ *   policy's to decide, as for every reader (src/readerPolicy): what the public reads;
  * - field read access is decided as for an anonymous reader too (the form builder's `emails`, say);
  * - operations: anything but a read (login, refresh, forgot/reset password, unlock, logout, version
  *   restore) is refused before it runs, which covers GraphQL's auth mutations, whose resolvers call
@@ -37,7 +37,7 @@ export const readOnlyApiKeys = (config: SanitizedConfig): SanitizedConfig => {
     const internal = isPayloadInternalCollection(collection.slug)
     const access = collection.access as Record<string, Access | undefined>
     for (const operation of new Set([...COLLECTION_ACCESS, ...Object.keys(access)])) {
-      access[operation] = guardAccess(operation, access[operation], internal)
+      access[operation] = guardAccess(operation, access[operation])
     }
     collection.hooks.beforeOperation = [refuseKeyOperations, ...(collection.hooks.beforeOperation ?? [])]
     if (collection.auth) collection.hooks.afterLogout = [refuseKeyLogout, ...(collection.hooks.afterLogout ?? [])]
@@ -48,7 +48,7 @@ export const readOnlyApiKeys = (config: SanitizedConfig): SanitizedConfig => {
   for (const global of config.globals) {
     const access = global.access as Record<string, Access | undefined>
     for (const operation of new Set([...GLOBAL_ACCESS, ...Object.keys(access)])) {
-      access[operation] = guardAccess(operation, access[operation], false)
+      access[operation] = guardAccess(operation, access[operation])
     }
     global.hooks = { ...global.hooks, beforeOperation: [refuseKeyGlobalOperations, ...(global.hooks?.beforeOperation ?? [])] }
     guardFieldReads(global.fields)
@@ -84,30 +84,12 @@ const GUARDED = Symbol('greenroom.readOnlyApiKeys')
 type Guarded<T> = T & { [GUARDED]?: true }
 const mark = <T extends object>(fn: T): T => Object.assign(fn, { [GUARDED]: true as const })
 
-/**
- * The request as an anonymous reader makes it: everything but the user, so that an access function
- * written for signed-in people (`Boolean(req.user)`) answers a key as it answers the public.
- */
-const asAnonymous = (req: PayloadRequest): PayloadRequest =>
-  new Proxy(req, {
-    get: (target, property) => {
-      if (property === 'user') return null
-      const value = Reflect.get(target, property, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-
-const guardAccess = (operation: string, original: Access | undefined, internal: boolean): Access => {
+/** Writes are refused to a key; reads are left to the reader policy, which applies to keys as to the public. */
+const guardAccess = (operation: string, original: Access | undefined): Access => {
   if (original && (original as Guarded<Access>)[GUARDED]) return original
   const decide = original ?? signedIn
-  const reads = READ_ACCESS.has(operation)
-  return mark<Access>((args) => {
-    const { req } = args
-    if (isApiKeySession(req.user)) return reads && !internal ? decide({ ...args, req: asAnonymous(req) }) : false
-    // Payload's bookkeeping (who has which document open, each person's settings) is the editorial team's.
-    if (internal && reads && !editorialRole(req.user)) return false
-    return decide(args)
-  })
+  if (READ_ACCESS.has(operation)) return decide
+  return mark<Access>((args) => (isApiKeySession(args.req.user) ? false : decide(args)))
 }
 
 type FieldAccess = NonNullable<NonNullable<Extract<Field, { access?: unknown }>['access']>['read']>
@@ -119,7 +101,7 @@ const guardFieldReads = (fields: Field[] | undefined): void => {
     const read = access?.read
     // The access object is changed in place: Payload keeps copies of fields (flattenedFields) that share it.
     if (access && read && !read[GUARDED]) {
-      access.read = mark<FieldAccess>((args) => (isApiKeySession(args.req.user) ? read({ ...args, req: asAnonymous(args.req) }) : read(args)))
+      access.read = mark<FieldAccess>((args) => (isApiKeySession(args.req.user) ? read({ ...args, req: asThePublic(args.req) }) : read(args)))
     }
     if ('fields' in field && Array.isArray(field.fields)) guardFieldReads(field.fields as Field[])
     if ('flattenedFields' in field && Array.isArray(field.flattenedFields)) guardFieldReads(field.flattenedFields as Field[])

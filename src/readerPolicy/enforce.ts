@@ -15,6 +15,23 @@ import type { ReaderPolicy, Visibility } from './policy'
 
 const isReader = (req: PayloadRequest) => editorialRole(req.user) === null
 
+/**
+ * The request as an anonymous reader makes it: everything but the user. Payload counts an API key as
+ * its owner signed in, so an access function written for signed-in people (`Boolean(req.user)`)
+ * would grant a key what it refuses the public; asked with this request, it answers a key as it
+ * answers the public.
+ */
+export const asThePublic = (req: PayloadRequest): PayloadRequest =>
+  req.user === null || req.user === undefined
+    ? req
+    : new Proxy(req, {
+        get: (target, property) => {
+          if (property === 'user') return null
+          const value = Reflect.get(target, property, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+
 const PUBLISHED: Where = { _status: { equals: 'published' } }
 
 /** Both constraints: a boolean decides at once, two queries must both hold. */
@@ -27,15 +44,15 @@ const both = (first: AccessResult, second: AccessResult): AccessResult => {
 
 /**
  * Read access as the policy bounds it: the editorial team gets what the collection's own access
- * gives; a reader gets at most what the policy lists (nothing, published documents, or everything),
- * and less if the collection's own access says so.
+ * gives; a reader (an API key too) gets at most what the policy lists (nothing, published documents,
+ * or everything), and less if the collection's own access refuses the public.
  */
 const boundedRead =
   (own: Access | undefined, visibility: Visibility | undefined): Access =>
   async (args) => {
-    const granted: AccessResult = own ? await own(args) : true
-    if (!isReader(args.req)) return granted
+    if (!isReader(args.req)) return own ? own(args) : true
     if (!visibility) return false
+    const granted: AccessResult = own ? await own({ ...args, req: asThePublic(args.req) }) : true
     return both(granted, visibility === 'published' ? PUBLISHED : true)
   }
 
