@@ -70,29 +70,33 @@ const asTheyArrived = (query: Record<string, unknown>) => {
 
 /**
  * Checks the arguments of every operation a request makes (REST and GraphQL alike; server code's
- * Local API calls are trusted): `locale` and `fallback-locale` name known locales, `depth`, `limit`
- * and `page` are whole numbers, and a reader's are within the policy's caps; a reader's `draft` reads
- * the published version instead (for a published document with a newer draft, asking for drafts
- * would otherwise find the draft, which access then hides, and lose the document altogether). Reads
- * Payload makes while answering (population, which carries `currentDepth`, and its own reads with
- * access overridden, such as looking up an API key's user) are not the reader's to be capped.
- * Too much is refused with a 400 that says the cap, not quietly cut down to it.
+ * Local API calls are trusted with their arguments): `locale` and `fallback-locale` name known
+ * locales, `depth`, `limit` and `page` are whole numbers, and a reader's are within the policy's caps.
+ * A reader's `draft` read (server code's too, unless it overrides access) reads the published version
+ * (for a published document with a newer draft, asking for drafts would otherwise find the draft,
+ * which access then hides, and lose the document altogether). Reads Payload makes while answering
+ * (population, which carries `currentDepth`, and its own reads with access overridden, such as
+ * looking up an API key's user) are not the reader's to be capped. Too much is refused with a 400
+ * that says the cap, not quietly cut down to it.
  */
 const checkArguments =
   (policy: ReaderPolicy) =>
-  ({ args, req }: { args: unknown; req: PayloadRequest }) => {
-    if (req.payloadAPI === 'local' || !args || typeof args !== 'object') return args
+  ({ args, operation, req }: { args: unknown; operation: string; req: PayloadRequest }) => {
+    if (!args || typeof args !== 'object') return args
     const given = args as Record<string, unknown>
-    if (given.overrideAccess || given.currentDepth !== undefined) return args
     const reader = isReader(req)
-    const query = (req.query ?? {}) as Record<string, unknown>
-    const problem =
-      localeProblem(query, policy.locales) ??
-      // Some of Payload's handlers (globals') drop a depth they cannot read instead of passing it on.
-      pagingProblem(asTheyArrived(query), undefined) ??
-      pagingProblem(given, reader ? policy : undefined)
-    if (problem) throw new APIError(problem, 400)
-    if (reader && given.draft) return { ...given, draft: false }
+    const askedByRequest = req.payloadAPI !== 'local' && !given.overrideAccess && given.currentDepth === undefined
+    if (askedByRequest) {
+      const query = (req.query ?? {}) as Record<string, unknown>
+      const problem =
+        localeProblem(query, policy.locales) ??
+        // Some of Payload's handlers (globals') drop a depth they cannot read instead of passing it on.
+        pagingProblem(asTheyArrived(query), undefined) ??
+        pagingProblem(given, reader ? policy : undefined)
+      if (problem) throw new APIError(problem, 400)
+    }
+    // Server code reading as a reader (access not overridden) gets what a reader gets, too.
+    if (reader && operation === 'read' && given.draft && !given.overrideAccess) return { ...given, draft: false }
     return args
   }
 
