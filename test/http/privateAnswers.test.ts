@@ -45,7 +45,16 @@ const rawRequest = (path: string, headerLines: [string, string][], method = 'GET
  * Every spelling of "this request carries the editor's session" that some client or proxy sends;
  * `signsIn` says whether Payload signs the editor in with it.
  */
-const credentialSpellings = (): { name: string; headers: [string, string][]; signsIn: boolean; isApiKey?: true }[] => [
+const credentialSpellings = (): { name: string; headers: [string, string][]; signsIn: boolean; isApiKey?: true }[] =>
+  spellings().map((spelling) =>
+    // Browsers say where a request comes from; Payload takes a session cookie only with that said
+    // (Sec-Fetch-Site or an Origin on its CSRF list).
+    spelling.headers.some(([name]) => name.toLowerCase() === 'cookie')
+      ? { ...spelling, headers: [...spelling.headers, ['Sec-Fetch-Site', 'same-origin']] }
+      : spelling,
+  )
+
+const spellings = (): { name: string; headers: [string, string][]; signsIn: boolean; isApiKey?: true }[] => [
   { name: 'the cookie as browsers send it', headers: [['Cookie', `payload-token=${token}`]], signsIn: true },
   { name: 'a space before =', headers: [['Cookie', `payload-token =${token}`]], signsIn: true },
   { name: 'a tab before =', headers: [['Cookie', `payload-token\t=${token}`]], signsIn: true },
