@@ -359,12 +359,9 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
         },
         responses: {
           200: { description: 'Reindexed', content: json(messageSchema) },
-          400: {
-            description: 'Unknown collections, or no body',
-            content: { ...json(messageSchema), 'text/plain': { schema: { type: 'string' } } },
-          },
-          401: { description: 'Not allowed', content: json(messageSchema) },
-          ...errorResponses(),
+          // 400: unknown collections, or a body that is not a JSON object; 401: not allowed to reindex.
+          // The plugin's own `{message}` answers are given the error shape (src/badInput/endpointsInErrorShape.ts).
+          ...errorResponses(400, 401),
         },
       },
     }
@@ -394,7 +391,8 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
               ...json({ type: 'object', properties: { result: {} } }),
             },
           },
-          ...errorResponses(400, 403),
+          // 401: the plugin answers a request with no user itself, before access control.
+          ...errorResponses(400, 401, 403),
         },
       },
     }

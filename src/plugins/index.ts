@@ -6,6 +6,7 @@ import { seoPlugin } from '@payloadcms/plugin-seo'
 import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
+import { badInputPlugin } from '../badInput/plugin'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
@@ -73,6 +74,8 @@ export const plugins: Plugin[] = [
   }),
   readLimitsPlugin(readLimitsFromEnv(process.env)),
   unservedRoutesPlugin(),
+  // After every plugin that adds a collection: it checks the queries of all of them.
+  badInputPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),
 ]

@@ -57,6 +57,16 @@ export const sendWebResponse = async (req: ExpressRequest, res: ExpressResponse,
   })
 }
 
+/** The methods Payload's REST API routes; others (TRACE, PROPFIND, …) name nothing it does. */
+const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+const API_METHOD_SET = new Set(API_METHODS)
+
+const methodNotAllowed = (req: ExpressRequest, res: ExpressResponse) =>
+  res
+    .status(405)
+    .set('Allow', API_METHODS.join(', '))
+    .json({ errors: [{ message: `The API does not answer ${req.method} requests; it answers ${API_METHODS.join(', ')}.` }] })
+
 const graphqlTakesPost = (res: ExpressResponse) =>
   res
     .status(405)
@@ -106,6 +116,8 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (req.path !== apiRoute && !req.path.startsWith(`${apiRoute}/`)) return next()
     if (LEFT_TO_NEXT.some((pattern) => pattern.test(req.path))) return next()
+    // The Fetch API refuses to make a Request of TRACE, TRACK or CONNECT at all.
+    if (!API_METHOD_SET.has(req.method)) return methodNotAllowed(req, res)
     if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
     try {
       const response = await answer(req, res)

@@ -1,0 +1,179 @@
+import type { CollectionBeforeOperationHook, FlattenedField, Payload, PayloadRequest, SanitizedCollectionConfig, Where } from 'payload'
+import { APIError, NotFound, getLocalizedPaths } from 'payload'
+
+/**
+ * Payload checks that a `where` names known fields and operators (validateQueryPaths), but not that a
+ * value fits the field: `publishedAt=notadate`, `id=abc` on a numeric id, `near` on a text field or a
+ * path into a virtual field reach the database adapter, which throws and the request gets a 500. So
+ * do a path id that is not an id (`/api/posts/abc`) and a write with no document in its body. This
+ * hook refuses them first, with Payload's own error classes, on every collection (see ./plugin).
+ */
+
+const badRequest = (message: string) => new APIError(message, 400, undefined, true)
+
+/** Operators whose value is a list: an array, or a comma-separated string (how Payload reads them). */
+const LIST_OPERATORS = new Set(['in', 'not_in', 'all'])
+/** Operators that compare a value with the field's own type. */
+const TYPED_OPERATORS = new Set([
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'all',
+  'greater_than',
+  'greater_than_equal',
+  'less_than',
+  'less_than_equal',
+])
+const GEO_OPERATORS = new Set(['near', 'within', 'intersects'])
+
+type IdType = 'number' | 'text'
+
+const idTypeOf = (payload: Payload, slug: string): IdType | undefined => {
+  const collection = (payload.collections as Record<string, Payload['collections'][keyof Payload['collections']] | undefined>)[slug]
+  if (!collection) return undefined
+  return collection.customIDType ?? payload.db.defaultIDType
+}
+
+const valuesOf = (operator: string, value: unknown): unknown[] => {
+  if (LIST_OPERATORS.has(operator)) {
+    if (Array.isArray(value)) return value
+    if (typeof value === 'string') return value.split(',')
+  }
+  return [value]
+}
+
+/** `null` (or the string "null", as a query string spells it) asks for "no value" on any field. */
+const isNull = (value: unknown) => value === null || value === 'null'
+
+const isWholeNumberId = (value: unknown) =>
+  (typeof value === 'number' && Number.isSafeInteger(value)) ||
+  (typeof value === 'string' && /^\d{1,15}$/.test(value))
+
+const isDate = (value: unknown) =>
+  (typeof value === 'string' || typeof value === 'number') && !Number.isNaN(new Date(value).getTime())
+
+const isNumeric = (value: unknown) =>
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+
+/** Walks the path through groups, tabs, arrays and blocks; a virtual field anywhere on it has no column. */
+const crossesVirtualField = (fields: FlattenedField[], path: string): string | undefined => {
+  let current: FlattenedField[] | undefined = fields
+  for (const segment of path.split('.')) {
+    const field: FlattenedField | undefined = current?.find((candidate) => candidate.name === segment)
+    if (!field) return undefined
+    if ((field as { virtual?: unknown }).virtual === true) return field.name
+    current = 'flattenedFields' in field ? field.flattenedFields : undefined
+  }
+  return undefined
+}
+
+type Target = { fields: FlattenedField[]; collectionSlug: string; idType?: IdType }
+
+const checkConstraint = (req: PayloadRequest, target: Target, path: string, constraint: unknown) => {
+  if (!constraint || typeof constraint !== 'object' || Array.isArray(constraint))
+    throw badRequest(`where[${path}] must name an operator, as in where[${path}][equals]=….`)
+  // A query on versions (/api/posts/versions) names the document's fields under `version.`.
+  const isVersionPath = path.startsWith('version.') && !target.fields.some((candidate) => candidate.name === 'version')
+  const fieldPath = isVersionPath ? path.slice('version.'.length) : path
+  const virtual = crossesVirtualField(target.fields, fieldPath)
+  if (virtual) throw badRequest(`where[${path}]: "${virtual}" is computed when a document is read and cannot be queried.`)
+
+  let field: FlattenedField | undefined
+  let relationIdType: IdType | undefined
+  if (fieldPath === 'id' || fieldPath === '_id') {
+    relationIdType = target.idType
+  } else {
+    const paths = getLocalizedPaths({
+      collectionSlug: target.collectionSlug,
+      fields: target.fields,
+      incomingPath: fieldPath,
+      locale: req.locale ?? undefined,
+      overrideAccess: true,
+      payload: req.payload,
+    })
+    const last = paths.at(-1)
+    // Payload's own validation (which runs next) names unknown paths; only known ones are checked here.
+    if (!last || last.invalid) return
+    field = last.field
+    if (field?.name === 'id' && last.collectionSlug) relationIdType = idTypeOf(req.payload, last.collectionSlug)
+    if ((field?.type === 'relationship' || field?.type === 'upload') && typeof field.relationTo === 'string')
+      relationIdType = idTypeOf(req.payload, field.relationTo)
+  }
+
+  for (const [operator, value] of Object.entries(constraint)) {
+    if (GEO_OPERATORS.has(operator) && field?.type !== 'point')
+      throw badRequest(`where[${path}][${operator}]: "${operator}" works on point (geolocation) fields only.`)
+    if (!TYPED_OPERATORS.has(operator)) continue
+    for (const item of valuesOf(operator, value)) {
+      if (isNull(item) && !LIST_OPERATORS.has(operator)) continue
+      if (relationIdType === 'number' && !isWholeNumberId(item))
+        throw badRequest(`where[${path}][${operator}]: ${JSON.stringify(item)} is not an id (a whole number).`)
+      if (field?.type === 'date' && !isDate(item))
+        throw badRequest(`where[${path}][${operator}]: ${JSON.stringify(item)} is not a date (use ISO 8601, as in 2026-01-31).`)
+      if (field?.type === 'number' && !isNumeric(item))
+        throw badRequest(`where[${path}][${operator}]: ${JSON.stringify(item)} is not a number.`)
+    }
+  }
+}
+
+const checkWhere = (req: PayloadRequest, target: Target, where: unknown, at = 'where') => {
+  if (where === undefined || where === null) return
+  if (typeof where !== 'object' || Array.isArray(where))
+    throw badRequest(`${at} must be an object of field paths and operators, as in where[title][equals]=….`)
+  for (const [key, constraint] of Object.entries(where as Where)) {
+    if (key.toLowerCase() === 'and' || key.toLowerCase() === 'or') {
+      if (!Array.isArray(constraint)) throw badRequest(`${at}[${key}] must be a list of conditions.`)
+      constraint.forEach((item, index) => checkWhere(req, target, item, `${at}[${key}][${index}]`))
+      continue
+    }
+    checkConstraint(req, target, key, constraint)
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The document a create or update carries: an object, or nothing at all for an upload with only its file. */
+const checkData = (req: PayloadRequest, data: unknown) => {
+  if (isPlainObject(data)) return
+  if (data === undefined && req.file) return
+  if (data === undefined) {
+    const type = req.headers?.get('content-type')?.split(';', 1)[0].trim()
+    throw badRequest(
+      type && type !== 'application/json' && !type.startsWith('multipart/')
+        ? `A body of type "${type}" is not read: send the document as application/json (or multipart/form-data with the fields in a "_payload" part).`
+        : 'The request has no document: send it as a JSON object in the body.',
+    )
+  }
+  throw badRequest('The document must be a JSON object.')
+}
+
+export const refuseUnreadableQueries =
+  (collectionConfig: SanitizedCollectionConfig | { slug: string }): CollectionBeforeOperationHook =>
+  ({ args, operation, req }) => {
+    const collection = (req.payload.collections as Record<string, Payload['collections'][keyof Payload['collections']] | undefined>)[collectionConfig.slug]
+    if (!collection) return args
+    const idType = idTypeOf(req.payload, collection.config.slug)
+    const a = args as Record<string, unknown>
+
+    // Path ids: /api/posts/abc is no document on a database with numeric ids (MongoDB's are strings).
+    const numericIds = (operation === 'restoreVersion' ? req.payload.db.defaultIDType : idType) === 'number'
+    for (const key of ['id', 'duplicateFromID'] as const) {
+      const id = a[key]
+      if (id !== undefined && numericIds && !isWholeNumberId(id)) throw new NotFound(req.t)
+    }
+
+    if ((operation === 'create' || operation === 'update') && a.duplicateFromID === undefined) checkData(req, a.data)
+
+    if ('where' in a) {
+      const target: Target = {
+        fields: collection.config.flattenedFields,
+        collectionSlug: collection.config.slug,
+        idType,
+      }
+      checkWhere(req, target, a.where)
+    }
+    return args
+  }
