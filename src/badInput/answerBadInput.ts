@@ -33,7 +33,7 @@ const hasName = (error: unknown, name: string) =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name
 
 /** busboy's (Payload's multipart parser) messages for a body that is not well-formed multipart. */
-const MALFORMED_MULTIPART = /^(Malformed (part )?header|Malformed urlencoded form|Unexpected end of (form|file)|Multipart: Boundary not found|Missing Content-Type|Unsupported content type|Name too long|Field name too long)/i
+const MALFORMED_MULTIPART = /^(Malformed (part )?header|Malformed content type|Malformed urlencoded form|Unexpected end of (form|file)|Multipart: Boundary not found|Missing Content-Type|Unsupported content type|Name too long|Field name too long)/i
 
 /**
  * What Payload answers with 500 although the request is at fault. Each is an error Payload or a

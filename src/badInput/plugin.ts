@@ -2,8 +2,8 @@ import type { Plugin } from 'payload'
 
 import { answerBadInput, ERRORS_LOGGED_HERE } from './answerBadInput'
 import { answerMissingFile } from './answerMissingFile'
-import { inErrorShape } from './endpointsInErrorShape'
-import { refuseUnreadableQueries } from './refuseUnreadableQueries'
+import { endpointsReadObjects } from './endpointsReadObjects'
+import { refuseUnreadableGlobalData, refuseUnreadableQueries } from './refuseUnreadableQueries'
 
 const CHECKS = new WeakSet<object>()
 const check = (collection: { slug: string }) => {
@@ -29,7 +29,7 @@ export const badInputPlugin = (): Plugin => (config) => {
       }
       await config.onInit?.(payload)
     },
-    endpoints: inErrorShape(config.endpoints) || [],
+    endpoints: endpointsReadObjects(config.endpoints) || [],
     loggingLevels: {
       ...Object.fromEntries(ERRORS_LOGGED_HERE.map((name) => [name, false as const])),
       ...config.loggingLevels,
@@ -39,9 +39,14 @@ export const badInputPlugin = (): Plugin => (config) => {
       // Last, so that it logs the status the other hooks settled on.
       afterError: [...(config.hooks?.afterError ?? []), answerBadInput(loggedHere)],
     },
+    globals: (config.globals ?? []).map((global) => ({
+      ...global,
+      endpoints: endpointsReadObjects(global.endpoints),
+      hooks: { ...global.hooks, beforeOperation: [refuseUnreadableGlobalData, ...(global.hooks?.beforeOperation ?? [])] },
+    })),
     collections: (config.collections ?? []).map((collection) => ({
       ...collection,
-      endpoints: inErrorShape(collection.endpoints),
+      endpoints: endpointsReadObjects(collection.endpoints),
       hooks: {
         ...collection.hooks,
         beforeOperation: [check(collection), ...(collection.hooks?.beforeOperation ?? [])],

@@ -1,4 +1,4 @@
-import type { CollectionBeforeOperationHook, FlattenedField, Payload, PayloadRequest, SanitizedCollectionConfig, Where } from 'payload'
+import type { CollectionBeforeOperationHook, GlobalBeforeOperationHook, FlattenedField, Payload, PayloadRequest, SanitizedCollectionConfig, Where } from 'payload'
 import { APIError, NotFound, getLocalizedPaths } from 'payload'
 
 /**
@@ -135,9 +135,41 @@ const checkWhere = (req: PayloadRequest, target: Target, where: unknown, at = 'w
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** Fields stored in one column (or one row per value when `hasMany`). */
+const SCALAR_FIELDS = new Set(['text', 'textarea', 'email', 'code', 'number', 'date', 'checkbox', 'radio', 'select'])
+const isScalar = (value: unknown) => value === null || (typeof value !== 'object' && typeof value !== 'function')
+
+/**
+ * Payload's validation lets some values of the wrong kind through to the database adapter, which
+ * cannot store them (a 500 on SQLite): an array or object for a text, number or date field (`[]`
+ * for a caption), anything but a JSON document for rich text.
+ */
+const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown>, at: string) => {
+  for (const field of fields) {
+    if (!(field.name in data)) continue
+    const value = data[field.name]
+    if (value === null || value === undefined) continue
+    const path = at ? `${at}.${field.name}` : field.name
+    // A localized field may be written for several locales at once, as `{ "en": …, "de": … }`.
+    if ('localized' in field && field.localized && isPlainObject(value)) continue
+    if (SCALAR_FIELDS.has(field.type)) {
+      const many = 'hasMany' in field && field.hasMany === true
+      if (many ? !(isScalar(value) || (Array.isArray(value) && value.every(isScalar))) : !isScalar(value))
+        throw badRequest(`${path} must be ${many ? 'a list of single values' : 'a single value'} (a ${field.type} field), not ${JSON.stringify(value).slice(0, 60)}.`)
+    }
+    if (field.type === 'richText' && !isPlainObject(value))
+      throw badRequest(`${path} must be a rich text document (an object with a "root"), or null.`)
+    if (field.type === 'group' && 'flattenedFields' in field && isPlainObject(value)) checkFieldShapes(field.flattenedFields, value, path)
+    if (field.type === 'array' && Array.isArray(value))
+      value.forEach((row, index) => {
+        if (isPlainObject(row)) checkFieldShapes(field.flattenedFields, row, `${path}.${index}`)
+      })
+  }
+}
+
 /** The document a create or update carries: an object, or nothing at all for an upload with only its file. */
-const checkData = (req: PayloadRequest, data: unknown) => {
-  if (isPlainObject(data)) return
+export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedField[]) => {
+  if (isPlainObject(data)) return checkFieldShapes(fields, data, '')
   if (data === undefined && req.file) return
   if (data === undefined) {
     const type = req.headers?.get('content-type')?.split(';', 1)[0].trim()
@@ -165,7 +197,11 @@ export const refuseUnreadableQueries =
       if (id !== undefined && numericIds && !isWholeNumberId(id)) throw new NotFound(req.t)
     }
 
-    if ((operation === 'create' || operation === 'update') && a.duplicateFromID === undefined) checkData(req, a.data)
+    if (operation === 'create' || operation === 'update') {
+      // A duplicate takes its document from the original; a body, if any, only overrides fields.
+      if (a.duplicateFromID === undefined) checkData(req, a.data, collection.config.flattenedFields)
+      else if (a.data !== undefined) checkData(req, a.data, collection.config.flattenedFields)
+    }
 
     if ('where' in a) {
       const target: Target = {
@@ -177,3 +213,9 @@ export const refuseUnreadableQueries =
     }
     return args
   }
+
+/** The same check of the document a global's update carries. */
+export const refuseUnreadableGlobalData: GlobalBeforeOperationHook = ({ args, global, operation, req }) => {
+  if (operation === 'update') checkData(req, (args as { data?: unknown }).data, global.flattenedFields)
+  return args
+}

@@ -68,7 +68,8 @@ const AUTH_ERRORS: Record<string, Parameters<typeof errorResponses> | undefined>
   logout: [400],
   // A signed-in user whom access control may not show their own account: an API key's user.
   me: [403],
-  'refresh-token': [401, 403],
+  // 400: a body that is not JSON.
+  'refresh-token': [400, 401, 403],
   'forgot-password': [400],
   'reset-password': [400, 403],
   'first-register': [400, 403],
@@ -242,7 +243,8 @@ const versionSchema = (
     publishedLocale: { type: ['string', 'null'] },
     snapshot: { type: ['boolean', 'null'] },
   },
-  required: ['id', 'version', 'createdAt', 'updatedAt'],
+  // `select` leaves out whatever it does not name, the bookkeeping included.
+  required: ['id'],
   additionalProperties: false,
 })
 
@@ -360,7 +362,7 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
         responses: {
           200: { description: 'Reindexed', content: json(messageSchema) },
           // 400: unknown collections, or a body that is not a JSON object; 401: not allowed to reindex.
-          // The plugin's own `{message}` answers are given the error shape (src/badInput/endpointsInErrorShape.ts).
+          // The plugin's own `{message}` answers are given the error shape (src/badInput/errorShape.ts).
           ...errorResponses(400, 401),
         },
       },

@@ -6,6 +6,7 @@ import type { NextFunction, Request as ExpressRequest, Response as ExpressRespon
 import type { SanitizedConfig } from 'payload'
 import { handleEndpoints } from 'payload'
 
+import { inErrorShape } from '../badInput/errorShape'
 import type { HttpCache } from './httpCache'
 
 /**
@@ -100,7 +101,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   const respond = (req: ExpressRequest): Promise<Response> => {
     const request = toWebRequest(req)
     if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request)
-    return handleEndpoints({ config, request })
+    return handleEndpoints({ config, request }).then(inErrorShape)
   }
 
   /** Through the HTTP cache when there is one; a Response is left for the caller to send. */

@@ -201,6 +201,40 @@ describe('bodies that are not documents', () => {
   })
 })
 
+describe('found by the fuzzer (test/fuzz)', () => {
+  test('an unknown route answers 404 in the error shape, not {"message"}', async () => {
+    const res = await send('PUT', '/api/plugin-seo/generate-description', { headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(404)
+    expect(res.body.errors[0].message).toMatch(/Route not found/)
+  })
+
+  test('a JSON value that is not an object, as the body of a duplicate or a global update, answers 400', async () => {
+    await expectRefused(() => api(url, `/api/posts/${postId}/duplicate`, { method: 'POST', auth: adminAuth, body: 9007199254740992 }), 400)
+    await expectRefused(() => send('POST', '/api/globals/header', { headers: { authorization: adminAuth } }).then(check('POST', '/api/globals/header')), 400)
+  })
+
+  test('an array for a text field answers 400 instead of failing in the database', async () => {
+    const media = (await api(url, '/api/media?limit=1', { auth: adminAuth })).body.docs[0]
+    await expectRefused(() => api(url, `/api/media/${media.id}`, { method: 'PATCH', auth: adminAuth, body: { caption: [] } }), 400, /caption/)
+  })
+
+  test('multipart with an empty boundary answers 400', async () => {
+    const { body } = multipartWithBadFileName()
+    await expectRefused(
+      () => send('POST', '/api/users/login', { headers: { 'content-type': 'multipart/form-data; boundary=' }, body }).then(check('POST', '/api/users/login')),
+      400,
+    )
+  })
+
+  test('plugin-search answers a body that is not an object with 400, and its own refusal in the error shape', async () => {
+    await expectRefused(() => api(url, '/api/search/reindex', { method: 'POST', auth: adminAuth, body: null }), 400)
+    // Nobody may write search rows (src/plugins/index.ts), so the plugin refuses everyone, as {"message"} of its own.
+    const refused = await api(url, '/api/search/reindex', { method: 'POST', auth: adminAuth, body: { collections: ['posts'] } })
+    expect(refused.status).toBe(401)
+    expect(refused.body.errors[0].message).toEqual(expect.any(String))
+  })
+})
+
 describe('methods', () => {
   test('TRACE /api/posts answers 405 in JSON with Allow', async () => {
     const res = await expectRefused(() => send('TRACE', '/api/posts'), 405, /TRACE/)
