@@ -144,32 +144,64 @@ const isScalar = (value: unknown) => value === null || (typeof value !== 'object
  * cannot store them (a 500 on SQLite): an array or object for a text, number or date field (`[]`
  * for a caption), anything but a JSON document for rich text.
  */
-const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown>, at: string) => {
+const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown>, at: string, locales: ReadonlySet<string>, locale?: string) => {
   for (const field of fields) {
     if (!(field.name in data)) continue
     const value = data[field.name]
     if (value === null || value === undefined) continue
-    const path = at ? `${at}.${field.name}` : field.name
+    const path = `${at ? `${at}.` : ''}${field.name}${locale ? `.${locale}` : ''}`
     // A localized field may be written for several locales at once, as `{ "en": …, "de": … }`.
-    if ('localized' in field && field.localized && isPlainObject(value)) continue
+    if ('localized' in field && field.localized && isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => locales.has(key))) {
+      for (const [locale, localized] of Object.entries(value))
+        checkFieldShapes([field], { [field.name]: localized }, at, new Set(), locale)
+      continue
+    }
     if (SCALAR_FIELDS.has(field.type)) {
       const many = 'hasMany' in field && field.hasMany === true
       if (many ? !(isScalar(value) || (Array.isArray(value) && value.every(isScalar))) : !isScalar(value))
         throw badRequest(`${path} must be ${many ? 'a list of single values' : 'a single value'} (a ${field.type} field), not ${JSON.stringify(value).slice(0, 60)}.`)
     }
-    if (field.type === 'richText' && !isPlainObject(value))
-      throw badRequest(`${path} must be a rich text document (an object with a "root"), or null.`)
-    if (field.type === 'group' && 'flattenedFields' in field && isPlainObject(value)) checkFieldShapes(field.flattenedFields, value, path)
+    if (field.type === 'richText') {
+      const broken = brokenRichTextNode(value, 'root')
+      if (broken) throw badRequest(`${path} must be a rich text document (an object with a "root" whose nodes are objects), or null: ${broken} is not.`)
+    }
+    if (field.type === 'blocks' && Array.isArray(value))
+      value.forEach((row, index) => {
+        const block = isPlainObject(row) ? field.blocks?.find((candidate) => candidate.slug === row.blockType) : undefined
+        if (block && isPlainObject(row)) checkFieldShapes(block.flattenedFields, row, `${path}.${index}`, locales)
+      })
+    if (field.type === 'group' && 'flattenedFields' in field && isPlainObject(value)) checkFieldShapes(field.flattenedFields, value, path, locales)
     if (field.type === 'array' && Array.isArray(value))
       value.forEach((row, index) => {
-        if (isPlainObject(row)) checkFieldShapes(field.flattenedFields, row, `${path}.${index}`)
+        if (isPlainObject(row)) checkFieldShapes(field.flattenedFields, row, `${path}.${index}`, locales)
       })
   }
 }
 
+/**
+ * The rich text editor's hooks walk a document's node tree before validation and throw on a node
+ * that is not an object (`{"root":{"children":[0]}}`). Only the tree's shape is checked here; what
+ * the nodes say is the editor's to validate.
+ */
+const brokenRichTextNode = (document: unknown, at: string): string | undefined => {
+  if (!isPlainObject(document) || !isPlainObject(document.root)) return 'the document'
+  const stack: { node: unknown; at: string }[] = [{ node: document.root, at }]
+  while (stack.length) {
+    const { node, at: where } = stack.pop()!
+    if (!isPlainObject(node)) return where
+    if (node.children === undefined) continue
+    if (!Array.isArray(node.children)) return `${where}.children`
+    node.children.forEach((child, index) => stack.push({ node: child, at: `${where}.children.${index}` }))
+  }
+  return undefined
+}
+
 /** The document a create or update carries: an object, or nothing at all for an upload with only its file. */
 export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedField[]) => {
-  if (isPlainObject(data)) return checkFieldShapes(fields, data, '')
+  if (isPlainObject(data)) {
+    const { localization } = req.payload.config
+    return checkFieldShapes(fields, data, '', new Set(localization ? localization.localeCodes : []))
+  }
   if (data === undefined && req.file) return
   if (data === undefined) {
     const type = req.headers?.get('content-type')?.split(';', 1)[0].trim()

@@ -11,6 +11,7 @@ import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { defaultLexical } from '../fields/lexical'
+import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
 import { readLimitsFromEnv } from '../hooks/limitPublicReads'
 import { contentChangesPlugin } from './contentChanges'
 import { readLimitsPlugin } from './readLimits'
@@ -41,6 +42,8 @@ export const plugins: Plugin[] = [
     redirectRelationships: ['pages'],
     formOverrides: {
       access: { read: anyone, create: isEditor, update: isEditor, delete: isEditor },
+      // A page's form block requires its form: deleting the form would leave the page answering `form: null`.
+      hooks: { beforeDelete: [preventDeleteWhileReferenced('form')] },
       admin: { group: 'Forms' },
       fields: ({ defaultFields }) =>
         defaultFields.map((field) =>

@@ -3,9 +3,10 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
 import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
-import type { SanitizedConfig } from 'payload'
+import type { Payload, SanitizedConfig } from 'payload'
 import { handleEndpoints } from 'payload'
 
+import { classifyBadInput } from '../badInput/answerBadInput'
 import { inErrorShape } from '../badInput/errorShape'
 import type { HttpCache } from './httpCache'
 
@@ -93,7 +94,7 @@ const readSmallBody = async (req: ExpressRequest): Promise<Buffer | undefined> =
 }
 
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
-export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
+export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logger?: Payload['logger']) => {
   const apiRoute = config.routes.api
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
@@ -124,7 +125,12 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
       const response = await answer(req, res)
       if (response) await sendWebResponse(req, res, response)
     } catch (error) {
-      next(error)
+      // What Payload's handlers throw instead of answering (GraphQL's reading of a malformed body):
+      // the client's mistake gets a 400 in the error shape rather than express's HTML 500.
+      const classified = classifyBadInput(error)
+      if (!classified || res.headersSent) return next(error)
+      logger?.warn({ method: req.method, url: req.path, status: classified.status }, classified.message)
+      res.status(classified.status).json({ errors: [{ message: classified.message }] })
     }
   }
 }

@@ -88,7 +88,7 @@ export const startServer = async ({
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
   app.use(rejectUnknownLocale(payload.config.localization))
-  app.use(payloadApi(payload.config, cache))
+  app.use(payloadApi(payload.config, cache, payload.logger))
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const lane = storedAnswerLane({

@@ -218,6 +218,21 @@ describe('found by the fuzzer (test/fuzz)', () => {
     await expectRefused(() => api(url, `/api/media/${media.id}`, { method: 'PATCH', auth: adminAuth, body: { caption: [] } }), 400, /caption/)
   })
 
+  test('a rich text document whose nodes are not objects answers 400', async () => {
+    await expectRefused(
+      () => api(url, '/api/pages', { method: 'POST', auth: adminAuth, body: { title: 'x', hero: { richText: { root: { children: [0] } } } } }),
+      400,
+      /hero\.richText/,
+    )
+  })
+
+  test('malformed multipart to GraphQL answers 400 in JSON, not an HTML 500', async () => {
+    const { headers, body } = multipartWithBadFileName()
+    const res = await send('POST', '/api/graphql', { headers, body })
+    expect(res.status).toBe(400)
+    expect(res.body.errors[0].message).toMatch(/multipart/)
+  })
+
   test('multipart with an empty boundary answers 400', async () => {
     const { body } = multipartWithBadFileName()
     await expectRefused(
