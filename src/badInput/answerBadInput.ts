@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../db/databaseUnavailable'
 export const ERRORS_LOGGED_HERE = [
   'APIError',
   'AuthenticationError',
+  'DrizzleQueryError',
   'Error',
   'FileRetrievalError',
   'FileUploadError',
@@ -28,6 +29,10 @@ export const ERRORS_LOGGED_HERE = [
 ] as const
 
 type Classified = { status: number; message: string }
+
+/** The messages along an error's `cause` chain (drizzle wraps the driver's error). */
+const causes = (error: unknown, depth = 0): string =>
+  error instanceof Error && depth < 5 ? `${error.message}\n${causes(error.cause, depth + 1)}` : ''
 
 const hasName = (error: unknown, name: string) =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name
@@ -49,6 +54,10 @@ export const classifyBadInput = (error: unknown): Classified | null => {
     return { status: 400, message: 'The request is nested too deeply to be read.' }
   if (MALFORMED_MULTIPART.test(error.message))
     return { status: 400, message: `The multipart body cannot be read: ${error.message}.` }
+  // An id of `Infinity` where Payload reads ids without its operations' hooks (POST /api/pages/access/Infinity):
+  // Payload takes it for a number, SQLite refuses to bind it.
+  if (/Only finite numbers \(not Infinity or NaN\) can be passed/.test(causes(error)))
+    return { status: 400, message: 'A number in the request is not finite (Infinity or NaN).' }
   // A pasted-URL upload whose URL could not be fetched, or is blocked as a private address (SSRF guard).
   if (hasName(error, 'FileRetrievalError')) return { status: 400, message: error.message }
   return null
@@ -68,7 +77,9 @@ const statusOf = (error: unknown): number => {
  */
 export const answerBadInput =
   (loggedHere: ReadonlySet<string>): AfterErrorHook =>
-  ({ error, req }) => {
+  ({ error, graphqlResult, req }) => {
+    // GraphQL answers its errors inside a 200 and logs them itself (by the name GraphQLError).
+    if (graphqlResult !== undefined) return
     const name = (error as { name?: unknown })?.name
     const classified = classifyBadInput(error)
     const status = classified?.status ?? statusOf(error)

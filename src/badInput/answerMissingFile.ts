@@ -19,10 +19,15 @@ export const answerMissingFile =
     const filePath = path.resolve(directory, params.filename)
     // Outside the folder: Payload refuses it with its own 400.
     if (!filePath.startsWith(directory + path.sep)) return undefined as unknown as Response
-    const missing = await fs.stat(filePath).then(
-      () => false,
-      (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
-    )
+    let missing = false
+    try {
+      await fs.stat(filePath)
+    } catch (error) {
+      // Not there, or a name no file can have (a NUL byte, too long).
+      missing = ['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE'].includes(
+        (error as NodeJS.ErrnoException).code ?? '',
+      )
+    }
     // Payload's handler type has no "not mine" answer, though Payload goes on to the next one on anything but a Response.
     if (!missing) return undefined as unknown as Response
     return Response.json(

@@ -1,7 +1,7 @@
 /**
  * Payload's REST handler answers some 4xx in shapes of its own: `{"message":"Route not found …"}` for
  * an unknown route, `{"message":…}` or plain text from plugin endpoints (plugin-search's reindex,
- * plugin-seo). Clients get one shape for every error, Payload's `{"errors":[{"message":…}]}`: this
+ * plugin-seo), an empty body from GraphQL's 415. Clients get one shape for every error, Payload's `{"errors":[{"message":…}]}`: this
  * rewrites a 4xx that is in another, keeping its status, headers and message.
  */
 export const inErrorShape = async (response: Response): Promise<Response> => {
@@ -19,7 +19,7 @@ export const inErrorShape = async (response: Response): Promise<Response> => {
   const headers = new Headers(response.headers)
   headers.set('content-type', 'application/json')
   headers.delete('content-length')
-  return new Response(JSON.stringify({ errors: [{ message: message.trim() || `Request refused (${response.status}).` }] }), {
+  return new Response(JSON.stringify({ errors: [{ message: message.trim() || `${response.statusText || 'Request refused'} (${response.status}).` }] }), {
     status: response.status,
     headers,
   })

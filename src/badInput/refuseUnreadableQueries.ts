@@ -103,6 +103,9 @@ const checkConstraint = (req: PayloadRequest, target: Target, path: string, cons
   }
 
   for (const [operator, value] of Object.entries(constraint)) {
+    // A pattern is one string; Payload refuses objects here, a list reaches the database as it is.
+    if ((operator === 'like' || operator === 'not_like') && !isScalar(value))
+      throw badRequest(`where[${path}][${operator}] takes one value, not a list.`)
     if (GEO_OPERATORS.has(operator) && field?.type !== 'point')
       throw badRequest(`where[${path}][${operator}]: "${operator}" works on point (geolocation) fields only.`)
     if (!TYPED_OPERATORS.has(operator)) continue
@@ -144,7 +147,7 @@ const isScalar = (value: unknown) => value === null || (typeof value !== 'object
  * cannot store them (a 500 on SQLite): an array or object for a text, number or date field (`[]`
  * for a caption), anything but a JSON document for rich text.
  */
-const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown>, at: string, locales: ReadonlySet<string>, locale?: string) => {
+const checkFieldShapes = (payload: Payload, fields: FlattenedField[], data: Record<string, unknown>, at: string, locales: ReadonlySet<string>, locale?: string) => {
   for (const field of fields) {
     if (!(field.name in data)) continue
     const value = data[field.name]
@@ -153,13 +156,21 @@ const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown
     // A localized field may be written for several locales at once, as `{ "en": …, "de": … }`.
     if ('localized' in field && field.localized && isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((key) => locales.has(key))) {
       for (const [locale, localized] of Object.entries(value))
-        checkFieldShapes([field], { [field.name]: localized }, at, new Set(), locale)
+        checkFieldShapes(payload, [field], { [field.name]: localized }, at, new Set(), locale)
       continue
     }
     if (SCALAR_FIELDS.has(field.type)) {
       const many = 'hasMany' in field && field.hasMany === true
       if (many ? !(isScalar(value) || (Array.isArray(value) && value.every(isScalar))) : !isScalar(value))
         throw badRequest(`${path} must be ${many ? 'a list of single values' : 'a single value'} (a ${field.type} field), not ${JSON.stringify(value).slice(0, 60)}.`)
+    }
+    if (field.type === 'date' && !isDate(value))
+      throw badRequest(`${path} must be a date (ISO 8601, as in 2026-01-31T12:00:00Z), not ${JSON.stringify(value).slice(0, 60)}.`)
+    if ((field.type === 'relationship' || field.type === 'upload') && typeof field.relationTo === 'string' && idTypeOf(payload, field.relationTo) === 'number') {
+      // An id, or (from a client that sends back what it read) the related document with its id.
+      const ids = Array.isArray(value) ? value : [value]
+      const bad = ids.find((item) => item !== null && (isPlainObject(item) ? !isWholeNumberId(item.id) : !isWholeNumberId(item)))
+      if (bad !== undefined) throw badRequest(`${path} must be the id of a document in ${field.relationTo} (a whole number), not ${JSON.stringify(bad).slice(0, 60)}.`)
     }
     if (field.type === 'richText') {
       const broken = brokenRichTextNode(value, 'root')
@@ -168,12 +179,12 @@ const checkFieldShapes = (fields: FlattenedField[], data: Record<string, unknown
     if (field.type === 'blocks' && Array.isArray(value))
       value.forEach((row, index) => {
         const block = isPlainObject(row) ? field.blocks?.find((candidate) => candidate.slug === row.blockType) : undefined
-        if (block && isPlainObject(row)) checkFieldShapes(block.flattenedFields, row, `${path}.${index}`, locales)
+        if (block && isPlainObject(row)) checkFieldShapes(payload, block.flattenedFields, row, `${path}.${index}`, locales)
       })
-    if (field.type === 'group' && 'flattenedFields' in field && isPlainObject(value)) checkFieldShapes(field.flattenedFields, value, path, locales)
+    if (field.type === 'group' && 'flattenedFields' in field && isPlainObject(value)) checkFieldShapes(payload, field.flattenedFields, value, path, locales)
     if (field.type === 'array' && Array.isArray(value))
       value.forEach((row, index) => {
-        if (isPlainObject(row)) checkFieldShapes(field.flattenedFields, row, `${path}.${index}`, locales)
+        if (isPlainObject(row)) checkFieldShapes(payload, field.flattenedFields, row, `${path}.${index}`, locales)
       })
   }
 }
@@ -200,7 +211,7 @@ const brokenRichTextNode = (document: unknown, at: string): string | undefined =
 export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedField[]) => {
   if (isPlainObject(data)) {
     const { localization } = req.payload.config
-    return checkFieldShapes(fields, data, '', new Set(localization ? localization.localeCodes : []))
+    return checkFieldShapes(req.payload, fields, data, '', new Set(localization ? localization.localeCodes : []))
   }
   if (data === undefined && req.file) return
   if (data === undefined) {

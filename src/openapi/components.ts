@@ -145,6 +145,7 @@ export const responses = {
     'The document changed since your copy was loaded (send the `updatedAt` you read), is locked by another editor, or is still in use and cannot be deleted; `data` says which.',
   ),
   PayloadTooLarge: errorAnswer('The uploaded file is too large.'),
+  RequestHeaderFieldsTooLarge: errorAnswer('The URL or the headers are larger than the server reads (16 KB).'),
   TooManyRequests: errorAnswer('Rate limited: too many requests from this client. Wait `Retry-After` seconds.', {
     headers: { 'Retry-After': ref('headers', 'RetryAfter') },
   }),
@@ -163,10 +164,12 @@ const errorResponseNames: Record<ErrorStatus, keyof typeof responses> = {
   413: 'PayloadTooLarge',
 }
 
-/** The error answers an operation can give, plus the two every /api route can give (429, 503). */
+/** The error answers an operation can give, plus those every /api route can give (429, 431, 503). */
 export const errorResponses = (...statuses: ErrorStatus[]) => ({
   ...Object.fromEntries(statuses.map((status) => [status, ref('responses', errorResponseNames[status])])),
   429: ref('responses', 'TooManyRequests'),
+  // Node's HTTP parser refuses a longer URL before any route sees it (src/server/startServer.ts).
+  431: ref('responses', 'RequestHeaderFieldsTooLarge'),
   503: ref('responses', 'ServiceUnavailable'),
 })
 

@@ -175,6 +175,10 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
         },
         ...errorResponses(),
         400: { description: 'The request is not a GraphQL request', content: graphqlResponseContent },
+        415: {
+          description: 'The body is not JSON (`Content-Type: application/json`), or there is none',
+          content: graphqlResponseContent,
+        },
       },
     },
     get: {

@@ -101,7 +101,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
 
   const respond = (req: ExpressRequest): Promise<Response> => {
     const request = toWebRequest(req)
-    if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request)
+    if (req.path === graphqlRoute && req.method === 'POST') return handleGraphql(request).then(inErrorShape)
     return handleEndpoints({ config, request }).then(inErrorShape)
   }
 
@@ -110,7 +110,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
     if (!httpCache) return respond(req)
     if (req.path === graphqlRoute && req.method === 'POST') {
       const body = await readSmallBody(req)
-      if (body) return httpCache.serveGraphql(req, res, body, () => handleGraphql(toWebRequest(req, body)))
+      if (body) return httpCache.serveGraphql(req, res, body, () => handleGraphql(toWebRequest(req, body)).then(inErrorShape))
     }
     return httpCache.serve(req, res, () => respond(req))
   }

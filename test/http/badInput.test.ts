@@ -233,6 +233,32 @@ describe('found by the fuzzer (test/fuzz)', () => {
     expect(res.body.errors[0].message).toMatch(/multipart/)
   })
 
+  test('like with a list, a date out of range, a relationship that is no id answer 400', async () => {
+    await expectRefused(() => api(url, '/api/users/count?where[email][like][0]=a', { auth: adminAuth }), 400, /one value/)
+    await expectRefused(() => api(url, '/api/globals/header', { method: 'POST', auth: adminAuth, body: { createdAt: 1.7976931348623157e308 } }), 400, /createdAt must be a date/)
+    await expectRefused(() => api(url, '/api/categories', { method: 'POST', auth: adminAuth, body: { title: 'x', parent: -5e-324 } }), 400, /parent must be the id/)
+  })
+
+  test('an id of Infinity where Payload reads it without hooks (document access) answers 400', async () => {
+    await expectRefused(() => api(url, '/api/pages/access/Infinity', { method: 'POST', body: { '': {} } }), 400, /not finite/)
+  })
+
+  test('a file name no file can have answers 404', async () => {
+    await expectRefused(() => api(url, '/api/media/file/%00'), 404)
+  })
+
+  test('a URL longer than Node reads answers 431 in the error shape', async () => {
+    const res = await send('GET', `/api/posts?where[title][equals]=${'a'.repeat(20_000)}`)
+    expect(res.status).toBe(431)
+    expect(res.body.errors[0].message).toMatch(/too large/)
+  })
+
+  test('GraphQL without a body answers 415 in the error shape', async () => {
+    const res = await send('POST', '/api/graphql')
+    expect(res.status).toBe(415)
+    expect(res.body.errors[0].message).toEqual(expect.any(String))
+  })
+
   test('multipart with an empty boundary answers 400', async () => {
     const { body } = multipartWithBadFileName()
     await expectRefused(
