@@ -3,11 +3,11 @@ import type { Plugin } from 'payload'
 import { answerBadInput, ERRORS_LOGGED_HERE } from './answerBadInput'
 import { answerMissingFile } from './answerMissingFile'
 import { endpointsReadObjects } from './endpointsReadObjects'
-import { refuseUnreadableGlobalData, refuseUnreadableQueries } from './refuseUnreadableQueries'
+import { refuseUnusableGlobalData, refuseUnusableInput } from './refuseUnusableInput'
 
 const CHECKS = new WeakSet<object>()
 const check = (collection: { slug: string }) => {
-  const hook = refuseUnreadableQueries(collection)
+  const hook = refuseUnusableInput(collection)
   CHECKS.add(hook)
   return hook
 }
@@ -42,7 +42,7 @@ export const badInputPlugin = (): Plugin => (config) => {
     globals: (config.globals ?? []).map((global) => ({
       ...global,
       endpoints: endpointsReadObjects(global.endpoints),
-      hooks: { ...global.hooks, beforeOperation: [refuseUnreadableGlobalData, ...(global.hooks?.beforeOperation ?? [])] },
+      hooks: { ...global.hooks, beforeOperation: [refuseUnusableGlobalData, ...(global.hooks?.beforeOperation ?? [])] },
     })),
     collections: (config.collections ?? []).map((collection) => ({
       ...collection,

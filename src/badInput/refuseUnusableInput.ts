@@ -5,8 +5,10 @@ import { APIError, NotFound, getLocalizedPaths } from 'payload'
  * Payload checks that a `where` names known fields and operators (validateQueryPaths), but not that a
  * value fits the field: `publishedAt=notadate`, `id=abc` on a numeric id, `near` on a text field or a
  * path into a virtual field reach the database adapter, which throws and the request gets a 500. So
- * do a path id that is not an id (`/api/posts/abc`) and a write with no document in its body. This
- * hook refuses them first, with Payload's own error classes, on every collection (see ./plugin).
+ * do a path id that is not an id (`/api/posts/abc`), a write with no document in its body, and values
+ * Payload's field validation lets through to the adapter (an array for a text field, a date out of
+ * range, rich text whose nodes are not objects). This hook refuses them first, with Payload's own
+ * error classes, on every collection and global (see ./plugin), for REST and GraphQL requests.
  */
 
 const badRequest = (message: string) => new APIError(message, 400, undefined, true)
@@ -51,7 +53,11 @@ const isWholeNumberId = (value: unknown) =>
   (typeof value === 'string' && /^\d{1,15}$/.test(value))
 
 const isDate = (value: unknown) =>
-  (typeof value === 'string' || typeof value === 'number') && !Number.isNaN(new Date(value).getTime())
+  (value instanceof Date || typeof value === 'string' || typeof value === 'number') &&
+  !Number.isNaN(new Date(value).getTime())
+
+/** What a form sends for a cleared field: no value, like null. */
+const isEmpty = (value: unknown) => value === null || value === undefined || value === ''
 
 const isNumeric = (value: unknown) =>
   (typeof value === 'number' && Number.isFinite(value)) ||
@@ -164,12 +170,16 @@ const checkFieldShapes = (payload: Payload, fields: FlattenedField[], data: Reco
       if (many ? !(isScalar(value) || (Array.isArray(value) && value.every(isScalar))) : !isScalar(value))
         throw badRequest(`${path} must be ${many ? 'a list of single values' : 'a single value'} (a ${field.type} field), not ${JSON.stringify(value).slice(0, 60)}.`)
     }
-    if (field.type === 'date' && !isDate(value))
-      throw badRequest(`${path} must be a date (ISO 8601, as in 2026-01-31T12:00:00Z), not ${JSON.stringify(value).slice(0, 60)}.`)
+    if (field.type === 'date' && !isEmpty(value) && !isDate(value))
+      throw badRequest(
+        field.name === 'updatedAt' && !at
+          ? `"updatedAt" must be the date-time of the copy you edited (ISO 8601), not ${JSON.stringify(value).slice(0, 60)}.`
+          : `${path} must be a date (ISO 8601, as in 2026-01-31T12:00:00Z), not ${JSON.stringify(value).slice(0, 60)}.`,
+      )
     if ((field.type === 'relationship' || field.type === 'upload') && typeof field.relationTo === 'string' && idTypeOf(payload, field.relationTo) === 'number') {
       // An id, or (from a client that sends back what it read) the related document with its id.
       const ids = Array.isArray(value) ? value : [value]
-      const bad = ids.find((item) => item !== null && (isPlainObject(item) ? !isWholeNumberId(item.id) : !isWholeNumberId(item)))
+      const bad = ids.find((item) => !isEmpty(item) && (isPlainObject(item) ? !isWholeNumberId(item.id) : !isWholeNumberId(item)))
       if (bad !== undefined) throw badRequest(`${path} must be the id of a document in ${field.relationTo} (a whole number), not ${JSON.stringify(bad).slice(0, 60)}.`)
     }
     if (field.type === 'richText') {
@@ -225,9 +235,12 @@ export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedF
   throw badRequest('The document must be a JSON object.')
 }
 
-export const refuseUnreadableQueries =
+export const refuseUnusableInput =
   (collectionConfig: SanitizedCollectionConfig | { slug: string }): CollectionBeforeOperationHook =>
   ({ args, operation, req }) => {
+    // The Local API is the server's own code (hooks, jobs, the admin panel's views): a mistake there
+    // is a bug to see as one, not a client's request to refuse.
+    if (req.payloadAPI === 'local') return args
     const collection = (req.payload.collections as Record<string, Payload['collections'][keyof Payload['collections']] | undefined>)[collectionConfig.slug]
     if (!collection) return args
     const idType = idTypeOf(req.payload, collection.config.slug)
@@ -258,7 +271,7 @@ export const refuseUnreadableQueries =
   }
 
 /** The same check of the document a global's update carries. */
-export const refuseUnreadableGlobalData: GlobalBeforeOperationHook = ({ args, global, operation, req }) => {
-  if (operation === 'update') checkData(req, (args as { data?: unknown }).data, global.flattenedFields)
+export const refuseUnusableGlobalData: GlobalBeforeOperationHook = ({ args, global, operation, req }) => {
+  if (operation === 'update' && req.payloadAPI !== 'local') checkData(req, (args as { data?: unknown }).data, global.flattenedFields)
   return args
 }
