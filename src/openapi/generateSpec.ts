@@ -201,7 +201,8 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
           headers: { Allow: { schema: { type: 'string' } } },
           content: json(ref('schemas', 'Error')),
         },
-        ...errorResponses(),
+        // 400: an unknown `locale` or `fallback-locale` is refused before the method is looked at.
+        ...errorResponses(400),
       },
     },
   },
