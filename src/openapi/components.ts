@@ -149,6 +149,7 @@ export const responses = {
   PayloadTooLarge: errorAnswer(
     'The body is larger than the server accepts: over `API_MAX_JSON_BODY_KB` for JSON and other bodies, over `MEDIA_MAX_UPLOAD_MB` for an uploaded file, or an image with more pixels or frames than `MEDIA_MAX_MEGAPIXELS` and `MEDIA_MAX_FRAMES` allow. The message names the limit.',
   ),
+  RequestHeaderFieldsTooLarge: errorAnswer('The URL or the headers are larger than the server reads (16 KB).'),
   TooManyRequests: errorAnswer(
     'Rate limited: too many requests (or form submissions) from this client, or (sign-in) too many failed attempts from this client or on this account. Wait `Retry-After` seconds.',
     { headers: { 'Retry-After': ref('headers', 'RetryAfter') } },
@@ -168,10 +169,12 @@ const errorResponseNames: Record<ErrorStatus, keyof typeof responses> = {
   413: 'PayloadTooLarge',
 }
 
-/** The error answers an operation can give, plus the two every /api route can give (429, 503). */
+/** The error answers an operation can give, plus those every /api route can give (429, 431, 503). */
 export const errorResponses = (...statuses: ErrorStatus[]) => ({
   ...Object.fromEntries(statuses.map((status) => [status, ref('responses', errorResponseNames[status])])),
   429: ref('responses', 'TooManyRequests'),
+  // Node's HTTP parser refuses a longer URL before any route sees it (src/server/startServer.ts).
+  431: ref('responses', 'RequestHeaderFieldsTooLarge'),
   503: ref('responses', 'ServiceUnavailable'),
 })
 

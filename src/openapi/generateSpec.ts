@@ -69,7 +69,8 @@ const AUTH_ERRORS: Record<string, Parameters<typeof errorResponses> | undefined>
   logout: [400, 403],
   // A signed-in user whom access control may not show their own account: an API key's user.
   me: [403],
-  'refresh-token': [401, 403],
+  // 400: a body that is not JSON; 403: an API key (src/access/readOnlyApiKeys.ts).
+  'refresh-token': [400, 401, 403],
   'forgot-password': [400, 403],
   'reset-password': [400, 403],
   'first-register': [400, 403],
@@ -179,6 +180,10 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
           description: 'Nothing ran: the request is not a GraphQL request, the query does not parse or validate, or it is over a limit',
           content: graphqlResponseContent,
         },
+        415: {
+          description: 'The body is not JSON (`Content-Type: application/json`), or there is none',
+          content: graphqlResponseContent,
+        },
       },
     },
     get: {
@@ -201,7 +206,8 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
           headers: { Allow: { schema: { type: 'string' } } },
           content: json(ref('schemas', 'Error')),
         },
-        ...errorResponses(),
+        // 400: an unknown `locale` or `fallback-locale` is refused before the method is looked at.
+        ...errorResponses(400),
       },
     },
   },
@@ -247,7 +253,8 @@ const versionSchema = (
     publishedLocale: { type: ['string', 'null'] },
     snapshot: { type: ['boolean', 'null'] },
   },
-  required: ['id', 'version', 'createdAt', 'updatedAt'],
+  // `select` leaves out whatever it does not name, the bookkeeping included.
+  required: ['id'],
   additionalProperties: false,
 })
 
@@ -364,13 +371,10 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
         },
         responses: {
           200: { description: 'Reindexed', content: json(messageSchema) },
-          400: {
-            description: 'Unknown collections, or no body',
-            content: { ...json(messageSchema), 'text/plain': { schema: { type: 'string' } } },
-          },
-          401: { description: 'Not allowed', content: json(messageSchema) },
-          // An API key (src/access/readOnlyApiKeys.ts).
-          ...errorResponses(403),
+          // 400: unknown collections, or a body that is not a JSON object; 401: not allowed to reindex;
+          // 403: an API key (src/access/readOnlyApiKeys.ts). The plugin's own `{message}` answers are
+          // given the error shape (src/badInput/errorShape.ts).
+          ...errorResponses(400, 401, 403),
         },
       },
     }
@@ -400,7 +404,8 @@ const pluginPaths = (api: string, config: Payload['config']): Paths => {
               ...json({ type: 'object', properties: { result: {} } }),
             },
           },
-          ...errorResponses(400, 403),
+          // 401: the plugin answers a request with no user itself, before access control.
+          ...errorResponses(400, 401, 403),
         },
       },
     }

@@ -6,11 +6,13 @@ import { seoPlugin } from '@payloadcms/plugin-seo'
 import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
+import { badInputPlugin } from '../badInput/plugin'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
+import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
 import { contentChangesPlugin } from './contentChanges'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
@@ -40,6 +42,8 @@ export const plugins: Plugin[] = [
     redirectRelationships: ['pages'],
     formOverrides: {
       access: { read: anyone, create: isEditor, update: isEditor, delete: isEditor },
+      // A page's form block requires its form: deleting the form would leave the page answering `form: null`.
+      hooks: { beforeDelete: [preventDeleteWhileReferenced('form')] },
       admin: { group: 'Forms' },
       fields: ({ defaultFields }) =>
         defaultFields.map((field) =>
@@ -74,6 +78,8 @@ export const plugins: Plugin[] = [
   }),
   uploadLimitsPlugin(process.env),
   unservedRoutesPlugin(),
+  // After every plugin that adds a collection: it checks the queries of all of them.
+  badInputPlugin(),
   // Last: see its comment.
   contentChangesPlugin(),
 ]

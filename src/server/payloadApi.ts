@@ -4,9 +4,11 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
 import { GRAPHQL_POST } from '@payloadcms/next/routes'
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
-import type { SanitizedConfig } from 'payload'
+import type { Payload, SanitizedConfig } from 'payload'
 import { createPayloadRequest, handleEndpoints } from 'payload'
 
+import { classifyBadInput } from '../badInput/answerBadInput'
+import { inErrorShape } from '../badInput/errorShape'
 import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
 import { discardRestOfBody } from './bodyLimits'
 import type { HttpCache, Produced } from './httpCache'
@@ -119,6 +121,16 @@ export const sendWebResponse = async (req: ExpressRequest, res: ExpressResponse,
   })
 }
 
+/** The methods Payload's REST API routes; others (TRACE, PROPFIND, …) name nothing it does. */
+const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+const API_METHOD_SET = new Set(API_METHODS)
+
+const methodNotAllowed = (req: ExpressRequest, res: ExpressResponse) =>
+  res
+    .status(405)
+    .set('Allow', API_METHODS.join(', '))
+    .json({ errors: [{ message: `The API does not answer ${req.method} requests; it answers ${API_METHODS.join(', ')}.` }] })
+
 const graphqlTakesPost = (res: ExpressResponse) =>
   res
     .status(405)
@@ -193,7 +205,7 @@ export const prepareGraphql = async (config: SanitizedConfig) => {
 }
 
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
-export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
+export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logger?: Payload['logger']) => {
   const apiRoute = config.routes.api
   const graphqlRoute = `${apiRoute}${config.routes.graphQL}`
   const handleGraphql = GRAPHQL_POST(config)
@@ -204,7 +216,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
     const request = toWebRequest(req, readBody ?? readBodyOf(req))
     const response =
       req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
-    return { response, verdict: verdictOf(request) }
+    return { response: await inErrorShape(response), verdict: verdictOf(request) }
   }
 
   /** Payload's GraphQL handler, unless the query must be refused before graphql-js validates it. */
@@ -231,12 +243,19 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache) => {
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     if (req.path !== apiRoute && !req.path.startsWith(`${apiRoute}/`)) return next()
     if (LEFT_TO_NEXT.some((pattern) => pattern.test(req.path))) return next()
+    // The Fetch API refuses to make a Request of TRACE, TRACK or CONNECT at all.
+    if (!API_METHOD_SET.has(req.method)) return methodNotAllowed(req, res)
     if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
     try {
       const response = await answer(req, res)
       if (response) await sendWebResponse(req, res, response)
     } catch (error) {
-      next(error)
+      // What Payload's handlers throw instead of answering (GraphQL's reading of a malformed body):
+      // the client's mistake gets a 400 in the error shape rather than express's HTML 500.
+      const classified = classifyBadInput(error)
+      if (!classified || res.headersSent) return next(error)
+      logger?.warn({ method: req.method, url: req.path, status: classified.status }, classified.message)
+      res.status(classified.status).json({ errors: [{ message: classified.message }] })
     }
   }
 }

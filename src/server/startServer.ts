@@ -108,7 +108,7 @@ export const startServer = async ({
     }),
   )
   app.use(apiRoute, loginClientContext(loginThrottle, client))
-  app.use(payloadApi(payload.config, cache))
+  app.use(payloadApi(payload.config, cache, payload.logger))
   if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
@@ -120,6 +120,22 @@ export const startServer = async ({
     logger: payload.logger,
   })
   const server = createServer(lane(app)).listen(port, host)
+  // A request Node's parser refuses (a URL or headers over 16 KB, malformed framing) never reaches
+  // express; Node would answer it with an empty 431 or 400. Clients get the API's JSON error instead.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy()
+    const [status, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'The URL or the headers are too large (16 KB at most).']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'The request did not arrive in time.']
+          : ['400 Bad Request', 'The request is not valid HTTP.']
+    const body = JSON.stringify({ errors: [{ message }] })
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  })
   await once(server, 'listening')
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`

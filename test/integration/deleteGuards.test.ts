@@ -240,3 +240,33 @@ describe('categories', () => {
     ).toBe(0)
   })
 })
+
+describe('forms', () => {
+  // Found by the fuzzer (test/fuzz): an admin's bulk delete of forms left a page whose form block
+  // requires its form answering `form: null`, which the spec (and every client) takes for invalid.
+  test("used by a page's form block cannot be deleted", async () => {
+    const form = await payload.create({
+      collection: 'forms',
+      overrideAccess: true,
+      data: {
+        title: 'Guarded form',
+        submitButtonLabel: 'Send',
+        confirmationType: 'message',
+        confirmationMessage: richText(paragraph('Thanks.')),
+        fields: [{ blockType: 'email', name: 'email', label: 'Email', required: true, width: 100 }],
+      } as never,
+    })
+    await payload.create({
+      collection: 'pages',
+      overrideAccess: true,
+      data: { title: 'Form user', slug: 'form-user', _status: 'published', hero: { type: 'lowImpact' }, layout: [{ blockType: 'formBlock', form: form.id }] } as never,
+    })
+    await expectInUse(payload.delete({ collection: 'forms', id: form.id, overrideAccess: true }), 'pages "Form user"')
+    const unused = await payload.create({
+      collection: 'forms',
+      overrideAccess: true,
+      data: { title: 'Unused form', submitButtonLabel: 'Send', confirmationType: 'message', confirmationMessage: richText(paragraph('Thanks.')), fields: [] } as never,
+    })
+    await payload.delete({ collection: 'forms', id: unused.id, overrideAccess: true })
+  })
+})
