@@ -182,7 +182,8 @@ describe('form submissions', () => {
     ['a number that is not one', [entry('name', 'Ada'), entry('consent', true), entry('guests', 'many')], /guests.*number/],
     ['a select value that is not an option', [entry('name', 'Ada'), entry('consent', true), entry('topic', 'spam')], /topic.*one of/],
     ['a checkbox that is not a boolean', [entry('name', 'Ada'), entry('consent', 'maybe')], /consent.*true or false/],
-    ['a value that is an object', [entry('name', { nested: 'x' }), entry('consent', true)], /name/],
+    // Refused by the check every collection's writes get (src/badInput), before the form's own.
+    ['a value that is an object', [entry('name', { nested: 'x' }), entry('consent', true)], /submissionData\.0\.value must be a single value/],
     ['an entry without a field name', [{ value: 'x' }, entry('name', 'Ada'), entry('consent', true)], /field/],
   ])('refuses %s with 400 and a message', async (_, submissionData, message) => {
     const res = await submit({ form: richForm, submissionData })
