@@ -56,7 +56,8 @@ export const classifyBadInput = (error: unknown): Classified | null => {
     return { status: 400, message: `The multipart body cannot be read: ${error.message}.` }
   // An id of `Infinity` where Payload reads ids without its operations' hooks (POST /api/pages/access/Infinity):
   // Payload takes it for a number, SQLite refuses to bind it.
-  if (/Only finite numbers \(not Infinity or NaN\) can be passed/.test(causes(error)))
+  // SQLite refuses to bind it; PostgreSQL refuses to read it as an integer id.
+  if (/Only finite numbers \(not Infinity or NaN\) can be passed|invalid input syntax for type (integer|bigint)/.test(causes(error)))
     return { status: 400, message: 'A number in the request is not finite (Infinity or NaN).' }
   // A pasted-URL upload whose URL could not be fetched, or is blocked as a private address (SSRF guard).
   if (hasName(error, 'FileRetrievalError')) return { status: 400, message: error.message }

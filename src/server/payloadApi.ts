@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
@@ -204,6 +205,37 @@ export const prepareGraphql = async (config: SanitizedConfig) => {
   await response.body?.cancel()
 }
 
+/**
+ * Uploads arrive in temporary files (src/plugins/uploadLimits.ts). Payload removes one after an
+ * upload collection's create or update, but a file sent to any other route (a post, a form, GraphQL)
+ * would stay on disk, so every temporary file Payload records on the request is removed once it has
+ * answered. They are noted as Payload sets them: a later Local API call with the same request
+ * (a plugin's hook resaving a document) sets `req.file` again, to nothing.
+ */
+const watchUploadedFiles = (request: Request) => {
+  const paths: string[] = []
+  let file: unknown
+  Object.defineProperty(request, 'file', {
+    configurable: true,
+    enumerable: true,
+    get: () => file,
+    set: (value: unknown) => {
+      file = value
+      const tempFilePath = (value as { tempFilePath?: unknown } | undefined)?.tempFilePath
+      if (typeof tempFilePath === 'string' && tempFilePath) paths.push(tempFilePath)
+    },
+  })
+  return { remove: () => Promise.all(paths.map((path) => rm(path, { force: true }))) }
+}
+
+/** An error Payload threw with a 4xx status of its own (its GraphQL handler's "Invalid JSON", say). */
+const clientErrorOf = (error: unknown): { status: number; message: string } | null => {
+  const status = (error as { status?: unknown } | null)?.status
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500
+    ? { status, message: error.message }
+    : null
+}
+
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
 export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logger?: Payload['logger']) => {
   const apiRoute = config.routes.api
@@ -214,9 +246,14 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
   /** Payload's answer, and its verdict on who asked, read from the request it authenticated. */
   const respond = async (req: ExpressRequest, readBody?: Buffer): Promise<Produced> => {
     const request = toWebRequest(req, readBody ?? readBodyOf(req))
-    const response =
-      req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
-    return { response: await inErrorShape(response), verdict: verdictOf(request) }
+    const uploadedFiles = watchUploadedFiles(request)
+    try {
+      const response =
+        req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
+      return { response: await inErrorShape(response), verdict: verdictOf(request) }
+    } finally {
+      await uploadedFiles.remove()
+    }
   }
 
   /** Payload's GraphQL handler, unless the query must be refused before graphql-js validates it. */
@@ -252,7 +289,7 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
     } catch (error) {
       // What Payload's handlers throw instead of answering (GraphQL's reading of a malformed body):
       // the client's mistake gets a 400 in the error shape rather than express's HTML 500.
-      const classified = classifyBadInput(error)
+      const classified = classifyBadInput(error) ?? clientErrorOf(error)
       if (!classified || res.headersSent) return next(error)
       logger?.warn({ method: req.method, url: req.path, status: classified.status }, classified.message)
       res.status(classified.status).json({ errors: [{ message: classified.message }] })
