@@ -1,4 +1,6 @@
 // Building blocks shared by many operations: query parameters, HTTP-layer headers, error answers.
+import { validOperators } from 'payload/shared'
+
 import type { JsonSchema } from './schemaFixes'
 
 export const ref = (kind: 'schemas' | 'parameters' | 'responses' | 'headers' | 'requestBodies', name: string) => ({
@@ -182,24 +184,7 @@ const whereOperators: JsonSchema = {
   type: 'object',
   description: 'Operators on one field. Values in a query string are strings; lists are comma-separated or repeated.',
   properties: Object.fromEntries(
-    [
-      'equals',
-      'not_equals',
-      'in',
-      'not_in',
-      'all',
-      'exists',
-      'greater_than',
-      'greater_than_equal',
-      'less_than',
-      'less_than_equal',
-      'like',
-      'not_like',
-      'contains',
-      'near',
-      'within',
-      'intersects',
-    ].map((operator) => [operator, {}]),
+    validOperators.map((operator) => [operator, {}]),
   ),
   additionalProperties: false,
 }

@@ -6,6 +6,7 @@
 import http from 'node:http'
 
 import fc from 'fast-check'
+import { validOperators } from 'payload/shared'
 import { stringify } from 'qs-esm'
 
 import type { OpenAPIDocument } from '../helpers/openapi'
@@ -193,24 +194,8 @@ const valueFor = (spec: OpenAPIDocument, schema: Json | undefined, depth = 0): f
 // ---------------------------------------------------------------------------------------------------
 // `where`
 
-const OPERATORS = [
-  'equals',
-  'not_equals',
-  'in',
-  'not_in',
-  'all',
-  'exists',
-  'greater_than',
-  'greater_than_equal',
-  'less_than',
-  'less_than_equal',
-  'like',
-  'not_like',
-  'contains',
-  'within',
-  'intersects',
-  'near',
-]
+/** Payload's own list of where operators. */
+const OPERATORS = validOperators
 
 const whereFor = (fieldNames: string[]) => {
   const path = fc.oneof(
