@@ -241,6 +241,8 @@ export const refuseUnusableInput =
     // The Local API is the server's own code (hooks, jobs, the admin panel's views): a mistake there
     // is a bug to see as one, not a client's request to refuse.
     if (req.payloadAPI === 'local') return args
+    // Payload's own reads while answering: population (ids it read from stored documents).
+    if ((args as { currentDepth?: unknown }).currentDepth !== undefined) return args
     const collection = (req.payload.collections as Record<string, Payload['collections'][keyof Payload['collections']] | undefined>)[collectionConfig.slug]
     if (!collection) return args
     const idType = idTypeOf(req.payload, collection.config.slug)
