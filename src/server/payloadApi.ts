@@ -67,10 +67,16 @@ const bodyStream = (req: ExpressRequest): ReadableStream<Uint8Array> => {
   }, strategy)
 }
 
-/** The Web Request Payload's handlers take, streaming the body unless it has been read already. */
-export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request => {
+/** Every header line as it arrived, duplicates included (Node's parsed `headers` keeps one Authorization). */
+const headersOf = (req: IncomingMessage) => {
   const headers = new Headers()
   for (let k = 0; k < req.rawHeaders.length; k += 2) headers.append(req.rawHeaders[k], req.rawHeaders[k + 1])
+  return headers
+}
+
+/** The Web Request Payload's handlers take, streaming the body unless it has been read already. */
+export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request => {
+  const headers = headersOf(req)
   const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
   // Payload routes HEAD nowhere: it is answered as the GET it stands for, without the body.
   const method = req.method === 'HEAD' ? 'GET' : req.method
@@ -92,8 +98,7 @@ export const toWebRequest = (req: ExpressRequest, readBody?: Buffer): Request =>
 export const authenticateWithPayload =
   (config: SanitizedConfig) =>
   async (req: IncomingMessage): Promise<PayloadVerdict> => {
-    const headers = new Headers()
-    for (let k = 0; k < req.rawHeaders.length; k += 2) headers.append(req.rawHeaders[k], req.rawHeaders[k + 1])
+    const headers = headersOf(req)
     const request = new Request(`http://${req.headers.host || 'localhost'}${config.routes.api}`, { headers })
     await createPayloadRequest({ config, request })
     return verdictOf(request)
