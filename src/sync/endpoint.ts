@@ -19,9 +19,10 @@ const GONE =
  * asks for is held to the reader policy first (./parameters.ts).
  *
  * Caching is the server's, as for every API read (src/server/httpCache.ts): an anonymous or API-key
- * answer gets a strong ETag, 304 on If-None-Match, the public (or the key's private) Cache-Control,
- * and is kept in the response store under the content version, which the next change retires. An
- * answer depends on the URL (cursor included) and the content, exactly what that store keys on.
+ * answer gets a strong ETag, 304 on If-None-Match, and is kept in the response store under the
+ * content version, which the next change retires: an answer depends on the URL (cursor included) and
+ * the content, exactly what that store keys on. Its Cache-Control is `public, no-cache` (a key's:
+ * `private, no-cache`), not the `s-maxage` of other reads (see below).
  */
 const sync =
   (policy: ReaderPolicy): PayloadHandler =>
@@ -44,7 +45,9 @@ const sync =
       if (error instanceof CursorGone) throw new APIError(GONE, 410, undefined, true)
       throw error
     }
-    return Response.json(answer, { headers: headersWithCors({ headers: new Headers(), req }) })
+    // Revalidated before every use, by browsers and CDNs alike (src/server/httpCache.ts keeps it `public`):
+    // a build runs right after a change, and an answer a CDN kept from before it would say nothing changed.
+    return Response.json(answer, { headers: headersWithCors({ headers: new Headers({ 'Cache-Control': 'no-cache' }), req }) })
   }
 
 export const syncEndpoint = (policy: ReaderPolicy): Endpoint => ({

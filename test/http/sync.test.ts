@@ -49,13 +49,16 @@ const syncAll = async (query: string, auth?: string, cursor?: string) => {
   }
 }
 
+/** Lexical blocks inside rich text get new ids on every read (Payload's doing), in every API answer alike. */
+const withoutBlockIds = (changes: Json[]) => JSON.parse(JSON.stringify(changes).replace(/"id":"[0-9a-f]{24}"/g, '"id":"…"'))
+
 const publishedPostIds = async () =>
   (await api(url, '/api/posts?limit=100&depth=0&select[title]=true')).body.docs.map((doc: Json) => doc.id).sort()
 
 test('anonymously and with an API key: every published document and the globals, the same for both', async () => {
   const anonymous = await syncAll('limit=3&depth=1')
   const withKey = await syncAll('limit=3&depth=1', keyAuth)
-  expect(withKey.changes).toEqual(anonymous.changes)
+  expect(withoutBlockIds(withKey.changes)).toEqual(withoutBlockIds(anonymous.changes))
   const posts = anonymous.changes.filter((change) => change.collection === 'posts').map((change) => change.id).sort()
   expect(posts).toEqual(await publishedPostIds())
   expect(anonymous.changes.filter((change) => change.global).map((change) => change.global)).toEqual(['header', 'footer', 'site-settings'])
@@ -67,7 +70,7 @@ test('anonymously and with an API key: every published document and the globals,
 test('an editor gets the public view: drafts never', async () => {
   const editor = await syncAll('collections=posts,pages&globals=', adminAuth)
   const anonymous = await syncAll('collections=posts,pages&globals=')
-  expect(editor.changes).toEqual(anonymous.changes)
+  expect(withoutBlockIds(editor.changes)).toEqual(withoutBlockIds(anonymous.changes))
   for (const change of editor.changes) expect(change.doc._status).toBe('published')
 })
 
@@ -75,7 +78,9 @@ test('answers are cached like other reads: public or private Cache-Control, ETag
   const path = '/api/sync?collections=categories&globals=header&limit=2'
   const first = await get(path)
   expect(first.status).toBe(200)
-  expect(first.headers.get('cache-control')).toMatch(/^public/)
+  // Not the minute a CDN may keep other reads: a build right after a change must not get the answer from before it.
+  expect(first.headers.get('cache-control')).toBe('public, no-cache')
+  expect((await get('/api/categories?limit=1')).headers.get('cache-control')).toMatch(/s-maxage/)
   const etag = first.headers.get('etag')!
   expect(etag).toMatch(/^"[\w-]{32}"$/)
   const again = await get(path)
