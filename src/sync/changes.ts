@@ -1,4 +1,6 @@
-import type { PayloadRequest } from 'payload'
+import type { Payload, PayloadRequest } from 'payload'
+
+import { ensureContentVersion, readContentVersion } from '../changes/contentVersion'
 
 import type { DocumentId } from './cursor'
 import type { SyncParameters } from './parameters'
@@ -18,6 +20,22 @@ export type SyncAnswer = {
   hasMore: boolean
   head: number
 }
+
+/** Where the change log stands: its last position, its epoch and the oldest position it still serves. */
+export type LogState = { head: number; epoch: string; retainedFrom: number }
+
+/**
+ * One read of the content-version row, which holds all three (readHeadPosition and readRetainedFrom
+ * in src/changes/changeLog.ts read the same row, one value each). A database that never recorded a
+ * change gets its row, as the server's start gives it, so its epoch is settled before a cursor names it.
+ */
+export const readLogState = async (payload: Payload): Promise<LogState> => {
+  const version = (await readContentVersion(payload)) ?? (await ensureContentVersion(payload))
+  return { head: version.position, epoch: version.epoch, retainedFrom: version.retainedFrom }
+}
+
+/** A cursor this log cannot serve: answered 410 Gone. */
+export class CursorGone extends Error {}
 
 /** A page's reads: the public's Local API request and what the client asked for. */
 export type SyncReader = { req: PayloadRequest; params: SyncParameters }

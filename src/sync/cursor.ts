@@ -1,6 +1,8 @@
 /**
  * The cursor of `/api/sync`: opaque to clients (base64url of a small JSON object), so its shape can
- * change without breaking them; `v` says which shape it is.
+ * change without breaking them; `v` says which shape it is. Both kinds carry the change log's epoch
+ * (`e`, src/changes/contentVersion.ts), which names the log its positions belong to: a cursor from
+ * another database, or from before a restore, is then told apart from one of this log.
  *
  * - A full cursor (`m: 'f'`) continues a full sync: the change-log position read when the full sync
  *   began (`h`), the collection being walked (`c`) and the last id sent from it (`a`; null when
@@ -12,8 +14,8 @@
  */
 export type DocumentId = number | string
 
-export type FullCursor = { mode: 'full'; head: number; collection: string; after: DocumentId | null }
-export type DeltaCursor = { mode: 'delta'; position: number }
+export type FullCursor = { mode: 'full'; epoch: string; head: number; collection: string; after: DocumentId | null }
+export type DeltaCursor = { mode: 'delta'; epoch: string; position: number }
 export type SyncCursor = FullCursor | DeltaCursor
 
 const VERSION = 1
@@ -21,8 +23,8 @@ const VERSION = 1
 export const encodeCursor = (cursor: SyncCursor): string => {
   const wire =
     cursor.mode === 'delta'
-      ? { v: VERSION, m: 'd', p: cursor.position }
-      : { v: VERSION, m: 'f', h: cursor.head, c: cursor.collection, a: cursor.after }
+      ? { v: VERSION, m: 'd', e: cursor.epoch, p: cursor.position }
+      : { v: VERSION, m: 'f', e: cursor.epoch, h: cursor.head, c: cursor.collection, a: cursor.after }
   return Buffer.from(JSON.stringify(wire)).toString('base64url')
 }
 
@@ -46,11 +48,11 @@ export const decodeCursor = (text: string, isId: (value: unknown) => boolean): S
     throw new MalformedCursor()
   }
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) throw new MalformedCursor()
-  const { v, m, p, h, c, a } = wire as Record<string, unknown>
-  if (v !== VERSION) throw new MalformedCursor()
-  if (m === 'd' && isPosition(p)) return { mode: 'delta', position: p }
+  const { v, m, e, p, h, c, a } = wire as Record<string, unknown>
+  if (v !== VERSION || typeof e !== 'string' || e.length > 64) throw new MalformedCursor()
+  if (m === 'd' && isPosition(p)) return { mode: 'delta', epoch: e, position: p }
   if (m === 'f' && isPosition(h) && typeof c === 'string' && c.length > 0 && c.length <= 100) {
-    if (a === null || isId(a)) return { mode: 'full', head: h, collection: c, after: a as DocumentId | null }
+    if (a === null || isId(a)) return { mode: 'full', epoch: e, head: h, collection: c, after: a as DocumentId | null }
   }
   throw new MalformedCursor()
 }

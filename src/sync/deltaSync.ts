@@ -1,12 +1,9 @@
 import type { RecordedChange } from '../changes/changeLog'
-import { readChangesAfter, readHeadPosition, readRetainedFrom } from '../changes/changeLog'
-import type { SyncAnswer, SyncChange, SyncReader } from './changes'
-import { findPublished, findPublishedGlobal } from './changes'
+import { readChangesAfter } from '../changes/changeLog'
+import type { LogState, SyncAnswer, SyncChange, SyncReader } from './changes'
+import { CursorGone, findPublished, findPublishedGlobal } from './changes'
 import type { DeltaCursor, DocumentId } from './cursor'
 import { encodeCursor } from './cursor'
-
-/** A cursor the log can no longer serve: answered 410 Gone. */
-export class CursorGone extends Error {}
 
 const keyOf = (change: RecordedChange) =>
   change.globalSlug ? `global:${change.globalSlug}` : `${change.collectionSlug}:${change.documentId}`
@@ -20,13 +17,12 @@ const keyOf = (change: RecordedChange) =>
  * change follows on a later page. Changes to collections and globals not asked for are skipped,
  * and the cursor moves past them all the same.
  */
-export const readDeltaPage = async (reader: SyncReader, cursor: DeltaCursor): Promise<SyncAnswer> => {
+export const readDeltaPage = async (reader: SyncReader, cursor: DeltaCursor, log: LogState): Promise<SyncAnswer> => {
   const { payload } = reader.req
   const { collections, globals, limit } = reader.params
-  const [retainedFrom, headBefore] = await Promise.all([readRetainedFrom(payload), readHeadPosition(payload)])
-  // Older than the log keeps: the removals a client would need may be gone. Past the head: a
-  // cursor from another database, or from before a restore; this log never reached it.
-  if (cursor.position < retainedFrom || cursor.position > headBefore) throw new CursorGone()
+  // Older than the log keeps: the removals a client would need may be gone. Past the head: this
+  // log never reached it (the endpoint has already refused another log's epoch).
+  if (cursor.position < log.retainedFrom || cursor.position > log.head) throw new CursorGone()
 
   // One more than a page, to tell whether another page follows.
   const read = await readChangesAfter(payload, cursor.position, limit + 1)
@@ -81,8 +77,9 @@ export const readDeltaPage = async (reader: SyncReader, cursor: DeltaCursor): Pr
   return {
     mode: 'delta',
     changes,
-    nextCursor: encodeCursor({ mode: 'delta', position: last }),
+    nextCursor: encodeCursor({ mode: 'delta', epoch: log.epoch, position: last }),
     hasMore,
-    head: Math.max(headBefore, last),
+    // Changes may have committed since the head was read.
+    head: Math.max(log.head, last),
   }
 }

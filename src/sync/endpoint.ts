@@ -1,11 +1,11 @@
 import type { Endpoint, PayloadHandler } from 'payload'
 import { APIError, headersWithCors } from 'payload'
 
-import { readHeadPosition } from '../changes/changeLog'
 import { publicLocalRequest } from '../readerPolicy/enforce'
 import type { ReaderPolicy } from '../readerPolicy/policy'
 import type { SyncAnswer } from './changes'
-import { CursorGone, readDeltaPage } from './deltaSync'
+import { CursorGone, readLogState } from './changes'
+import { readDeltaPage } from './deltaSync'
 import { readFullPage } from './fullSync'
 import { readSyncParameters, SyncRequestProblem } from './parameters'
 import { syncOperation } from './openapi'
@@ -35,10 +35,16 @@ const sync =
         params,
       }
       const { cursor } = params
+      const log = await readLogState(req.payload)
+      // Another log's cursor (another database, or this one before a restore), or a full sync that
+      // began before what the log keeps (its last page would hand out a cursor already gone).
+      if (cursor && (cursor.epoch !== log.epoch || (cursor.mode === 'full' && cursor.head < log.retainedFrom))) {
+        throw new CursorGone()
+      }
       answer =
         cursor?.mode === 'delta'
-          ? await readDeltaPage(reader, cursor)
-          : await readFullPage(reader, cursor?.head ?? (await readHeadPosition(req.payload)), cursor)
+          ? await readDeltaPage(reader, cursor, log)
+          : await readFullPage(reader, cursor ?? log, cursor)
     } catch (error) {
       // Payload answers these in its error shape (and src/badInput logs them as warnings).
       if (error instanceof SyncRequestProblem) throw new APIError(error.message, 400, undefined, true)

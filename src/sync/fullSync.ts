@@ -1,4 +1,4 @@
-import type { SyncAnswer, SyncChange, SyncReader } from './changes'
+import type { LogState, SyncAnswer, SyncChange, SyncReader } from './changes'
 import { findPublished, findPublishedGlobal } from './changes'
 import type { DocumentId, FullCursor } from './cursor'
 import { encodeCursor } from './cursor'
@@ -9,14 +9,14 @@ import { encodeCursor } from './cursor'
  * and a document created, deleted or published between pages neither shifts nor repeats the rest),
  * then the globals on the page where the collections end.
  *
- * `head` is the change-log position read when the full sync began; it travels in the cursor and the
- * last page hands it out as a delta cursor. Anything that changed after it (a document published
+ * `head` is the change-log position read when the full sync began; it travels in the cursor (with the
+ * log's epoch) and the last page hands it out as a delta cursor. Anything that changed after it (a document published
  * behind the walk, one deleted after it was sent) comes with the next delta; a document sent here in
  * a newer state than `head` is sent again then, which a site applies as the same upsert.
  */
 export const readFullPage = async (
   reader: SyncReader,
-  head: number,
+  { head, epoch }: Pick<LogState, 'head' | 'epoch'>,
   cursor: FullCursor | null,
 ): Promise<SyncAnswer> => {
   const { collections, globals, limit } = reader.params
@@ -42,7 +42,7 @@ export const readFullPage = async (
     return {
       mode: 'full',
       changes,
-      nextCursor: encodeCursor({ mode: 'full', head, collection: collections[index], after }),
+      nextCursor: encodeCursor({ mode: 'full', epoch, head, collection: collections[index], after }),
       hasMore: true,
       head,
     }
@@ -50,5 +50,5 @@ export const readFullPage = async (
   for (const global of globals) {
     changes.push({ op: 'upsert', global, position: head, doc: await findPublishedGlobal(reader, global) })
   }
-  return { mode: 'full', changes, nextCursor: encodeCursor({ mode: 'delta', position: head }), hasMore: false, head }
+  return { mode: 'full', changes, nextCursor: encodeCursor({ mode: 'delta', epoch, position: head }), hasMore: false, head }
 }

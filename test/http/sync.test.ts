@@ -113,7 +113,9 @@ test('a malformed cursor or an unknown collection is a 400, a cursor the log doe
     expect(res.status).toBe(400)
     expect(res.body.errors[0].message).toEqual(expect.any(String))
   }
-  const future = Buffer.from(JSON.stringify({ v: 1, m: 'd', p: 10_000_000 })).toString('base64url')
+  const { nextCursor } = (await api(url, '/api/sync?collections=categories&globals=')).body
+  const wire = JSON.parse(Buffer.from(nextCursor, 'base64url').toString())
+  const future = Buffer.from(JSON.stringify({ ...wire, p: 10_000_000 })).toString('base64url')
   const gone = await api(url, `/api/sync?cursor=${future}`)
   expect(gone.status).toBe(410)
   expect(gone.body.errors[0].message).toMatch(/sync from scratch/)

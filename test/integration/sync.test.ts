@@ -5,6 +5,7 @@ import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
 import { readHeadPosition } from '../../src/changes/changeLog'
+import { readContentVersion, retainChangesFrom } from '../../src/changes/contentVersion'
 import { closePayload } from '../../src/db/closePayload'
 import { encodeCursor } from '../../src/sync/cursor'
 import { createUser, initPayload, postData } from '../helpers/payload'
@@ -20,6 +21,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await closePayload(payload)
 })
+
+/** The change log's epoch, which every cursor of this database carries. */
+const epoch = async () => (await readContentVersion(payload))!.epoch
 
 const sync = async (query: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> => {
   const response = await handleEndpoints({
@@ -116,7 +120,7 @@ describe('full sync', () => {
     const { last, changes } = await syncAll('collections=categories&limit=2')
     expect(last.mode).toBe('full')
     expect(last.head).toBe(head)
-    expect(last.nextCursor).toBe(encodeCursor({ mode: 'delta', position: head }))
+    expect(last.nextCursor).toBe(encodeCursor({ mode: 'delta', epoch: await epoch(), position: head }))
     expect(changes.filter((change) => change.global).map((change) => change.global)).toEqual(['header', 'footer', 'site-settings'])
     expect(changes.every((change) => change.position === head)).toBe(true)
   })
@@ -185,7 +189,7 @@ describe('delta sync', () => {
     await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } })
     const { changes, cursor: next } = await syncAll('collections=posts&globals=header', cursor)
     expect(changes).toEqual([expect.objectContaining({ op: 'upsert', global: 'header', position: await readHeadPosition(payload) })])
-    expect(next).toBe(encodeCursor({ mode: 'delta', position: await readHeadPosition(payload) }))
+    expect(next).toBe(encodeCursor({ mode: 'delta', epoch: await epoch(), position: await readHeadPosition(payload) }))
   })
 })
 
@@ -218,7 +222,7 @@ describe('refusals', () => {
     ['a cursor that is not base64 JSON', '?cursor=not-a-cursor', /not one this server gave/],
     ['a cursor of another shape', `?cursor=${Buffer.from('{"v":1,"m":"d","p":-1}').toString('base64url')}`, /not one this server gave/],
     ['a full cursor with an id that is not one', `?cursor=${Buffer.from('{"v":1,"m":"f","h":0,"c":"posts","a":"x"}').toString('base64url')}`, /not one this server gave/],
-    ['a full cursor for a collection not asked for', `?collections=pages&cursor=${encodeCursor({ mode: 'full', head: 0, collection: 'posts', after: 1 })}`, /ask for the same collections/],
+    ['a full cursor for a collection not asked for', `?collections=pages&cursor=${encodeCursor({ mode: 'full', epoch: 'e', head: 0, collection: 'posts', after: 1 })}`, /ask for the same collections/],
     ['an unknown collection', '?collections=posts,nope', /Unknown collection "nope"/],
     ['a collection readers may not read', '?collections=users', /Unknown collection "users"/],
     ['an unknown global', '?globals=header,nope', /Unknown global "nope"/],
@@ -236,10 +240,30 @@ describe('refusals', () => {
     expect(message(body)).toBeTruthy()
   })
 
-  test('a cursor past the head of this log is 410 Gone: sync from scratch', async () => {
-    const ahead = encodeCursor({ mode: 'delta', position: (await readHeadPosition(payload)) + 1000 })
-    const { status, body } = await sync(`?cursor=${ahead}`)
+  const expectGone = async (cursor: string) => {
+    const { status, body } = await sync(`?collections=posts&globals=&cursor=${cursor}`)
     expect(status).toBe(410)
     expect(message(body)).toMatch(/sync from scratch \(call \/api\/sync without a cursor\)/)
+  }
+
+  test("a cursor past the head of this log, or of another log (another database, or before a restore), is 410 Gone", async () => {
+    const head = await readHeadPosition(payload)
+    await expectGone(encodeCursor({ mode: 'delta', epoch: await epoch(), position: head + 1000 }))
+    await expectGone(encodeCursor({ mode: 'delta', epoch: 'another-log', position: head }))
+    await expectGone(encodeCursor({ mode: 'full', epoch: 'another-log', head, collection: 'posts', after: null }))
+  })
+
+  test('a cursor older than what the log keeps is 410 Gone, a delta cursor and an unfinished full sync alike', async () => {
+    const first = await sync('?collections=posts&globals=&limit=1')
+    expect(first.body.hasMore).toBe(true)
+    const { cursor } = await syncAll('collections=posts&globals=')
+    await published('After the old cursors')
+    // What compaction does once it has dropped rows a cursor before this position would need.
+    await retainChangesFrom(payload, await readHeadPosition(payload))
+    await expectGone(cursor)
+    await expectGone(first.body.nextCursor)
+    // From scratch works, and its cursor is served.
+    const fresh = await syncAll('collections=posts&globals=')
+    expect((await sync(`?collections=posts&globals=&cursor=${fresh.cursor}`)).status).toBe(200)
   })
 })
