@@ -215,7 +215,9 @@ const benchOne = async (kind: BenchDatabaseKind): Promise<SyncRun> => {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const millis = (ms: number) => `${ms.toFixed(1)} ms`
-const ratio = (ours: number, theirs: number) => `${(ours / theirs).toFixed(2)}×`
+/** Below 1/100 as "1/N": a full re-walk can be hundreds of times the incremental sync. */
+const ratio = (ours: number, theirs: number) =>
+  ours / theirs >= 0.01 ? `${(ours / theirs).toFixed(2)}×` : `1/${Math.round(theirs / ours).toLocaleString('en-US')}`
 const verdict = (ms: number, target: number) => (ms < target ? 'met' : 'MISSED')
 
 const table = (runs: SyncRun[]) => {
