@@ -4,6 +4,7 @@ import * as migration_20261125_021305_localization from './20261125_021305_local
 import * as migration_20261125_025112_locales_parent_index from './20261125_025112_locales_parent_index';
 import * as migration_20261201_155003_no_login_lock from './20261201_155003_no_login_lock';
 import * as migration_20261201_161032_media_uploaded_by from './20261201_161032_media_uploaded_by';
+import * as migration_20261201_185336_change_log from './20261201_185336_change_log';
 import * as migration_20261201_185425_build_hooks from './20261201_185425_build_hooks';
 
 export const migrations = [
@@ -36,6 +37,11 @@ export const migrations = [
     up: migration_20261201_161032_media_uploaded_by.up,
     down: migration_20261201_161032_media_uploaded_by.down,
     name: '20261201_161032_media_uploaded_by',
+  },
+  {
+    up: migration_20261201_185336_change_log.up,
+    down: migration_20261201_185336_change_log.down,
+    name: '20261201_185336_change_log',
   },
   {
     up: migration_20261201_185425_build_hooks.up,
