@@ -7,7 +7,7 @@ import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
 import { badInputPlugin } from '../badInput/plugin'
-import { buildHooksPlugin } from '../buildHooks'
+import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
@@ -85,5 +85,5 @@ export const plugins: Plugin[] = [
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
   // Last: see its comment.
-  contentChangesPlugin(),
+  contentChangesPlugin({ subscribers: [queueBuildHooks] }),
 ]
