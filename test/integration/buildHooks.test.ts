@@ -7,8 +7,10 @@ import { createLocalReq, initTransaction, killTransaction } from 'payload'
 import { Webhook } from 'standardwebhooks'
 
 import { closePayload } from '../../src/db/closePayload'
+import { claimDelivery } from '../../src/buildHooks/claim'
 import { deliver } from '../../src/buildHooks/deliver'
 import { DELIVERY_QUEUE } from '../../src/buildHooks/names'
+import { recoverAbandonedDeliveries } from '../../src/buildHooks/recovery'
 import { buildHookSettingsFromEnv } from '../../src/buildHooks/settings'
 import type { BuildDelivery, BuildHook } from '../../src/payload-types'
 import { createUser, initPayload, postData, type TestUser } from '../helpers/payload'
@@ -294,4 +296,37 @@ test('build hooks and their deliveries are for admins only, and never for API ke
   await expect(
     payload.create({ collection: 'build-deliveries', data: { hook: hook.id, webhookId: 'x' } as never, user: admin, overrideAccess: false }),
   ).rejects.toMatchObject({ status: 403 })
+})
+
+test('what a dead server left behind is put back: a delivery whose lease ran out is sent again, with the same webhook-id', async () => {
+  const hook = await createHook('/abandoned')
+  await publish('Abandoned story')
+  const [delivery] = await deliveriesOf(hook)
+  // A server took the delivery and its job, then died: the delivery's lease ran out, the job stays "processing".
+  const past = new Date(Date.now() - 10 * 60_000)
+  expect(await claimDelivery(payload, delivery.id, new Date(), past)).toBe(true)
+  await payload.db.updateMany({
+    collection: 'payload-jobs',
+    where: { taskSlug: { equals: 'deliverBuildHook' }, completedAt: { exists: false } },
+    data: { processing: true, updatedAt: past.toISOString() },
+    req: {},
+  })
+  await runDeliveries()
+  expect(receiver.on('/abandoned')).toHaveLength(0)
+
+  await recoverAbandonedDeliveries(payload, buildHookSettingsFromEnv())
+  expect((await deliveriesOf(hook)).map((d) => d.status)).toEqual(['retrying'])
+  expect(
+    await payload.count({
+      collection: 'payload-jobs',
+      where: { taskSlug: { equals: 'deliverBuildHook' }, processing: { equals: true }, completedAt: { exists: false } },
+      overrideAccess: true,
+    }),
+  ).toEqual({ totalDocs: 0 })
+  await runDeliveries(2)
+  const requests = receiver.on('/abandoned')
+  // The dead server's job and the one recovery queued both ran: one call.
+  expect(requests).toHaveLength(1)
+  expect(requests[0].headers['webhook-id']).toBe(delivery.webhookId)
+  expect((await deliveriesOf(hook)).map((d) => d.status)).toEqual(['delivered'])
 })
