@@ -121,6 +121,8 @@ export const BuildHooks: CollectionConfig = {
       name: 'githubToken',
       label: 'GitHub token',
       type: 'text',
+      validate: (value: unknown, { data }: { data: Partial<{ preset: string }> }) =>
+        data?.preset !== 'github-dispatch' || (typeof value === 'string' && value.trim() !== '') || 'repository_dispatch needs a GitHub token.',
       admin: {
         condition: (data) => data?.preset === 'github-dispatch',
         description: 'A fine-grained token with "Contents: write" on the repository (sent as a bearer token).',

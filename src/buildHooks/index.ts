@@ -26,12 +26,6 @@ export const buildHooksPlugin =
         ...config.jobs,
         tasks: [...(config.jobs?.tasks ?? []), deliverBuildHookTask],
         autoRun: [...(autoRun ?? []), { cron: buildHooksCronFromEnv(), queue: DELIVERY_QUEUE, limit: 10 }],
-        // Two servers can run the same job (see ./claim.ts). Payload deletes a job when it completes,
-        // and the other server's update of the job then throws inside a transaction Payload never
-        // rolls back (updateJobs in payload/dist/queues/utilities/updateJob.js): every such race
-        // kept a pooled connection until the pool was empty and requests answered 503. Completed
-        // jobs are kept instead, and removed an hour later (./recovery.ts).
-        deleteJobOnComplete: false,
         // Every runner's tick is also when a server looks, now and then, for deliveries a dead
         // server left behind (./recovery.ts): whoever runs jobs also repairs them.
         shouldAutoRun: async (payload) => {

@@ -6,7 +6,7 @@ import { queueDeliveryJob } from './deliver'
 import type { BuildHookSettings } from './settings'
 import { DELIVER_TASK } from './names'
 
-/** How long a completed job is kept (Payload's deletion on completion is off: see ./index.ts). */
+/** How long a completed job is kept (Payload's deletion on completion is off: see payload.config.ts). */
 const KEEP_COMPLETED_JOBS_MS = 60 * 60_000
 
 /** How often each server looks for deliveries that a dead server left behind. */

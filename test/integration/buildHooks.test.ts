@@ -264,6 +264,10 @@ test('one delivery claimed twice at once is delivered once', async () => {
 })
 
 test('presets: GitHub repository_dispatch gets its body and bearer token; Netlify a trigger title', async () => {
+  await expect(createHook('/github', { preset: 'github-dispatch' })).rejects.toMatchObject({
+    status: 400,
+    data: { errors: [expect.objectContaining({ path: 'githubToken' })] },
+  })
   const github = await createHook('/github', { preset: 'github-dispatch', githubToken: 'ghp_test', githubEventType: 'cms-changed' })
   await createHook('/netlify', { preset: 'netlify' })
   await createHook('/vercel', { preset: 'vercel' })
