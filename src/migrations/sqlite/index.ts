@@ -5,6 +5,7 @@ import * as migration_20261125_025112_locales_parent_index from './20261125_0251
 import * as migration_20261201_155003_no_login_lock from './20261201_155003_no_login_lock';
 import * as migration_20261201_161032_media_uploaded_by from './20261201_161032_media_uploaded_by';
 import * as migration_20261201_185425_build_hooks from './20261201_185425_build_hooks';
+import * as migration_20261201_191237_build_deploys from './20261201_191237_build_deploys';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261201_185425_build_hooks.up,
     down: migration_20261201_185425_build_hooks.down,
-    name: '20261201_185425_build_hooks'
+    name: '20261201_185425_build_hooks',
+  },
+  {
+    up: migration_20261201_191237_build_deploys.up,
+    down: migration_20261201_191237_build_deploys.down,
+    name: '20261201_191237_build_deploys'
   },
 ];
