@@ -79,6 +79,7 @@ export interface Config {
     'build-hooks': BuildHook;
     'build-deliveries': BuildDelivery;
     'build-deploys': BuildDeploy;
+    'content-changes': ContentChange;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -99,6 +100,7 @@ export interface Config {
     'build-hooks': BuildHooksSelect<false> | BuildHooksSelect<true>;
     'build-deliveries': BuildDeliveriesSelect<false> | BuildDeliveriesSelect<true>;
     'build-deploys': BuildDeploysSelect<false> | BuildDeploysSelect<true>;
+    'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -113,11 +115,13 @@ export interface Config {
     header: Header;
     footer: Footer;
     'site-settings': SiteSetting;
+    'payload-jobs-stats': PayloadJobsStat;
   };
   globalsSelect: {
     header: HeaderSelect<false> | HeaderSelect<true>;
     footer: FooterSelect<false> | FooterSelect<true>;
     'site-settings': SiteSettingsSelect<false> | SiteSettingsSelect<true>;
+    'payload-jobs-stats': PayloadJobsStatsSelect<false> | PayloadJobsStatsSelect<true>;
   };
   locale: 'en' | 'de';
   widgets: {
@@ -127,6 +131,7 @@ export interface Config {
   jobs: {
     tasks: {
       deliverBuildHook: TaskDeliverBuildHook;
+      compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
       inline: {
         input: unknown;
@@ -1004,6 +1009,40 @@ export interface BuildDeploy {
   createdAt: string;
 }
 /**
+ * Every change a reader could see, in the order it committed. Builds read it through /api/sync.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-changes".
+ */
+export interface ContentChange {
+  id: number;
+  position: number;
+  event: 'published' | 'updated' | 'unpublished' | 'deleted';
+  collectionSlug?: string | null;
+  documentId?: string | null;
+  globalSlug?: string | null;
+  locales?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  tags?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  actor?: string | null;
+  changedAt: string;
+}
+/**
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
@@ -1072,7 +1111,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'deliverBuildHook' | 'schedulePublish';
+        taskSlug: 'inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1105,10 +1144,19 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'deliverBuildHook' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
+  meta?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1166,6 +1214,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'build-deploys';
         value: number | BuildDeploy;
+      } | null)
+    | ({
+        relationTo: 'content-changes';
+        value: number | ContentChange;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -1757,6 +1809,21 @@ export interface BuildDeploysSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "content-changes_select".
+ */
+export interface ContentChangesSelect<T extends boolean = true> {
+  position?: T;
+  event?: T;
+  collectionSlug?: T;
+  documentId?: T;
+  globalSlug?: T;
+  locales?: T;
+  tags?: T;
+  actor?: T;
+  changedAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv_select".
  */
 export interface PayloadKvSelect<T extends boolean = true> {
@@ -1791,6 +1858,7 @@ export interface PayloadJobsSelect<T extends boolean = true> {
   queue?: T;
   waitUntil?: T;
   processing?: T;
+  meta?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1914,6 +1982,24 @@ export interface SiteSetting {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payload-jobs-stats".
+ */
+export interface PayloadJobsStat {
+  id: number;
+  stats?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt?: string | null;
+  createdAt?: string | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "header_select".
  */
 export interface HeaderSelect<T extends boolean = true> {
@@ -1981,6 +2067,16 @@ export interface SiteSettingsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "payload-jobs-stats_select".
+ */
+export interface PayloadJobsStatsSelect<T extends boolean = true> {
+  stats?: T;
+  updatedAt?: T;
+  createdAt?: T;
+  globalType?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "collections_widget".
  */
 export interface CollectionsWidget {
@@ -1999,6 +2095,18 @@ export interface TaskDeliverBuildHook {
   };
   output: {
     outcome?: string | null;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskCompactChangeLog".
+ */
+export interface TaskCompactChangeLog {
+  input?: unknown;
+  output: {
+    superseded?: number | null;
+    expiredRemovals?: number | null;
+    retainedFrom?: number | null;
   };
 }
 /**

@@ -2,10 +2,8 @@ import type { Payload, PayloadRequest } from 'payload'
 
 import { BUILD_DELIVERIES, BUILD_HOOKS } from '../buildHooks/collections'
 import type { BuildDelivery, BuildDeploy, BuildHook } from '../payload-types'
+import { CHANGE_LOG } from '../changes/changeLog'
 import { BUILD_DEPLOYS } from './collection'
-
-/** The change log's collection (src/changes/): one row per change a reader could see. */
-export const CONTENT_CHANGES = 'content-changes'
 
 /**
  * Where a document's last published change is on its way to the site, per build hook:
@@ -39,9 +37,8 @@ const WAITING = ['queued', 'delivering', 'retrying']
 type Reader = { payload: Payload; req?: PayloadRequest }
 
 const lastChangeOf = async ({ payload, req }: Reader, collectionSlug: string, id: number | string) => {
-  if (!(CONTENT_CHANGES in payload.collections)) return undefined
   const found = await payload.find({
-    collection: CONTENT_CHANGES as 'users',
+    collection: CHANGE_LOG,
     where: { and: [{ collectionSlug: { equals: collectionSlug } }, { documentId: { equals: String(id) } }] },
     sort: '-position',
     limit: 1,
@@ -49,7 +46,7 @@ const lastChangeOf = async ({ payload, req }: Reader, collectionSlug: string, id
     overrideAccess: true,
     req,
   })
-  return found.docs[0] as unknown as { position: number; event: string; changedAt: string } | undefined
+  return found.docs[0]
 }
 
 /** The state of one hook for a change at `position` (which the hook watches). */
