@@ -49,42 +49,13 @@ const lastChangeOf = async ({ payload, req }: Reader, collectionSlug: string, id
   return found.docs[0]
 }
 
-/** The state of one hook for a change at `position` (which the hook watches). */
+/**
+ * The state of one hook for a change at `position` (which the hook watches). A deploy that reports
+ * it includes the change decides first (a CI step may build from its own schedule, or report before
+ * the hook's call is marked delivered); then the hook's calls; then a deploy that failed.
+ */
 export const hookBuildStatus = async ({ payload, req }: Reader, hook: BuildHook, position: number): Promise<HookBuildStatus> => {
   const base = { hook: { id: hook.id, name: hook.name } }
-  const deliveredThrough = hook.deliveredThrough ?? 0
-  if (position > deliveredThrough) {
-    const [latest] = (
-      await payload.find({
-        collection: BUILD_DELIVERIES,
-        where: { hook: { equals: hook.id } },
-        sort: '-createdAt',
-        limit: 1,
-        depth: 0,
-        overrideAccess: true,
-        select: { status: true, nextAttemptAt: true, attempts: true, updatedAt: true },
-        req,
-      })
-    ).docs as BuildDelivery[]
-    if (latest && WAITING.includes(latest.status)) {
-      const retrying = latest.status === 'retrying'
-      return {
-        ...base,
-        state: 'pending',
-        detail: retrying
-          ? `Waiting: the build hook did not answer well (${describeAttempt(latest)}); retrying.`
-          : 'Waiting to be sent to the build (the hook\'s debounce window).',
-        at: latest.nextAttemptAt ?? null,
-      }
-    }
-    if (!hook.enabled) {
-      return { ...base, state: 'failed', detail: `The build hook is turned off${hook.disabledReason ? `: ${hook.disabledReason}` : '.'}`, at: hook.disabledAt ?? null }
-    }
-    if (latest && (latest.status === 'failed' || latest.status === 'disabled')) {
-      return { ...base, state: 'failed', detail: `The build hook call failed (${describeAttempt(latest)}).`, at: latest.updatedAt }
-    }
-    return { ...base, state: 'pending', detail: 'Not sent to the build yet.' }
-  }
   const deploys = (
     await payload.find({
       collection: BUILD_DEPLOYS,
@@ -100,7 +71,41 @@ export const hookBuildStatus = async ({ payload, req }: Reader, hook: BuildHook,
   const live = deploys.find((deploy) => deploy.state === 'live')
   if (live) return { ...base, state: 'live', detail: 'Live on the site.', url: live.url, at: live.reportedAt }
   const newest = deploys[0]
-  if (newest?.state === 'building') return { ...base, state: 'building', detail: 'A deploy with this change is building.', url: newest.url, at: newest.reportedAt }
+  if (newest?.state === 'building') {
+    return { ...base, state: 'building', detail: 'A deploy with this change is building.', url: newest.url, at: newest.reportedAt }
+  }
+  if (position > (hook.deliveredThrough ?? 0)) {
+    const [latest] = (
+      await payload.find({
+        collection: BUILD_DELIVERIES,
+        where: { hook: { equals: hook.id } },
+        sort: '-createdAt',
+        limit: 1,
+        depth: 0,
+        overrideAccess: true,
+        select: { status: true, nextAttemptAt: true, attempts: true, updatedAt: true },
+        req,
+      })
+    ).docs as BuildDelivery[]
+    if (latest && WAITING.includes(latest.status)) {
+      return {
+        ...base,
+        state: 'pending',
+        detail:
+          latest.status === 'retrying'
+            ? `Waiting: the build hook did not answer well (${describeAttempt(latest)}); retrying.`
+            : "Waiting to be sent to the build (the hook's debounce window).",
+        at: latest.nextAttemptAt ?? null,
+      }
+    }
+    if (!hook.enabled) {
+      return { ...base, state: 'failed', detail: `The build hook is turned off${hook.disabledReason ? `: ${hook.disabledReason}` : '.'}`, at: hook.disabledAt ?? null }
+    }
+    if (latest && (latest.status === 'failed' || latest.status === 'disabled')) {
+      return { ...base, state: 'failed', detail: `The build hook call failed (${describeAttempt(latest)}).`, at: latest.updatedAt }
+    }
+    return { ...base, state: 'pending', detail: 'Not sent to the build yet.' }
+  }
   if (newest?.state === 'failed') {
     return { ...base, state: 'failed', detail: `The deploy failed${newest.error ? `: ${newest.error}` : '.'}`, url: newest.url, at: newest.reportedAt }
   }
