@@ -147,7 +147,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
       const published = page.waitForResponse(
         (res) => res.url().includes(`/api/posts/${postId}`) && !res.url().includes('autosave=true') && res.request().method() === 'PATCH',
       )
-      await page.getByRole('button', { name: /^Publish/ }).click()
+      await page.locator('#action-save').click()
       expect((await published).status()).toBe(200)
       await page.reload()
       await sidebarState().waitFor({ state: 'visible' })

@@ -47,7 +47,9 @@ const lastResponse = (delivery: BuildDelivery) => {
   return attempt.responseCode ? String(attempt.responseCode) : (attempt.error ?? '—')
 }
 
-const HookPanel = ({ hook, deliveries, deploys, adminRoute }: { hook: BuildHook; deliveries: BuildDelivery[]; deploys: BuildDeploy[]; adminRoute: string }) => (
+type PanelProps = { hook: BuildHook; deliveries: BuildDelivery[]; deploys: BuildDeploy[]; adminRoute: string; linkToHook: boolean }
+
+const HookPanel = ({ hook, deliveries, deploys, adminRoute, linkToHook }: PanelProps) => (
   <section
     data-build-hook={hook.id}
     style={{
@@ -58,7 +60,7 @@ const HookPanel = ({ hook, deliveries, deploys, adminRoute }: { hook: BuildHook;
     }}
   >
     <h3 style={{ margin: '0 0 calc(var(--base) / 2)' }}>
-      <a href={`${adminRoute}/collections/${BUILD_HOOKS}/${hook.id}`}>{hook.name}</a>{' '}
+      {linkToHook ? <a href={`${adminRoute}/collections/${BUILD_HOOKS}/${hook.id}`}>{hook.name}</a> : hook.name}{' '}
       {!hook.enabled && <Pill pillStyle="error" size="small">turned off</Pill>}
     </h3>
     <div style={{ display: 'grid', gap: 'var(--base)', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))' }}>
@@ -107,7 +109,8 @@ const HookPanel = ({ hook, deliveries, deploys, adminRoute }: { hook: BuildHook;
  * no target URL, secret or token). Read with the Local API on the server.
  */
 export const BuildStatusDashboard = async ({ payload, user }: { payload: Payload; user?: TypedUser | null }) => {
-  if (!editorialRole(user)) return null
+  const role = editorialRole(user)
+  if (!role) return null
   const hooks = (await payload.find({ collection: BUILD_HOOKS, sort: 'name', pagination: false, depth: 0, overrideAccess: true })).docs
   if (hooks.length === 0) return null
   const panels = await Promise.all(
@@ -123,7 +126,15 @@ export const BuildStatusDashboard = async ({ payload, user }: { payload: Payload
     <div className="build-status-dashboard" style={{ marginBottom: 'calc(var(--base) * 2)' }}>
       <h2 style={{ marginBottom: 'var(--base)' }}>Builds</h2>
       {panels.map(({ hook, deliveries, deploys }) => (
-        <HookPanel key={hook.id} adminRoute={payload.config.routes.admin} deliveries={deliveries} deploys={deploys} hook={hook} />
+        <HookPanel
+          key={hook.id}
+          adminRoute={payload.config.routes.admin}
+          deliveries={deliveries}
+          deploys={deploys}
+          hook={hook}
+          // Hooks are admins' to open and edit.
+          linkToHook={role === 'admin'}
+        />
       ))}
     </div>
   )
