@@ -149,6 +149,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
       )
       await page.locator('#action-save').click()
       expect((await published).status()).toBe(200)
+      // The sidebar's status is rendered on the server when the edit view loads (it says so).
       await page.reload()
       await sidebarState().waitFor({ state: 'visible' })
       expect(await sidebarState().getAttribute('data-build-state')).toBe('pending')

@@ -10,8 +10,8 @@ const LABELS = { pending: 'Pending', sent: 'Sent', building: 'Building', live: '
 /**
  * In a post's or page's sidebar: where its last published change is on its way to the site, per
  * build hook (pending, sent, building, live, failed). Rendered on the server from the change log,
- * the hooks' deliveries and the deploys' reports; it is read again whenever the document's form
- * state is (on load and after each save).
+ * the hooks' deliveries and the deploys' reports when the edit view loads (Payload does not render
+ * a field's server component again after a save), so it says when it was read.
  */
 export const DocumentBuildStatus = async ({ collectionSlug, id, payload, req }: UIFieldServerProps) => {
   if (id === undefined || id === null) return null
@@ -51,7 +51,12 @@ export const DocumentBuildStatus = async ({ collectionSlug, id, payload, req }: 
       )}
       {status && (
         <div style={{ color: 'var(--theme-elevation-500)', fontSize: 'small' }}>
-          Last change: {status.change.event}, {formatTime(status.change.changedAt)} (change {status.change.position})
+          Last change: {status.change.event}, {formatTime(status.change.changedAt)} (change {status.change.position}).
+        </div>
+      )}
+      {status && (
+        <div style={{ color: 'var(--theme-elevation-500)', fontSize: 'small' }}>
+          As of {formatTime(new Date().toISOString())}; reload the page to see it move on.
         </div>
       )}
     </div>
