@@ -92,7 +92,8 @@ const findDeploy = async (req: PayloadRequest, hook: number | string, deployId: 
 
 /**
  * Stores a report: a deploy the host names by id is one row, whatever order its reports arrive in
- * (building, then live or failed); a report without an id is a deploy of its own. What a deploy
+ * (building, then live or failed; a finished deploy stays finished); a report without an id is a
+ * deploy of its own. What a deploy
  * includes does not change while it builds, so a later report that names no position keeps the
  * one the first report stored.
  */
@@ -118,6 +119,8 @@ const storeReport = async (req: PayloadRequest, hook: number | string, report: D
       req,
     }) as Promise<BuildDeploy>
   const existing = report.deployId ? await findDeploy(req, hook, report.deployId) : undefined
+  // Webhooks arrive out of order now and then: a late "building" does not take a finished deploy back.
+  if (existing && report.state === 'building' && existing.state !== 'building') return existing
   if (existing) return update(existing)
   const position = report.position ?? (await lastDeliveredPosition(req, hook)) ?? null
   try {

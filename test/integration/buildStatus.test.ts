@@ -110,6 +110,8 @@ describe('POST /api/build-hooks/deploy-status', () => {
     const live = await report({ state: 'live', deployId: 'ci-1' }, { via: 'query' })
     expect(live.status).toBe(200)
     expect(live.body.deploy).toMatchObject({ id: building.body.deploy.id, state: 'live', position: 7, url: 'https://preview.example.com/ci-1' })
+    // A "building" that arrives late does not take the finished deploy back.
+    expect((await report({ state: 'building', deployId: 'ci-1' })).body.deploy).toMatchObject({ state: 'live' })
     const rows = (await deploysOf(hook)).filter((row) => row.deployId === 'ci-1')
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ state: 'live', provider: 'generic', position: 7, error: null })
