@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 
-import type { CollectionBeforeChangeHook, CollectionConfig, TextFieldSingleValidation } from 'payload'
+import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook, CollectionConfig, TextFieldSingleValidation } from 'payload'
 
 import { isAdmin } from '../access/isAdmin'
+import { readHeadPosition } from '../changes/changeLog'
 import { nobody } from '../access/nobody'
 import { buildHookSettingsFromEnv } from './settings'
 import { checkTarget } from './targets'
@@ -35,10 +36,12 @@ const validateTarget: TextFieldSingleValidation = async (value) => {
 const validateSecret: TextFieldSingleValidation = (value) =>
   !value || SIGNING_SECRET.test(value) ? true : 'A signing secret is "whsec_" followed by base64 of 24 to 64 bytes; leave it empty to have one made.'
 
-const fillGeneratedValues: CollectionBeforeChangeHook = async ({ data, operation, originalDoc }) => {
+const fillGeneratedValues: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
   if (operation === 'create') {
     data.secret ||= generateSigningSecret()
     data.deployToken = generateDeployToken()
+    // A new hook announces what changes after it, not the whole history.
+    data.deliveredThrough = await readHeadPosition(req.payload)
   }
   // Turning a hook back on clears why it was turned off.
   if (data.enabled && originalDoc && !originalDoc.enabled) {
@@ -46,6 +49,11 @@ const fillGeneratedValues: CollectionBeforeChangeHook = async ({ data, operation
     data.disabledAt = null
   }
   return data
+}
+
+/** A hook's deliveries go with it: they name it, and mean nothing without it. */
+const deleteDeliveries: CollectionBeforeDeleteHook = async ({ id, req }) => {
+  await req.payload.delete({ collection: BUILD_DELIVERIES, where: { hook: { equals: id } }, overrideAccess: true, req })
 }
 
 /**
@@ -65,7 +73,7 @@ export const BuildHooks: CollectionConfig = {
       'Calls a build (Netlify, Vercel, Cloudflare Pages, GitHub Actions, any URL) after published content changes: once per burst of changes within the debounce window, signed, retried for up to a day.',
   },
   custom: { changeLog: false },
-  hooks: { beforeChange: [fillGeneratedValues] },
+  hooks: { beforeChange: [fillGeneratedValues], beforeDelete: [deleteDeliveries] },
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 120 },
     {

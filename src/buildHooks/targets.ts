@@ -40,6 +40,12 @@ export const isPrivateAddress = (address: string): boolean => {
     // An IPv4 address written as IPv6 (::ffff:127.0.0.1) reaches the IPv4 host.
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
     if (mapped) return PRIVATE.check(mapped[1], 'ipv4')
+    // …or in hex, as URL parsing writes it (http://[::ffff:127.0.0.1]/ has the host [::ffff:7f00:1]).
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address)
+    if (hex) {
+      const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)]
+      return PRIVATE.check([high >> 8, high & 255, low >> 8, low & 255].join('.'), 'ipv4')
+    }
     return PRIVATE.check(address, 'ipv6')
   }
   return true

@@ -7,7 +7,7 @@ import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
 import { badInputPlugin } from '../badInput/plugin'
-import { buildHooksPlugin } from '../buildHooks'
+import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
@@ -87,5 +87,5 @@ export const plugins: Plugin[] = [
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
   // Last: see its comment.
-  contentChangesPlugin(),
+  contentChangesPlugin({ subscribers: [queueBuildHooks] }),
 ]
