@@ -1,16 +1,20 @@
 // Deploys reporting back (POST /api/build-hooks/deploy-status, through Payload's own REST handler)
 // and where a document's last change is on its way to the site (src/buildStatus/status.ts), on a
-// real database with the real change log.
+// real database with the real change log and real deliveries to a receiver on 127.0.0.1 (the
+// delivery queue is run by hand, as JOBS_AUTORUN is off in the suite).
 import configPromise from '@payload-config'
 import type { Payload } from 'payload'
 import { handleEndpoints } from 'payload'
 
+import { DELIVERY_QUEUE } from '../../src/buildHooks/names'
 import { closePayload } from '../../src/db/closePayload'
 import { documentBuildStatus } from '../../src/buildStatus/status'
 import type { BuildDeploy, BuildHook } from '../../src/payload-types'
 import { initPayload, postData } from '../helpers/payload'
+import { startReceiver, type Receiver } from '../helpers/receiver'
 
 let payload: Payload
+let receiver: Receiver
 let hook: BuildHook
 let otherHook: BuildHook
 
@@ -36,37 +40,33 @@ const createHook = (name: string, extra: Record<string, unknown> = {}) =>
   payload.create({
     collection: 'build-hooks',
     overrideAccess: true,
-    data: { name, url: 'http://127.0.0.1:9/build', preset: 'generic', collections: ['posts'], ...extra } as never,
+    data: { name, url: receiver.url(`/${name.replace(/\W+/g, '-')}`), preset: 'generic', collections: ['posts'], debounceSeconds: 0, ...extra } as never,
   }) as Promise<BuildHook>
 
-const deliver = (of: BuildHook, status: string, fromPosition: number, toPosition: number) =>
-  payload.create({
-    collection: 'build-deliveries',
-    overrideAccess: true,
-    data: {
-      hook: of.id,
-      status,
-      webhookId: `msg_${of.id}_${fromPosition}_${toPosition}_${status}`,
-      fromPosition,
-      toPosition,
-      changeCount: toPosition - fromPosition,
-      ...(status === 'delivered' ? { deliveredAt: new Date().toISOString() } : {}),
-    } as never,
-  })
+const reload = async (of: BuildHook) => (await payload.findByID({ collection: 'build-hooks', id: of.id, depth: 0, overrideAccess: true })) as BuildHook
 
-const markDelivered = async (of: BuildHook, through: number) => {
-  hook = (await payload.update({ collection: 'build-hooks', id: of.id, data: { deliveredThrough: through }, overrideAccess: true })) as BuildHook
-  return hook
+/** Sends what is due, as a server's runner would; short retry waits are waited out. */
+const runDeliveries = async (rounds = 1) => {
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 150))
+    await payload.jobs.run({ queue: DELIVERY_QUEUE, limit: 100 })
+  }
 }
+
+const publishPost = (title: string) => payload.create({ collection: 'posts', overrideAccess: true, data: postData(title, { _status: 'published' }) as never })
 
 beforeAll(async () => {
   process.env.BUILD_HOOKS_ALLOW_PRIVATE_TARGETS = 'true'
+  process.env.BUILD_HOOKS_FIRST_RETRY_SECONDS = '0.05'
   payload = await initPayload()
+  // Answers 200, except on /gone, which asks Greenroom to stop calling.
+  receiver = await startReceiver((request) => (request.path.startsWith('/Gone') ? 410 : 200))
   hook = await createHook('Site')
   otherHook = await createHook('Preview site')
 })
 
 afterAll(async () => {
+  await receiver.close()
   await closePayload(payload)
 })
 
@@ -151,18 +151,24 @@ describe('POST /api/build-hooks/deploy-status', () => {
   })
 
   test("a report that names no position gets the toPosition of the hook's last delivered delivery", async () => {
-    expect((await report({ state: 'building', deployId: 'none-yet' })).body.deploy.position).toBeNull()
-    await deliver(otherHook, 'delivered', 0, 4)
-    await deliver(otherHook, 'delivered', 4, 9)
-    await deliver(otherHook, 'queued', 9, 12)
-    await deliver(otherHook, 'failed', 9, 11)
+    expect((await report({ state: 'building', deployId: 'none-yet' }, { token: otherHook.deployToken })).body.deploy.position).toBeNull()
+    await publishPost('Mapped one')
+    await runDeliveries()
+    otherHook = await reload(otherHook)
+    const delivered = otherHook.deliveredThrough!
+    expect(delivered).toBeGreaterThan(0)
+    // Published, queued, not yet sent: a deploy reported now builds what was delivered before.
+    await publishPost('Mapped two')
     const answer = await report({ state: 'building', deployId: 'other-1' }, { token: otherHook.deployToken })
-    expect(answer.body.deploy.position).toBe(9)
-    // A later delivery does not change what an already reported deploy includes.
-    await deliver(otherHook, 'delivered', 9, 15)
-    expect((await report({ state: 'live', deployId: 'other-1' }, { token: otherHook.deployToken })).body.deploy.position).toBe(9)
+    expect(answer.body.deploy.position).toBe(delivered)
+    await runDeliveries()
+    otherHook = await reload(otherHook)
+    expect(otherHook.deliveredThrough).toBeGreaterThan(delivered)
+    // A later delivery does not change what an already reported deploy includes; a new deploy gets the new position.
+    expect((await report({ state: 'live', deployId: 'other-1' }, { token: otherHook.deployToken })).body.deploy.position).toBe(delivered)
+    expect((await report({ state: 'building', deployId: 'other-2' }, { token: otherHook.deployToken })).body.deploy.position).toBe(otherHook.deliveredThrough)
     // The token decides the hook: the first hook's deploys are not the other's.
-    expect((await deploysOf(otherHook)).map((row) => row.deployId)).toEqual(['other-1'])
+    expect((await deploysOf(otherHook)).map((row) => row.deployId)).toEqual(['none-yet', 'other-1', 'other-2'])
   })
 
   test('reports without a deploy id are deploys of their own', async () => {
@@ -205,18 +211,17 @@ describe('a document\'s build status', () => {
     expect(await documentBuildStatus({ payload }, 'pages', draft.id)).toBeUndefined()
   })
 
-  test('pending, then pending while queued, sent, building, live; a later edit is pending again', async () => {
+  test('published: pending while queued; delivered: sent; then building and live as the deploy reports; an edit is pending again', async () => {
     const page = await publishPage('Status page')
     const position = await lastPosition(page.id)
-    expect(await statusOf(page.id)).toMatchObject({ state: 'pending', detail: 'Not sent to the build yet.' })
+    // The change log queued the hook's delivery in the publish's own transaction.
+    expect(await statusOf(page.id)).toMatchObject({ state: 'pending', detail: expect.stringContaining('Waiting to be sent') })
 
-    await deliver(statusHook, 'queued', 0, position)
-    expect(await statusOf(page.id)).toMatchObject({ state: 'pending', detail: expect.stringContaining('debounce') })
-
-    await deliver(statusHook, 'delivered', 0, position)
-    statusHook = await markDelivered(statusHook, position)
+    await runDeliveries()
+    expect((await reload(statusHook)).deliveredThrough).toBe(position)
     expect(await statusOf(page.id)).toMatchObject({ state: 'sent' })
 
+    // Netlify's notification names no position: the deploy builds what the hook delivered.
     await reportFor({ state: 'building', deployId: 'p-1', url: 'https://p-1.example.com' })
     expect(await statusOf(page.id)).toMatchObject({ state: 'building', url: 'https://p-1.example.com/' })
 
@@ -230,25 +235,33 @@ describe('a document\'s build status', () => {
     await payload.update({ collection: 'pages', id: page.id, overrideAccess: true, data: { title: 'Status page, edited' } as never })
     expect(await lastPosition(page.id)).toBeGreaterThan(position)
     expect(await statusOf(page.id)).toMatchObject({ state: 'pending' })
+    await runDeliveries()
   })
 
   test('a deploy that fails with the change: failed, with its error', async () => {
     const page = await publishPage('Failing page')
-    const position = await lastPosition(page.id)
-    await deliver(statusHook, 'delivered', position - 1, position)
-    statusHook = await markDelivered(statusHook, position)
+    await runDeliveries()
     await reportFor({ state: 'building', deployId: 'f-1' })
     await reportFor({ state: 'failed', deployId: 'f-1', error: 'Build script returned non-zero exit code: 2' })
     expect(await statusOf(page.id)).toMatchObject({ state: 'failed', detail: expect.stringContaining('non-zero exit code') })
   })
 
-  test('a call given up: failed; a CI step that reports the position itself: live', async () => {
-    const page = await publishPage('Given up page')
+  test('a CI step that reports the position itself: live before the delivery is even sent', async () => {
+    const page = await publishPage('Reported page')
     const position = await lastPosition(page.id)
-    await deliver(statusHook, 'failed', position - 1, position)
-    expect(await statusOf(page.id)).toMatchObject({ state: 'failed', detail: expect.stringContaining('call failed') })
+    expect(await statusOf(page.id)).toMatchObject({ state: 'pending' })
     await reportFor({ state: 'live', position })
     expect(await statusOf(page.id)).toMatchObject({ state: 'live' })
+    await runDeliveries()
+  })
+
+  test('a target that answers 410 turns the hook off: failed', async () => {
+    const gone = await createHook('Gone', { collections: ['pages'] })
+    const page = await publishPage('Gone page')
+    await runDeliveries()
+    const status = (await documentBuildStatus({ payload }, 'pages', page.id))!.hooks.find((entry) => entry.hook.id === gone.id)
+    expect(status).toMatchObject({ state: 'failed', detail: expect.stringContaining('turned off') })
+    await payload.delete({ collection: 'build-hooks', id: gone.id, overrideAccess: true })
   })
 
   test('a hook that does not watch the collection is not listed', async () => {
