@@ -1,11 +1,13 @@
 // Build status for editors, in a real headless Chromium against the production server: an editor
-// publishes a post and sees it pending in the sidebar; the site's deploy reports building, then live,
-// through POST /api/build-hooks/deploy-status; the dashboard and the post's sidebar say so. A
-// screenshot of each state is kept in test-results/ (CI keeps that folder as an artifact).
+// publishes a post and sees it pending in the sidebar; the server's runner delivers the hook's call
+// to a receiver on 127.0.0.1; the site's deploy reports building, then live, through
+// POST /api/build-hooks/deploy-status (as Netlify's deploy notifications do); the dashboard and the
+// post's sidebar say so. A screenshot of each state is kept in test-results/.
 import type { Page } from 'playwright-core'
 
 import type { TestBrowser } from '../helpers/browser'
 import { CHROMIUM_CANDIDATES, CHROMIUM_INSTALL_HINT, findChromium, launchBrowser, saveScreenshot } from '../helpers/browser'
+import { startReceiver, type Receiver } from '../helpers/receiver'
 import type { TestServer } from '../helpers/server'
 import { startTestServer, TEST_ADMIN } from '../helpers/server'
 
@@ -22,6 +24,7 @@ const suite = executablePath || process.env.CI ? describe : describe.skip
 suite('build status in the admin panel (headless Chromium)', () => {
   let server: TestServer | undefined
   let browser: TestBrowser | undefined
+  let receiver: Receiver | undefined
   let page: Page
   let adminAuth: string
   let deployToken: string
@@ -29,9 +32,10 @@ suite('build status in the admin panel (headless Chromium)', () => {
 
   beforeAll(async () => {
     if (!executablePath) throw new Error(missingChromium)
+    receiver = await startReceiver()
     const [started, launched] = await Promise.allSettled([
-      // The hook's target is never called here (the job runner is off in test servers); it only has to be accepted.
-      startTestServer({ env: { BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true' } }),
+      // The runner on, looking for due deliveries every second; the receiver is on 127.0.0.1.
+      startTestServer({ env: { BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true', JOBS_AUTORUN: 'true', BUILD_HOOKS_CRON: '* * * * * *' } }),
       launchBrowser(executablePath),
     ])
     if (started.status === 'fulfilled') server = started.value
@@ -49,6 +53,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
       await browser?.close()
     } finally {
       await server?.stop()
+      await receiver?.close()
     }
   }, 60_000)
 
@@ -83,12 +88,12 @@ suite('build status in the admin panel (headless Chromium)', () => {
     return { status: res.status, body: await res.json() }
   }
 
-  /** What the site's deploy sends: Greenroom's generic body, with the hook's deploy token. */
-  const reportDeploy = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${server!.url}/api/build-hooks/deploy-status`, {
+  /** What Netlify's deploy notification sends: its deploy object, with the token in the URL. */
+  const reportDeploy = async (state: 'building' | 'ready') => {
+    const res = await fetch(`${server!.url}/api/build-hooks/deploy-status?token=${encodeURIComponent(deployToken)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${deployToken}` },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'e2e-1', site_id: 'site-1', state, deploy_ssl_url: 'https://e2e-1--site.netlify.app', error_message: null }),
     })
     expect(res.status).toBe(200)
   }
@@ -97,7 +102,6 @@ suite('build status in the admin panel (headless Chromium)', () => {
 
   test('publish a post: pending; the deploy reports building, then live; dashboard and sidebar follow', async () => {
     let postId = ''
-    let position = 0
 
     await step('an admin adds a build hook', async () => {
       const login = await fetch(`${server!.url}/api/users/login`, {
@@ -108,7 +112,8 @@ suite('build status in the admin panel (headless Chromium)', () => {
       adminAuth = `JWT ${login.token}`
       const created = await apiJson('/api/build-hooks', {
         method: 'POST',
-        body: JSON.stringify({ name: 'Site build', url: 'http://127.0.0.1:9/build', preset: 'generic', collections: ['posts'] }),
+        // A debounce window of a few seconds: long enough to see the post pending, short enough to wait for.
+        body: JSON.stringify({ name: 'Site build', url: receiver!.url('/build'), preset: 'netlify', collections: ['posts'], debounceSeconds: 3 }),
       })
       expect(created.status).toBe(201)
       deployToken = created.body.doc.deployToken
@@ -154,21 +159,32 @@ suite('build status in the admin panel (headless Chromium)', () => {
       await sidebarState().waitFor({ state: 'visible' })
       expect(await sidebarState().getAttribute('data-build-state')).toBe('pending')
       expect(await sidebarState().innerText()).toContain('Pending')
-      const changes = await apiJson(
-        `/api/content-changes?where[collectionSlug][equals]=posts&where[documentId][equals]=${postId}&sort=-position&limit=1`,
-      )
-      position = changes.body.docs[0].position
-      expect(position).toBeGreaterThan(0)
+      expect(await sidebarState().innerText()).toContain('Waiting to be sent')
       await keepScreenshot('post-pending')
     })
 
+    await step('the runner calls the hook once the window closes; the dashboard shows the delivery', async () => {
+      const deadline = Date.now() + 30_000
+      while (receiver!.on('/build').length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(receiver!.on('/build')).toHaveLength(1)
+      await page.goto(`${server!.url}/admin`)
+      const deliveries = page.locator('.build-status-dashboard section', { hasText: 'Site build' }).locator('[data-build-deliveries]')
+      const row = deliveries.locator('tbody tr').first()
+      await row.getByText('delivered').waitFor({ state: 'visible' })
+      // Status, when, one change, the receiver's 200.
+      expect((await row.locator('td').allInnerTexts()).map((text) => text.trim())).toEqual(['delivered', expect.stringMatching(/UTC$/), '1', '200'])
+      await page.goto(`${server!.url}/admin/collections/posts/${postId}`)
+      await sidebarState().waitFor({ state: 'visible' })
+      expect(await sidebarState().getAttribute('data-build-state')).toBe('sent')
+    })
+
     await step('the deploy reports building: the dashboard and the sidebar say so', async () => {
-      // As a CI step would: it echoes the position it built (the delivery's toPosition or the sync head).
-      await reportDeploy({ state: 'building', deployId: 'e2e-1', url: 'https://e2e-1.site.example', position })
+      // Netlify's notification names no position: the deploy builds what the hook had delivered.
+      await reportDeploy('building')
       await page.goto(`${server!.url}/admin`)
       const deploys = page.locator('.build-status-dashboard section', { hasText: 'Site build' }).locator('[data-build-deploys]')
       await deploys.getByText('building').waitFor({ state: 'visible' })
-      await deploys.getByText('https://e2e-1.site.example/').waitFor({ state: 'visible' })
+      await deploys.getByText('https://e2e-1--site.netlify.app/').waitFor({ state: 'visible' })
       await keepScreenshot('dashboard-building')
       await page.goto(`${server!.url}/admin/collections/posts/${postId}`)
       await sidebarState().waitFor({ state: 'visible' })
@@ -178,7 +194,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
     })
 
     await step('the deploy reports live: the dashboard and the sidebar say so', async () => {
-      await reportDeploy({ state: 'live', deployId: 'e2e-1' })
+      await reportDeploy('ready')
       await page.goto(`${server!.url}/admin`)
       const deploys = page.locator('.build-status-dashboard section', { hasText: 'Site build' }).locator('[data-build-deploys]')
       await deploys.getByText('live', { exact: true }).waitFor({ state: 'visible' })
@@ -190,7 +206,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
       expect(await sidebarState().getAttribute('data-build-state')).toBe('live')
       const text = await sidebarState().innerText()
       expect(text).toContain('Live')
-      expect(text).toContain('https://e2e-1.site.example/')
+      expect(text).toContain('https://e2e-1--site.netlify.app/')
       await keepScreenshot('post-live')
     })
 
