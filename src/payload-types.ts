@@ -78,6 +78,7 @@ export interface Config {
     search: Search;
     'build-hooks': BuildHook;
     'build-deliveries': BuildDelivery;
+    'build-deploys': BuildDeploy;
     'content-changes': ContentChange;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -98,6 +99,7 @@ export interface Config {
     search: SearchSelect<false> | SearchSelect<true>;
     'build-hooks': BuildHooksSelect<false> | BuildHooksSelect<true>;
     'build-deliveries': BuildDeliveriesSelect<false> | BuildDeliveriesSelect<true>;
+    'build-deploys': BuildDeploysSelect<false> | BuildDeploysSelect<true>;
     'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -982,6 +984,31 @@ export interface BuildDelivery {
   createdAt: string;
 }
 /**
+ * Deploys that reported their state back to Greenroom with their build hook's deploy token.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-deploys".
+ */
+export interface BuildDeploy {
+  id: number;
+  hook: number | BuildHook;
+  state: 'building' | 'live' | 'failed';
+  url?: string | null;
+  /**
+   * The change-log position this deploy includes: as reported, or else the last position its hook had delivered when the report arrived.
+   */
+  position?: number | null;
+  /**
+   * The host's id of the deploy: later reports of the same deploy update this row.
+   */
+  deployId?: string | null;
+  provider?: ('generic' | 'netlify' | 'vercel') | null;
+  reportedAt: string;
+  error?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every change a reader could see, in the order it committed. Builds read it through /api/sync.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1183,6 +1210,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'build-deliveries';
         value: number | BuildDelivery;
+      } | null)
+    | ({
+        relationTo: 'build-deploys';
+        value: number | BuildDeploy;
       } | null)
     | ({
         relationTo: 'content-changes';
@@ -1757,6 +1788,22 @@ export interface BuildDeliveriesSelect<T extends boolean = true> {
         error?: T;
         id?: T;
       };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-deploys_select".
+ */
+export interface BuildDeploysSelect<T extends boolean = true> {
+  hook?: T;
+  state?: T;
+  url?: T;
+  position?: T;
+  deployId?: T;
+  provider?: T;
+  reportedAt?: T;
+  error?: T;
   updatedAt?: T;
   createdAt?: T;
 }

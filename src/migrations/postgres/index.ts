@@ -6,6 +6,7 @@ import * as migration_20261201_155006_no_login_lock from './20261201_155006_no_l
 import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_media_uploaded_by';
 import * as migration_20261201_185339_change_log from './20261201_185339_change_log';
 import * as migration_20261201_185428_build_hooks from './20261201_185428_build_hooks';
+import * as migration_20261201_191536_build_deploys from './20261201_191536_build_deploys';
 
 export const migrations = [
   {
@@ -46,6 +47,11 @@ export const migrations = [
   {
     up: migration_20261201_185428_build_hooks.up,
     down: migration_20261201_185428_build_hooks.down,
-    name: '20261201_185428_build_hooks'
+    name: '20261201_185428_build_hooks',
+  },
+  {
+    up: migration_20261201_191536_build_deploys.up,
+    down: migration_20261201_191536_build_deploys.down,
+    name: '20261201_191536_build_deploys'
   },
 ];

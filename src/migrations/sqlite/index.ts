@@ -6,6 +6,7 @@ import * as migration_20261201_155003_no_login_lock from './20261201_155003_no_l
 import * as migration_20261201_161032_media_uploaded_by from './20261201_161032_media_uploaded_by';
 import * as migration_20261201_185336_change_log from './20261201_185336_change_log';
 import * as migration_20261201_185425_build_hooks from './20261201_185425_build_hooks';
+import * as migration_20261201_191529_build_deploys from './20261201_191529_build_deploys';
 
 export const migrations = [
   {
@@ -46,6 +47,11 @@ export const migrations = [
   {
     up: migration_20261201_185425_build_hooks.up,
     down: migration_20261201_185425_build_hooks.down,
-    name: '20261201_185425_build_hooks'
+    name: '20261201_185425_build_hooks',
+  },
+  {
+    up: migration_20261201_191529_build_deploys.up,
+    down: migration_20261201_191529_build_deploys.down,
+    name: '20261201_191529_build_deploys'
   },
 ];
