@@ -6,6 +6,7 @@ import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
 
+import { closePayloadInternalGlobals } from './src/access/payloadInternalGlobals'
 import { readOnlyApiKeys } from './src/access/readOnlyApiKeys'
 import { editorialRole } from './src/access/roles'
 import { Categories } from './src/collections/Categories'
@@ -155,8 +156,10 @@ export const greenroomConfig: Config = {
   telemetry: false,
 }
 
-// After sanitizing, when Payload's own collections and endpoints exist too: API keys change nothing
+// After sanitizing, when Payload's own collections, globals and endpoints exist too: Payload's own
+// globals are Payload's to write (src/access/payloadInternalGlobals.ts), API keys change nothing
 // (src/access/readOnlyApiKeys.ts), and what readers may read and ask for (src/readerPolicy).
 export default buildConfig(copyPlain(greenroomConfig))
+  .then(closePayloadInternalGlobals)
   .then(readOnlyApiKeys)
   .then(applyReaderPolicy(readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))))
