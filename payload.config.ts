@@ -6,6 +6,7 @@ import { buildConfig } from 'payload'
 import { build as prettyLogStream } from 'pino-pretty'
 import sharp from 'sharp'
 
+import { closePayloadInternalGlobals } from './src/access/payloadInternalGlobals'
 import { readOnlyApiKeys } from './src/access/readOnlyApiKeys'
 import { editorialRole } from './src/access/roles'
 import { Categories } from './src/collections/Categories'
@@ -138,8 +139,16 @@ export const greenroomConfig: Config = {
       cancel: ({ req }) => editorialRole(req.user) !== null,
       run: ({ req }) => editorialRole(req.user) === 'admin',
     },
-    // Runs scheduled publishing (and later jobs) inside the server process, once a minute.
+    // Runs scheduled publishing (and later jobs) inside the server process, once a minute; the
+    // build-hooks plugin adds its own queue, run every few seconds (src/buildHooks/index.ts).
     autoRun: [{ cron: '* * * * *', queue: 'default', limit: 20 }],
+    // Two servers on one database can run the same job: Payload 3 claims jobs by a find and then an
+    // update, with no lock between them. When Payload deletes a completed job, the other server's
+    // update of it throws inside a transaction Payload never rolls back (updateJobs in
+    // payload/dist/queues/utilities/updateJob.js), and each such race kept a pooled connection
+    // until requests answered 503. Completed jobs are kept and removed an hour later instead
+    // (src/buildHooks/recovery.ts); build deliveries claim their own rows (src/buildHooks/claim.ts).
+    deleteJobOnComplete: false,
     shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   typescript: {
@@ -151,8 +160,10 @@ export const greenroomConfig: Config = {
   telemetry: false,
 }
 
-// After sanitizing, when Payload's own collections and endpoints exist too: API keys change nothing
+// After sanitizing, when Payload's own collections, globals and endpoints exist too: Payload's own
+// globals are Payload's to write (src/access/payloadInternalGlobals.ts), API keys change nothing
 // (src/access/readOnlyApiKeys.ts), and what readers may read and ask for (src/readerPolicy).
 export default buildConfig(copyPlain(greenroomConfig))
+  .then(closePayloadInternalGlobals)
   .then(readOnlyApiKeys)
   .then(applyReaderPolicy(readerPolicy))

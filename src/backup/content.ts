@@ -8,11 +8,17 @@ import { CONTENT_VERSION_KEY } from '../changes/contentVersion'
 /**
  * Payload's own collections that a backup leaves out: the target database applies its own
  * migrations, and document locks belong to editing sessions on the old server (they expire after
- * a few minutes anyway), and the change log, whose positions describe the database it was written
- * in (an import starts a new log). Everything else is content or state that must survive: users with their
+ * a few minutes anyway), and the change log with the build deliveries and deploys that point into
+ * it: their positions describe the database they were written in (an import starts a new log). Everything else is content or state that must survive: users with their
  * password hashes and sessions, scheduled-publish jobs, admin preferences, the plugins' collections.
  */
-export const EXCLUDED_COLLECTIONS: readonly string[] = ['payload-migrations', 'payload-locked-documents', 'content-changes']
+export const EXCLUDED_COLLECTIONS: readonly string[] = [
+  'payload-migrations',
+  'payload-locked-documents',
+  'content-changes',
+  'build-deliveries',
+  'build-deploys',
+]
 
 export const backupCollections = (payload: Payload): SanitizedCollectionConfig[] =>
   payload.config.collections.filter(({ slug }) => !EXCLUDED_COLLECTIONS.includes(slug))

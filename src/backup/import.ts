@@ -384,7 +384,14 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
     await target.commit()
     // Servers already running on this database must not keep answering from what it held before, and
     // sync cursors from the old database must start from scratch (the change log is not backed up).
-    await restartChangeLog(payload)
+    const log = await restartChangeLog(payload)
+    // Build hooks count what they delivered in positions of the old log: they go on from the new one.
+    await payload.db.updateMany({
+      collection: 'build-hooks',
+      where: { id: { exists: true } },
+      data: { deliveredThrough: log.position },
+      req: {},
+    })
   } catch (error) {
     await target.rollback().catch(() => {})
     removeFiles(copied)

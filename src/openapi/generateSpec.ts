@@ -353,6 +353,16 @@ const messageSchema = {
 /** Routes that plugins add to the config; the route test names any the spec misses. */
 const pluginPaths = (api: string, config: Payload['config']): Paths => {
   const paths: Paths = {}
+  // Collections' own endpoints that document themselves with `custom.openapi`, as root endpoints do
+  // (payload-oapi reads root endpoints only): POST /api/build-hooks/deploy-status.
+  for (const collection of config.collections) {
+    for (const endpoint of collection.endpoints || []) {
+      const operation = (endpoint.custom as { openapi?: JsonSchema } | undefined)?.openapi
+      if (!operation) continue
+      const route = `${api}/${collection.slug}${endpoint.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`
+      paths[route] = { ...paths[route], [endpoint.method]: operation }
+    }
+  }
   const search = config.collections.find((collection) => collection.slug === 'search')
   if (search && !isPayloadInternalCollection(search.slug)) {
     paths[`${api}/search/reindex`] = {
@@ -592,6 +602,17 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
           in: 'header',
           name: 'Authorization',
           description: '`Authorization: users API-Key <key>`. A key reads what the public reads, nothing more.',
+        },
+        deployToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A build hook's deploy token (`gdt_…`, shown on the hook): for a deploy reporting its state back.",
+        },
+        deployTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: "The same deploy token as `?token=`, for hosts whose outgoing webhooks cannot set headers (Netlify, Vercel).",
         },
         sessionCookie: {
           type: 'apiKey',

@@ -10,6 +10,12 @@ const isQuiet = (url: string) => {
   return QUIET_PATHS.has(path) || path.startsWith('/_next/')
 }
 
+/**
+ * A credential in the query string (a build hook's deploy token: `?token=`, for hosts whose webhooks
+ * cannot set headers) is not written to the log.
+ */
+export const withoutSecrets = (url: string): string => url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+
 /** One line per request through Payload's logger (pino), so a deployment has one log format. */
 export const logWhenFinished = (
   logger: Payload['logger'],
@@ -18,7 +24,7 @@ export const logWhenFinished = (
   started = process.hrtime.bigint(),
 ) => {
   // The URL as it arrived: express rewrites req.url while it routes.
-  const url = req.url ?? ''
+  const url = withoutSecrets(req.url ?? '')
   res.once('finish', () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6
     const entry = {

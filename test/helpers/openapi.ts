@@ -114,6 +114,13 @@ export class ResponseValidator {
         .filter((parameter: Json) => parameter.in === 'query')
         .map((parameter: Json) => parameter.name),
     )
+    // A credential the operation's security takes in the query string (`in: query` API-key schemes).
+    for (const requirement of operation.security ?? this.spec.security ?? []) {
+      for (const scheme of Object.keys(requirement)) {
+        const definition = (this.spec.components?.securitySchemes as Json | undefined)?.[scheme]
+        if (definition?.type === 'apiKey' && definition.in === 'query') parameterNames.add(definition.name)
+      }
+    }
     for (const key of new Set(searchParams.keys())) {
       const name = key.split('[')[0]
       if (!parameterNames.has(name)) return `${request}: query parameter "${name}" is not documented for ${where}`

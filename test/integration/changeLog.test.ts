@@ -304,4 +304,15 @@ describe('compaction', () => {
     const rows = await readChangesAfter(payload, 0, 10_000)
     expect(rows.filter((row) => row.collectionSlug === 'posts' && row.documentId === String(post.id))).toHaveLength(1)
   })
+
+  test("the schedule's bookkeeping (Payload's payload-jobs-stats global) is Payload's to write: not an editor's", async () => {
+    const author = await createUser(payload, 'author')
+    await expect(
+      payload.updateGlobal({ slug: 'payload-jobs-stats' as never, user: author, overrideAccess: false, data: { stats: {} } as never }),
+    ).rejects.toThrow(/not allowed/i)
+    await payload.updateGlobal({ slug: 'payload-jobs-stats' as never, data: { stats: { marker: 1 } } as never })
+    // Payload answers a global its reader may not read with an empty document.
+    const seen = await payload.findGlobal({ slug: 'payload-jobs-stats' as never, user: editor, overrideAccess: false })
+    expect((seen as { stats?: unknown }).stats).toBeUndefined()
+  })
 })
