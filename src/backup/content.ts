@@ -3,22 +3,23 @@ import path from 'node:path'
 import type { Payload, SanitizedCollectionConfig, SanitizedGlobalConfig, Where } from 'payload'
 
 import type { DatabaseKind } from '../db/databaseAdapter'
-import { CONTENT_VERSION_KEY } from '../utilities/contentVersion'
+import { CONTENT_VERSION_KEY } from '../changes/contentVersion'
 
 /**
  * Payload's own collections that a backup leaves out: the target database applies its own
  * migrations, and document locks belong to editing sessions on the old server (they expire after
- * a few minutes anyway). Everything else is content or state that must survive: users with their
+ * a few minutes anyway), and the change log, whose positions describe the database it was written
+ * in (an import starts a new log). Everything else is content or state that must survive: users with their
  * password hashes and sessions, scheduled-publish jobs, admin preferences, the plugins' collections.
  */
-export const EXCLUDED_COLLECTIONS: readonly string[] = ['payload-migrations', 'payload-locked-documents']
+export const EXCLUDED_COLLECTIONS: readonly string[] = ['payload-migrations', 'payload-locked-documents', 'content-changes']
 
 export const backupCollections = (payload: Payload): SanitizedCollectionConfig[] =>
   payload.config.collections.filter(({ slug }) => !EXCLUDED_COLLECTIONS.includes(slug))
 
 /**
  * The documents of a collection a backup holds. The content version (a key-value entry every
- * server writes at start, see src/utilities/contentVersion.ts) belongs to the database it
+ * server writes at start, see src/changes/contentVersion.ts) belongs to the database it
  * describes: it is neither exported nor counted as content, and an import records a new one.
  */
 export const backedUpDocuments = (slug: string): Where | undefined =>

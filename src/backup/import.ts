@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import type { CollectionSlug, GlobalSlug, Payload, SanitizedCollectionConfig, SanitizedGlobalConfig } from 'payload'
 
-import { recordContentChange } from '../utilities/contentVersion'
+import { restartChangeLog } from '../changes/contentVersion'
 import type { DocumentID, Reference, ReferenceVisitor } from '../utilities/documentReferences'
 import { referencedCollections, visitDocumentReferences, visitGlobalReferences, visitVersionReferences } from '../utilities/documentReferences'
 import { EXCLUDED_COLLECTIONS, backedUpDocuments, backupCollections, backupGlobals, uploadDirectory } from './content'
@@ -382,8 +382,9 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
     }
 
     await target.commit()
-    // Servers already running on this database must not keep answering from what it held before.
-    await recordContentChange(payload)
+    // Servers already running on this database must not keep answering from what it held before, and
+    // sync cursors from the old database must start from scratch (the change log is not backed up).
+    await restartChangeLog(payload)
   } catch (error) {
     await target.rollback().catch(() => {})
     removeFiles(copied)

@@ -13,7 +13,7 @@ import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
 import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
-import { contentChangesPlugin } from './contentChanges'
+import { contentChangesPlugin } from '../changes/plugin'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
@@ -62,6 +62,8 @@ export const plugins: Plugin[] = [
     beforeSync: syncSearchDoc,
     searchOverrides: {
       access: { read: anyone, create: nobody, update: nobody, delete: isAdmin },
+      // Derived from posts and pages, rewritten with every save of one: their own changes are the record.
+      custom: { changeLog: false },
       admin: { group: 'Site' },
       fields: searchFields,
     },

@@ -4,9 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Payload } from 'payload'
 
 import { ConfigurationError } from '../env'
-import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../utilities/cacheTags'
-import type { ContentVersion } from '../utilities/contentVersion'
-import { coalesceReads, readContentVersion } from '../utilities/contentVersion'
+import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../changes/cacheTags'
+import type { ContentVersion } from '../changes/contentVersion'
+import { coalesceReads, readContentVersion } from '../changes/contentVersion'
 import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
 import type { PayloadVerdict, Reader, Readers } from './readers'
 
@@ -65,7 +65,7 @@ const seconds = (time: Date | number | string) => Math.floor(new Date(time).getT
  * The time of the last change, but only once its second is over: two changes within one second
  * would otherwise share a Last-Modified, and a client holding the first would be told it is current.
  */
-export const lastModifiedOf = (version: ContentVersion, now = Date.now()): string | undefined => {
+export const lastModifiedOf = (version: Pick<ContentVersion, 'changedAt'>, now = Date.now()): string | undefined => {
   const change = lastChangeOf(version.changedAt)
   return change.seconds < seconds(now) ? change.header : undefined
 }
@@ -169,7 +169,7 @@ const storedAs = (reader: Reader, verdict: PayloadVerdict): 'public' | 'apiKey' 
  * any request with credentials Payload did not accept as an API key, and any draft read get
  * `private, no-store`. Who is who is Payload's verdict on the request (src/server/readers.ts). Anonymous and API-key GETs of JSON get a strong ETag,
  * Last-Modified (the content version's time), 304s on If-None-Match / If-Modified-Since,
- * Cache-Control and Cache-Tag / Surrogate-Key (src/utilities/cacheTags.ts). Their answers are also
+ * Cache-Control and Cache-Tag / Surrogate-Key (src/changes/cacheTags.ts). Their answers are also
  * kept in this process under the content version read from the database for each request, so a
  * write on any instance retires them at once; a read answered from here skips Payload entirely.
  */

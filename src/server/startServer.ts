@@ -9,7 +9,7 @@ import { getPayload } from 'payload'
 
 import { closePayload } from '../db/closePayload'
 import { seedDemoContentIfEmpty } from '../seed'
-import { ensureContentVersion } from '../utilities/contentVersion'
+import { ensureContentVersion } from '../changes/contentVersion'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'

@@ -1,9 +1,9 @@
-// The content version (src/utilities/contentVersion.ts) keys the API's response cache on every
+// The content version (src/changes/contentVersion.ts) keys the API's response cache on every
 // instance: it must change with each write a reader can see, commit with it and roll back with it.
 import type { CollectionAfterChangeHook, Payload } from 'payload'
 
 import { closePayload } from '../../src/db/closePayload'
-import { ensureContentVersion, readContentVersion } from '../../src/utilities/contentVersion'
+import { ensureContentVersion, readContentVersion } from '../../src/changes/contentVersion'
 import { richTextFromPlain } from '../../src/seed/lexical'
 import { initPayload, postData } from '../helpers/payload'
 

@@ -8,6 +8,7 @@ import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapt
 import type { MigrationSql } from '../../src/migrations/backfillMediaInRichText'
 import { backfillMediaInRichText } from '../../src/migrations/backfillMediaInRichText'
 import { seedDemoContent } from '../../src/seed'
+import { isChangeLogPlugin } from '../../src/changes/plugin'
 import { copyPlain } from '../../src/utilities/copyPlain'
 import { paragraph, richText } from '../../src/seed/lexical'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
@@ -105,6 +106,8 @@ const ADDED_SINCE: Record<string, string[]> = { media: ['uploadedBy'] }
 const asBeforeLocalization = (config: Config): Config => ({
   ...config,
   localization: undefined,
+  // The change log came later too.
+  plugins: (config.plugins ?? []).filter((plugin) => !isChangeLogPlugin(plugin)),
   collections: (config.collections ?? []).map((collection) => ({
     ...collection,
     fields: collection.fields.filter((field) => !('name' in field && ADDED_SINCE[collection.slug]?.includes(field.name))),

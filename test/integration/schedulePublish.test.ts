@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { createUser, initPayload, postData } from '../helpers/payload'
+import { readChangesAfter, readHeadPosition } from '../../src/changes/changeLog'
 import { closePayload } from '../../src/db/closePayload'
 
 let payload: Payload
@@ -40,9 +41,14 @@ test('a scheduled publish runs through the job queue with the scheduling authorâ
   await payload.jobs.run({ queue: 'default' })
   expect(await publishedTitles()).not.toContain('Scheduled story')
 
+  const before = await readHeadPosition(payload)
   await queue(new Date(Date.now() - 1000))
   await payload.jobs.run({ queue: 'default' })
   const published = await payload.findByID({ collection: 'posts', id: post.id, overrideAccess: false })
   expect(published).toMatchObject({ title: 'Scheduled story', _status: 'published' })
   expect(published.publishedAt).toBeTruthy()
+  // Builds learn of it like of any other publish: from the change log, in the job's own write.
+  expect(await readChangesAfter(payload, before, 10)).toMatchObject([
+    { collectionSlug: 'posts', documentId: String(post.id), event: 'published', actor: `users:${author.id}` },
+  ])
 })

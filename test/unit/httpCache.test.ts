@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 
-import { cacheTagHeader, tagsToPurge } from '../../src/utilities/cacheTags'
-import { coalesceReads } from '../../src/utilities/contentVersion'
+import { cacheTagHeader, tagsToPurge } from '../../src/changes/cacheTags'
+import { coalesceReads } from '../../src/changes/contentVersion'
 import {
   asksForDrafts,
   httpCacheSettingsFromEnv,

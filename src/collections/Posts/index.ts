@@ -103,7 +103,7 @@ export const Posts: CollectionConfig<'posts'> = {
       access: { update: () => false, create: () => false },
       admin: { disabled: true, readOnly: true },
       hooks: { afterRead: [populateAuthors] },
-      // Each row shows a user: a change to that user changes the post's answer (see src/utilities/cacheTags.ts).
+      // Each row shows a user: a change to that user changes the post's answer (see src/changes/cacheTags.ts).
       custom: { rowsAreDocumentsOf: 'users' },
       fields: [
         // The author's user id: a number on SQL databases, a string on MongoDB (the hook copies it).

@@ -18,6 +18,9 @@ import { refusePrivateSort } from './hooks/refusePrivateSort'
 export const Users: CollectionConfig<'users'> = {
   slug: 'users',
   labels: { singular: 'User', plural: 'Users' },
+  // Readers see a user only as a post's author: a write that changes none of these (a sign-in, a new
+  // password, a role) is not a content change (src/changes/recordChanges.ts).
+  custom: { changeLog: { visibleFields: ['name', 'bio', 'avatar'] } },
   auth: {
     useAPIKey: true,
     tokenExpiration: 60 * 60 * 8,

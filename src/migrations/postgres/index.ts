@@ -4,6 +4,7 @@ import * as migration_20261125_021332_localization from './20261125_021332_local
 import * as migration_20261125_025116_locales_parent_index from './20261125_025116_locales_parent_index';
 import * as migration_20261201_155006_no_login_lock from './20261201_155006_no_login_lock';
 import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_media_uploaded_by';
+import * as migration_20261201_185339_change_log from './20261201_185339_change_log';
 
 export const migrations = [
   {
@@ -35,5 +36,10 @@ export const migrations = [
     up: migration_20261201_161039_media_uploaded_by.up,
     down: migration_20261201_161039_media_uploaded_by.down,
     name: '20261201_161039_media_uploaded_by',
+  },
+  {
+    up: migration_20261201_185339_change_log.up,
+    down: migration_20261201_185339_change_log.down,
+    name: '20261201_185339_change_log'
   },
 ];

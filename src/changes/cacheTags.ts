@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
-import type { DocumentID } from './documentReferences'
-import { visitDocumentReferences, visitGlobalReferences } from './documentReferences'
+import type { DocumentID } from '../utilities/documentReferences'
+import { visitDocumentReferences, visitGlobalReferences } from '../utilities/documentReferences'
 
 /**
  * Cache tags name what an API answer shows, so a CDN can purge exactly the answers a change

@@ -1,0 +1,190 @@
+import type {
+  CollectionAfterChangeHook,
+  CollectionAfterDeleteHook,
+  GlobalAfterChangeHook,
+  PayloadRequest,
+  SanitizedCollectionConfig,
+} from 'payload'
+
+import type { ChangeEvent, ChangeSubscriber } from './changeLog'
+import { appendChange, CHANGE_LOG, isRemoval } from './changeLog'
+
+type Status = 'draft' | 'published' | undefined
+type Doc = { id?: number | string; _status?: Status; deletedAt?: string | null } & Record<string, unknown>
+
+/**
+ * Options a collection gives the change log in `custom.changeLog`: `false` for collections that are
+ * not content (the log itself, build hooks, form submissions); `visibleFields` for collections of
+ * which readers only ever see a few fields (users appear in posts by name, bio and avatar only:
+ * a sign-in that updates a session changes nothing a reader sees).
+ */
+export type ChangeLogOptions = false | { visibleFields?: string[] }
+
+export const changeLogOptionsOf = (custom: Record<string, unknown> | undefined): ChangeLogOptions | undefined =>
+  custom?.changeLog as ChangeLogOptions | undefined
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+/** Bookkeeping every save rewrites: a difference there says nothing about which languages changed. */
+const BOOKKEEPING_FIELDS = new Set(['id', 'createdAt', 'updatedAt', '_status', 'deletedAt'])
+
+type FieldShape = {
+  name?: string
+  type?: string
+  localized?: boolean
+  virtual?: unknown
+  flattenedFields?: readonly FieldShape[]
+  blocks?: readonly (FieldShape & { slug: string })[]
+}
+
+/**
+ * Whether a write changed anything all languages share. Groups, arrays and blocks are looked into:
+ * a shared array whose rows hold translated text changes only the language it was edited in.
+ */
+const sharedFieldChanged = (fields: readonly FieldShape[], doc: unknown, previous: unknown): boolean => {
+  const after = (doc ?? {}) as Record<string, unknown>
+  const before = (previous ?? {}) as Record<string, unknown>
+  return fields.some((field) => {
+    if (field.name === undefined || field.localized || field.virtual || BOOKKEEPING_FIELDS.has(field.name)) return false
+    const [a, b] = [after[field.name], before[field.name]]
+    if (field.type === 'group' && field.flattenedFields) return sharedFieldChanged(field.flattenedFields, a, b)
+    if ((field.type === 'array' || field.type === 'blocks') && Array.isArray(a) && Array.isArray(b)) {
+      if (a.length !== b.length) return true
+      return a.some((row, index) => {
+        const rowFields =
+          field.type === 'array'
+            ? field.flattenedFields
+            : field.blocks?.find(({ slug }) => slug === (row as { blockType?: string })?.blockType)?.flattenedFields
+        if (!rowFields || (row as { blockType?: string })?.blockType !== (b[index] as { blockType?: string })?.blockType) return true
+        return sharedFieldChanged(rowFields, row, b[index])
+      })
+    }
+    return !sameValue(a, b)
+  })
+}
+
+/**
+ * The locales a write changed. Publishing, unpublishing and deleting change every language; an
+ * edit changes the language it was made in, unless it also changed a field all languages share.
+ */
+const localesOf = (
+  req: PayloadRequest,
+  event: ChangeEvent,
+  fields: readonly FieldShape[],
+  doc: Doc,
+  previousDoc: Doc | undefined,
+): string[] => {
+  const localization = req.payload.config.localization
+  if (!localization) return []
+  if (event !== 'updated' || !req.locale || req.locale === 'all') return localization.localeCodes
+  return sharedFieldChanged(fields, doc, previousDoc) ? localization.localeCodes : [req.locale]
+}
+
+/**
+ * What a write of a document with drafts did for a reader. A draft saved over a published document
+ * leaves the published version in place (Payload writes only a new version), so the stored
+ * document's status is asked, in the write's transaction, before calling it an unpublish.
+ */
+const draftsEvent = async (
+  collection: SanitizedCollectionConfig,
+  doc: Doc,
+  previousDoc: Doc | undefined,
+  req: PayloadRequest,
+): Promise<ChangeEvent | undefined> => {
+  const wasPublished = previousDoc?._status === 'published'
+  if (doc._status === 'published') {
+    if (wasPublished) return 'updated'
+    // Publishing a draft of a document readers can already see updates it.
+    const last = await lastChangeOf(req, collection.slug, doc.id!)
+    return last && !isRemoval(last.event) ? 'updated' : 'published'
+  }
+  if (!wasPublished) return undefined
+  const stored = await req.payload.db.findOne<Doc & { id: number | string }>({
+    collection: collection.slug,
+    where: { id: { equals: doc.id } },
+    select: { _status: true },
+    req,
+  })
+  return stored?._status === 'published' ? undefined : 'unpublished'
+}
+
+const collectionEvent = async (
+  collection: SanitizedCollectionConfig,
+  doc: Doc,
+  previousDoc: Doc | undefined,
+  operation: 'create' | 'update',
+  req: PayloadRequest,
+): Promise<ChangeEvent | undefined> => {
+  // Trash: moving to the trash removes a document from every reader's view; restoring brings it back.
+  if (doc.deletedAt && !previousDoc?.deletedAt) return 'deleted'
+  const restored = Boolean(previousDoc?.deletedAt) && !doc.deletedAt
+  if (collection.versions?.drafts) {
+    const event = await draftsEvent(collection, doc, restored ? undefined : previousDoc, req)
+    return event
+  }
+  if (operation === 'create' || restored) return 'published'
+  const options = changeLogOptionsOf(collection.custom)
+  if (options && options.visibleFields && options.visibleFields.every((field) => sameValue(doc[field], previousDoc?.[field]))) {
+    return undefined
+  }
+  return 'updated'
+}
+
+export const recordCollectionChange =
+  (subscribers: readonly ChangeSubscriber[]): CollectionAfterChangeHook =>
+  async ({ collection, doc, previousDoc, operation, req }) => {
+    const options = changeLogOptionsOf(collection.custom)
+    // A new user is not shown anywhere until a post names them.
+    if (operation === 'create' && options && options.visibleFields) return doc
+    const event = await collectionEvent(collection, doc as Doc, previousDoc as Doc | undefined, operation, req)
+    if (event) {
+      const locales = localesOf(req, event, collection.flattenedFields, doc as Doc, previousDoc as Doc | undefined)
+      await appendChange(req, { collection: collection.slug, id: doc.id, event, locales }, subscribers)
+    }
+    return doc
+  }
+
+export const recordCollectionDelete =
+  (subscribers: readonly ChangeSubscriber[]): CollectionAfterDeleteHook =>
+  async ({ collection, doc, req }) => {
+    // Deleting a draft that was never published removes nothing a reader could see.
+    const neverPublished = collection.versions?.drafts && (doc as Doc)._status !== 'published'
+    if (!neverPublished || (await wasEverPublished(req, collection.slug, doc.id))) {
+      const locales = req.payload.config.localization ? req.payload.config.localization.localeCodes : []
+      await appendChange(req, { collection: collection.slug, id: doc.id, event: 'deleted', locales }, subscribers)
+    }
+    return doc
+  }
+
+/** The document's last row in the log, read in the write's transaction. */
+const lastChangeOf = async (req: PayloadRequest, collection: string, id: number | string) => {
+  const { docs } = await req.payload.db.find<{ id: number | string; event: ChangeEvent }>({
+    collection: CHANGE_LOG,
+    where: { and: [{ collectionSlug: { equals: collection } }, { documentId: { equals: String(id) } }] },
+    sort: '-position',
+    limit: 1,
+    pagination: false,
+    select: { event: true },
+    req,
+  })
+  return docs[0]
+}
+
+/**
+ * A deleted document whose latest state is a draft may still have had a published version that
+ * readers saw; its change-log rows say so.
+ */
+const wasEverPublished = async (req: PayloadRequest, collection: string, id: number | string) =>
+  (await lastChangeOf(req, collection, id)) !== undefined
+
+export const recordGlobalChange =
+  (subscribers: readonly ChangeSubscriber[]): GlobalAfterChangeHook =>
+  async ({ global, doc, previousDoc, req }) => {
+    if (global.versions?.drafts) {
+      const published = (doc as Doc)._status === 'published'
+      if (!published && (previousDoc as Doc | undefined)?._status !== 'published') return doc
+    }
+    const locales = localesOf(req, 'updated', global.flattenedFields, doc as Doc, previousDoc as Doc | undefined)
+    await appendChange(req, { global: global.slug, event: 'updated', locales }, subscribers)
+    return doc
+  }

@@ -1,0 +1,307 @@
+// The change log (src/changes/changeLog.ts): one row per change a reader could see, written in the
+// write's own transaction, at positions handed out in commit order. Runs on SQLite, PostgreSQL
+// (TEST_DATABASE=postgres) and MongoDB (TEST_DATABASE=mongodb with MONGODB_TEST_URI).
+import type { CollectionAfterChangeHook, Payload } from 'payload'
+import { createLocalReq } from 'payload'
+
+import { appendChange, readChangesAfter, readHeadPosition, readRetainedFrom } from '../../src/changes/changeLog'
+import type { RecordedChange } from '../../src/changes/changeLog'
+import { compactChangeLog } from '../../src/changes/compaction'
+import { readContentVersion } from '../../src/changes/contentVersion'
+import { closePayload } from '../../src/db/closePayload'
+import { richTextFromPlain } from '../../src/seed/lexical'
+import type { TestUser } from '../helpers/payload'
+import { createUser, initPayload, postData } from '../helpers/payload'
+
+let payload: Payload
+let editor: TestUser
+
+const failOnTitle: CollectionAfterChangeHook = ({ doc }) => {
+  if (String(doc.title).includes('EXPLODE')) throw new Error('a hook failed after the write')
+  return doc
+}
+
+beforeAll(async () => {
+  payload = await initPayload()
+  payload.collections.posts.config.hooks.afterChange.push(failOnTitle)
+  editor = await createUser(payload, 'editor')
+})
+
+afterAll(async () => {
+  await closePayload(payload)
+})
+
+/** Runs `write` and returns the rows it appended. */
+const changesOf = async (write: () => Promise<unknown>): Promise<RecordedChange[]> => {
+  const before = await readHeadPosition(payload)
+  await write()
+  return readChangesAfter(payload, before, 100)
+}
+
+const createPost = (title: string, status: 'draft' | 'published', extra: Record<string, unknown> = {}) =>
+  payload.create({
+    collection: 'posts',
+    overrideAccess: true,
+    draft: status === 'draft',
+    data: { ...postData(title), _status: status, ...extra } as never,
+  })
+
+const updatePost = (id: number | string, data: Record<string, unknown>, options: { draft?: boolean; locale?: 'en' | 'de' } = {}) =>
+  payload.update({ collection: 'posts', id, overrideAccess: true, data: data as never, ...options })
+
+describe('what is recorded', () => {
+  test('publishing, editing, unpublishing, republishing and deleting a post', async () => {
+    let id: number | string = 0
+    const published = await changesOf(async () => {
+      id = (await createPost('Logged', 'published')).id
+    })
+    expect(published).toEqual([
+      expect.objectContaining({
+        collectionSlug: 'posts',
+        documentId: String(id),
+        event: 'published',
+        locales: ['en', 'de'],
+        tags: ['posts', `posts:${id}`],
+        actor: null,
+      }),
+    ])
+    expect(await changesOf(() => updatePost(id, { title: 'Logged again' }))).toMatchObject([{ event: 'updated' }])
+    expect(await changesOf(() => updatePost(id, { _status: 'draft' }))).toMatchObject([{ event: 'unpublished' }])
+    expect(await changesOf(() => updatePost(id, { _status: 'published' }))).toMatchObject([{ event: 'published' }])
+    expect(await changesOf(() => payload.delete({ collection: 'posts', id, overrideAccess: true }))).toMatchObject([
+      { event: 'deleted', documentId: String(id) },
+    ])
+  })
+
+  test('a draft saved over a published post changes nothing a reader sees, and is not recorded', async () => {
+    const post = await createPost('Published under a draft', 'published')
+    expect(await changesOf(() => updatePost(post.id, { title: 'Only in the draft' }, { draft: true }))).toEqual([])
+    // Publishing the draft is.
+    expect(await changesOf(() => updatePost(post.id, { _status: 'published' }))).toMatchObject([{ event: 'updated' }])
+  })
+
+  test('drafts that were never published leave no trace, even when deleted', async () => {
+    const changes = await changesOf(async () => {
+      const draft = await createPost('Never shown', 'draft')
+      await updatePost(draft.id, { title: 'Still never shown' }, { draft: true })
+      await payload.delete({ collection: 'posts', id: draft.id, overrideAccess: true })
+    })
+    expect(changes).toEqual([])
+  })
+
+  test('an edit in one language names that language', async () => {
+    const post = await createPost('Bilingual', 'published')
+    const german = { title: 'Zweisprachig', content: richTextFromPlain('Auf Deutsch.') }
+    expect(await changesOf(() => updatePost(post.id, german, { locale: 'de' }))).toMatchObject([
+      { event: 'updated', locales: ['de'] },
+    ])
+    // A field both languages share changes both.
+    expect(await changesOf(() => updatePost(post.id, { publishedAt: '2026-01-02T00:00:00.000Z' }, { locale: 'de' }))).toMatchObject([
+      { event: 'updated', locales: ['en', 'de'] },
+    ])
+  })
+
+  test('who made the change is named by collection and id', async () => {
+    const changes = await changesOf(() =>
+      payload.create({
+        collection: 'posts',
+        user: editor,
+        overrideAccess: false,
+        data: { ...postData('By an editor'), _status: 'published' } as never,
+      }),
+    )
+    expect(changes).toMatchObject([{ actor: `users:${editor.id}` }])
+  })
+
+  test('collections without drafts, and globals', async () => {
+    const category = await changesOf(() =>
+      payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'Logged category' } as never }),
+    )
+    // The nested-docs plugin saves a new category again in the same transaction (its breadcrumbs).
+    expect(category.map(({ event }) => event)).toContain('published')
+    expect(new Set(category.map(({ collectionSlug }) => collectionSlug))).toEqual(new Set(['categories']))
+    const header = await changesOf(() => payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } }))
+    expect(header).toEqual([expect.objectContaining({ globalSlug: 'header', event: 'updated', tags: ['global:header'] })])
+    expect(header[0]!.collectionSlug).toBeUndefined()
+  })
+
+  test('a user is recorded only when what posts show of them changes', async () => {
+    const author = await createUser(payload, 'author', 'Ada Writer')
+    expect(await changesOf(() => payload.update({ collection: 'users', id: author.id, overrideAccess: true, data: { role: 'editor' } }))).toEqual([])
+    expect(
+      await changesOf(() => payload.login({ collection: 'users', data: { email: author.email, password: 'password-123456' } })),
+    ).toEqual([])
+    expect(
+      await changesOf(() => payload.update({ collection: 'users', id: author.id, overrideAccess: true, data: { name: 'Ada Lovelace' } })),
+    ).toMatchObject([{ collectionSlug: 'users', event: 'updated' }])
+  })
+
+  test('form submissions are not content', async () => {
+    const form = await payload.create({
+      collection: 'forms',
+      overrideAccess: true,
+      data: {
+        title: 'Unlogged',
+        confirmationType: 'message',
+        confirmationMessage: richTextFromPlain('Thanks.'),
+        fields: [{ blockType: 'text', name: 'name', label: 'Name' }],
+      } as never,
+    })
+    const changes = await changesOf(() =>
+      payload.create({
+        collection: 'form-submissions',
+        overrideAccess: true,
+        data: { form: form.id, submissionData: [{ field: 'name', value: 'Ada' }] } as never,
+      }),
+    )
+    expect(changes).toEqual([])
+  })
+
+  test('a write that fails after its hooks ran leaves no row and no position behind', async () => {
+    const before = await readHeadPosition(payload)
+    await expect(createPost('EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
+    expect(await readHeadPosition(payload)).toBe(before)
+    expect(await readChangesAfter(payload, before, 10)).toEqual([])
+  })
+
+  test('the content version is the log head', async () => {
+    await createPost('Head', 'published')
+    const version = await readContentVersion(payload)
+    const [last] = (await readChangesAfter(payload, version!.position - 1, 10)).slice(-1)
+    expect(last!.position).toBe(version!.position)
+    expect(version!.version).toBe(`${version!.epoch}.${version!.position}`)
+  })
+})
+
+describe('order', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  test('a writer that starts after another has taken a position commits after it, with the next one', async () => {
+    const post = await createPost('First writer', 'published')
+    const other = await createPost('Second writer', 'published')
+    const head = await readHeadPosition(payload)
+
+    // Writer A: a transaction that has recorded its change but not committed yet.
+    const transactionID = await payload.db.beginTransaction()
+    const reqA = await createLocalReq({}, payload)
+    reqA.transactionID = transactionID!
+    const changeA = await appendChange(reqA, { collection: 'posts', id: post.id, event: 'updated', locales: ['en'] })
+    expect(changeA.position).toBe(head + 1)
+
+    // Writer B starts now and must not get ahead of A.
+    let settledB: 'committed' | 'failed' | undefined
+    const writerB = updatePost(other.id, { title: 'Second writer, edited' }).then(
+      () => (settledB = 'committed'),
+      (error: unknown) => {
+        settledB = 'failed'
+        return error
+      },
+    )
+    await sleep(400)
+    if (payload.db.name !== 'mongoose') expect(settledB).toBeUndefined()
+    // A reader meanwhile sees neither: A has not committed, and B waits behind it.
+    expect(await readChangesAfter(payload, head, 10)).toEqual([])
+
+    await payload.db.commitTransaction(transactionID!)
+    await writerB
+    const seen = await readChangesAfter(payload, head, 10)
+    if (payload.db.name === 'mongoose') {
+      // MongoDB cannot make B wait: B's transaction fails on the version document instead, and
+      // nothing of B is recorded or stored. Either way no reader can see B before A.
+      expect(settledB).toBe('failed')
+      expect(seen.map(({ position }) => position)).toEqual([head + 1])
+    } else {
+      expect(settledB).toBe('committed')
+      expect(seen.map(({ position, documentId }) => [position, documentId])).toEqual([
+        [head + 1, String(post.id)],
+        [head + 2, String(other.id)],
+      ])
+    }
+  })
+
+  test('concurrent writers: a reader following the log never skips a change', async () => {
+    const posts = await Promise.all(Array.from({ length: 4 }, (_, index) => createPost(`Concurrent ${index}`, 'published')))
+    const start = await readHeadPosition(payload)
+    const writes = 12
+    let writing = true
+
+    const seen: number[] = []
+    const reader = (async () => {
+      let cursor = start
+      while (writing || cursor < (await readHeadPosition(payload))) {
+        const rows = await readChangesAfter(payload, cursor, 5)
+        for (const row of rows) {
+          // Every row a reader gets follows the last one it saw: nothing appeared behind its cursor.
+          expect(row.position).toBe(cursor + 1)
+          seen.push(row.position)
+          cursor = row.position
+        }
+        await sleep(2)
+      }
+    })()
+
+    const failures: unknown[] = []
+    await Promise.all(
+      posts.map(async (post, writer) => {
+        for (let round = 0; round < writes / posts.length; round += 1) {
+          await updatePost(post.id, { title: `Concurrent ${writer}, round ${round}` }).catch((error: unknown) => {
+            // MongoDB refuses a concurrent writer instead of making it wait (see the test above).
+            if (payload.db.name !== 'mongoose') throw error
+            failures.push(error)
+          })
+        }
+      }),
+    )
+    writing = false
+    await reader
+
+    const head = await readHeadPosition(payload)
+    expect(head).toBe(start + writes - failures.length)
+    expect(seen).toEqual(Array.from({ length: head - start }, (_, index) => start + 1 + index))
+  })
+})
+
+describe('compaction', () => {
+  test('keeps the last change of each document, drops expired tombstones and refuses cursors before them', async () => {
+    const kept = await createPost('Compacted, kept', 'published')
+    await updatePost(kept.id, { title: 'Compacted, kept, edited' })
+    const removed = await createPost('Compacted, removed', 'published')
+    await payload.delete({ collection: 'posts', id: removed.id, overrideAccess: true })
+    const head = await readHeadPosition(payload)
+
+    // Within the retention period: only superseded rows go, and every cursor stays valid.
+    const recent = await compactChangeLog(payload, { retentionDays: 30 })
+    expect(recent.superseded).toBeGreaterThan(0)
+    expect(recent.expiredRemovals).toBe(0)
+    expect(await readRetainedFrom(payload)).toBe(0)
+    const rows = await readChangesAfter(payload, 0, 10_000)
+    const forKept = rows.filter((row) => row.documentId === String(kept.id) && row.collectionSlug === 'posts')
+    expect(forKept).toMatchObject([{ event: 'updated' }])
+    expect(rows.filter((row) => row.documentId === String(removed.id) && row.collectionSlug === 'posts')).toMatchObject([
+      { event: 'deleted' },
+    ])
+    const keys = rows.map((row) => row.globalSlug ?? `${row.collectionSlug}:${row.documentId}`)
+    expect(new Set(keys).size).toBe(keys.length)
+
+    // A year later the tombstone has expired: it goes, and cursors before it must start over.
+    const later = await compactChangeLog(payload, { retentionDays: 30, now: new Date(Date.now() + 365 * 86_400_000) })
+    expect(later.expiredRemovals).toBeGreaterThan(0)
+    const retainedFrom = await readRetainedFrom(payload)
+    expect(retainedFrom).toBeGreaterThanOrEqual(rows.find((row) => row.documentId === String(removed.id))!.position)
+    expect(retainedFrom).toBeLessThanOrEqual(head)
+    // The head never moves back.
+    expect(await readHeadPosition(payload)).toBe(head)
+  })
+
+  test('runs daily through the jobs queue', async () => {
+    const task = payload.config.jobs.tasks?.find(({ slug }) => slug === 'compactChangeLog')
+    expect(task?.schedule).toEqual([expect.objectContaining({ cron: expect.any(String), queue: 'default' })])
+    const post = await createPost('Compacted by the queue', 'published')
+    await updatePost(post.id, { title: 'Compacted by the queue, edited' })
+    const job = await payload.jobs.queue({ task: 'compactChangeLog', input: {} })
+    const result = await payload.jobs.runByID({ id: job.id })
+    expect(result.jobStatus?.[String(job.id)]).toMatchObject({ status: 'success' })
+    const rows = await readChangesAfter(payload, 0, 10_000)
+    expect(rows.filter((row) => row.collectionSlug === 'posts' && row.documentId === String(post.id))).toHaveLength(1)
+  })
+})
