@@ -25,6 +25,7 @@ import { apiReferenceEndpoints } from './src/openapi/endpoints'
 import { plugins } from './src/plugins'
 import { applyReaderPolicy } from './src/readerPolicy/enforce'
 import { readerPolicyFromEnv } from './src/readerPolicy/policy'
+import { syncEndpoint } from './src/sync/endpoint'
 import { copyPlain } from './src/utilities/copyPlain'
 
 // Every entry point (npm scripts, the server, the CLI, tests) runs from the project root; the config
@@ -63,6 +64,9 @@ const LOCALES = [
   { code: 'en', label: 'English' },
   { code: 'de', label: 'Deutsch' },
 ]
+
+// Read here so that a wrong value stops the start; applied to the whole config below, and to /api/sync.
+const readerPolicy = readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))
 
 /**
  * The configuration as written. Payload sanitizes a config in place, so it is built from a copy:
@@ -103,7 +107,7 @@ export const greenroomConfig: Config = {
   plugins,
   // /api/openapi.json and the API reference at /api/docs. Later root endpoints go here too, each with
   // `custom.openapi` documentation (test/http/openapi.test.ts fails for a route the spec lacks).
-  endpoints: [...apiReferenceEndpoints],
+  endpoints: [...apiReferenceEndpoints, syncEndpoint(readerPolicy)],
   hooks: {
     afterError: [answerDatabaseUnavailable],
   },
@@ -151,4 +155,4 @@ export const greenroomConfig: Config = {
 // (src/access/readOnlyApiKeys.ts), and what readers may read and ask for (src/readerPolicy).
 export default buildConfig(copyPlain(greenroomConfig))
   .then(readOnlyApiKeys)
-  .then(applyReaderPolicy(readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))))
+  .then(applyReaderPolicy(readerPolicy))

@@ -7,7 +7,7 @@ import type {
   SanitizedConfig,
   Where,
 } from 'payload'
-import { APIError } from 'payload'
+import { APIError, createLocalReq } from 'payload'
 
 import { editorialRole } from '../access/roles'
 import { localeProblem, pagingProblem } from './parameters'
@@ -31,6 +31,24 @@ export const asThePublic = (req: PayloadRequest): PayloadRequest =>
           return typeof value === 'function' ? value.bind(target) : value
         },
       })
+
+/**
+ * A request for server code that reads through the Local API as the public does, whoever asked:
+ * no user, so access control and the reader policy give what an anonymous reader gets (published
+ * documents only). Not `asThePublic(req)`: the Local API writes into the request it is given
+ * (`createLocalReq` sets its user, locale and query), which through that proxy would land on the
+ * asker's own request and overwrite Payload's verdict on who asked. It is also a Local API request,
+ * so the per-request caps do not apply to its operations: the caller checks its own arguments
+ * against the policy (src/sync/parameters.ts does). Keeps the asker's language for messages.
+ */
+export const publicLocalRequest = (
+  req: PayloadRequest,
+  { locale, fallbackLocale }: { locale?: string; fallbackLocale?: string } = {},
+): Promise<PayloadRequest> =>
+  createLocalReq(
+    { locale, fallbackLocale: fallbackLocale as never, req: { i18n: req.i18n, t: req.t } },
+    req.payload,
+  )
 
 const PUBLISHED: Where = { _status: { equals: 'published' } }
 

@@ -19,6 +19,12 @@ export type ReaderPolicy = {
   maxLimit: number
   /** The last page a reader may ask for (`page`): enough to walk 1,000,000 documents at the largest limit. */
   maxPage: number
+  /**
+   * The most documents (or changes) per page of `/api/sync` (src/sync/). Larger than `maxLimit`: a
+   * build walks every document once, in keyset pages that cost no count and no offset, and fewer
+   * round trips are what make a full sync fast.
+   */
+  maxSyncLimit: number
   /** What readers see of each collection; drafts never, whatever they ask for (`draft=true` reads the published version). */
   collections: Readonly<Record<string, Visibility>>
   globals: Readonly<Record<string, Visibility>>
@@ -47,6 +53,7 @@ export const readerPolicyFromEnv = (env: Record<string, string | undefined>, loc
   maxDepth: wholeNumberFromEnv(env, 'API_MAX_DEPTH', 3, 0),
   maxLimit: wholeNumberFromEnv(env, 'API_MAX_LIMIT', 100, 1),
   maxPage: wholeNumberFromEnv(env, 'API_MAX_PAGE', 10_000, 1),
+  maxSyncLimit: wholeNumberFromEnv(env, 'API_MAX_SYNC_LIMIT', 500, 1),
   collections: READER_COLLECTIONS,
   globals: READER_GLOBALS,
   locales,

@@ -48,6 +48,8 @@ export const asksForDrafts = (url: string) => {
 export const PRIVATE_NO_STORE = 'private, no-store'
 /** An API key's answers: a client may keep and revalidate them, a shared cache must not. */
 const API_KEY_CACHE_CONTROL = 'private, no-cache'
+/** A public answer its route marks `no-cache`: any cache may keep it, but must ask (an ETag, a cheap 304) before each use. */
+const PUBLIC_REVALIDATED = 'public, no-cache'
 
 /** Strong: the same bytes, the same tag, on every instance. */
 export const entityTag = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
@@ -95,6 +97,12 @@ type CachedAnswer = {
   body: Buffer
   etag: string
   tags: string
+  /**
+   * The route asked (`Cache-Control: no-cache`) that no cache use this answer without asking first:
+   * `/api/sync`, whose answer to a cursor changes with the next change, and which a build calls right
+   * after that change. A CDN holding it for `s-maxage` would tell that build nothing changed.
+   */
+  revalidate: boolean
 }
 
 /** Answers of one content version, least recently used first out; a new version empties it. */
@@ -187,8 +195,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   const storing = settings.responseCacheBytes > 0
 
   /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
-  const cacheControlFor = (reader: Reader) =>
-    reader.kind === 'anonymous' ? settings.publicCacheControl : API_KEY_CACHE_CONTROL
+  const cacheControlFor = (reader: Reader, answer: CachedAnswer) =>
+    reader.kind !== 'anonymous' ? API_KEY_CACHE_CONTROL : answer.revalidate ? PUBLIC_REVALIDATED : settings.publicCacheControl
 
   const send = (
     req: IncomingMessage,
@@ -202,7 +210,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     res.setHeader('Cache-Status', cacheStatus)
     res.setHeader('ETag', answer.etag)
     if (lastModified) res.setHeader('Last-Modified', lastModified)
-    res.setHeader('Cache-Control', cacheControlFor(reader))
+    res.setHeader('Cache-Control', cacheControlFor(reader, answer))
     res.setHeader('Vary', varyOn)
     if (answer.tags) {
       res.setHeader('Cache-Tag', answer.tags)
@@ -240,7 +248,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     const headers = [...response.headers].filter(
       ([name]) => STORED_HEADERS.has(name) || name.startsWith('access-control-'),
     )
-    return { headers, body, etag: entityTag(body), tags }
+    const revalidate = /(^|,)\s*no-cache\s*(,|$)/i.test(response.headers.get('cache-control') ?? '')
+    return { headers, body, etag: entityTag(body), tags, revalidate }
   }
 
   const isCacheableRead = (req: IncomingMessage) =>
