@@ -183,6 +183,9 @@ describe('the Eleventy example', () => {
     const unpublished = await postBySlug('welcome-to-greenroom')
     await write('DELETE', `/api/posts/${deleted.id}`, {})
     await write('PATCH', `/api/posts/${unpublished.id}`, { _status: 'draft' })
+    for (const slug of ['fetching-content-at-build-time', 'welcome-to-greenroom']) {
+      expect((await api(server.url, `/api/posts?where[slug][equals]=${slug}`)).body.docs).toEqual([])
+    }
 
     const rebuild = await build()
     console.log(`delta build after a delete and an unpublish: ${rebuild.ms} ms, ${rebuild.written.length} files`)
