@@ -1,6 +1,6 @@
 // examples/eleventy, the Eleventy 3 site in the README, built from a real server with the demo content:
 // a full sync first, then rebuilds from the change log that rewrite only the pages a change shows on.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -81,15 +81,25 @@ const expectUntouched = (before: Record<string, number>, after: Record<string, n
 
 const marker = `Draft marker ${crypto.randomUUID()}`
 
+const npmCi = () =>
+  new Promise<void>((resolve, reject) => {
+    const started = Date.now()
+    const child = spawn('npm', ['ci', '--no-audit', '--no-fund'], { cwd: EXAMPLE, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`npm ci in examples/eleventy exited with ${code}:\n${stderr}`))
+      console.log(`npm ci in examples/eleventy: ${Date.now() - started} ms`)
+      resolve()
+    })
+  })
+
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-eleventy-'))
   site = path.join(work, '_site')
-  const install = Date.now()
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: EXAMPLE, encoding: 'utf8' })
-  if (ci.status !== 0) throw new Error(`npm ci in examples/eleventy failed:\n${ci.stdout}\n${ci.stderr}`)
-  console.log(`npm ci in examples/eleventy: ${Date.now() - install} ms`)
-
-  server = await startTestServer({ seed: true })
+  // The example installs from its own lockfile, as a site's CI would, while the server starts.
+  ;[server] = await Promise.all([startTestServer({ seed: true }), npmCi()])
   adminAuth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
   // Builds read as an API key: the public's view, with a rate limit of its own.
   apiKey = crypto.randomUUID()
