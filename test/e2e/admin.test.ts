@@ -179,7 +179,7 @@ suite('admin panel in headless Chromium', () => {
       const published = page.waitForResponse(
         (res) => res.url().includes(`/api/posts/${postId}`) && !res.url().includes('autosave=true') && res.request().method() === 'PATCH',
       )
-      await page.getByRole('button', { name: /^Publish/ }).click()
+      await page.getByRole('button', { name: /^Publish( changes)?$/ }).click()
       expect((await published).status()).toBe(200)
       const stored = await fetch(`${server!.url}/api/posts/${postId}?depth=0`).then((res) => res.json())
       expect(stored).toMatchObject({ title: 'Coming soon: the big redesign', _status: 'published' })
@@ -202,7 +202,7 @@ suite('admin panel in headless Chromium', () => {
       const publishing = page.waitForResponse(
         (res) => res.url().includes(`/api/posts/${postId}`) && !res.url().includes('autosave=true') && res.request().method() === 'PATCH',
       )
-      await page.getByRole('button', { name: /^Publish/ }).click()
+      await page.getByRole('button', { name: /^Publish( changes)?$/ }).click()
       expect((await publishing).status()).toBe(409)
       await page.getByText('This post has been changed by someone else since your copy was loaded. Load it again and reapply your changes.').first().waitFor({ state: 'visible' })
       const stored = await fetch(`${server!.url}/api/posts/${postId}?depth=0`).then((res) => res.json())
