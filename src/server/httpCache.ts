@@ -142,6 +142,17 @@ class AnswerStore {
   }
 }
 
+/**
+ * A private answer stays `private, no-store`: the Cache-Control a route sets for its public answers
+ * (`no-cache` on /api/sync) would otherwise replace it when Payload's headers are copied on.
+ */
+const keptPrivate = (res: ServerResponse, response: Response): Response => {
+  if (res.getHeader('Cache-Control') !== PRIVATE_NO_STORE || !response.headers.has('cache-control')) return response
+  const headers = new Headers(response.headers)
+  headers.delete('cache-control')
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}
+
 /** application/json, or a JSON-based type such as GraphQL's application/graphql-response+json. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
 
@@ -301,7 +312,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     const reader = readers.of(req)
     // Private until Payload says these credentials are an API key's.
     if (reader.kind === 'credentialed' || !isCacheableRead(req)) res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-    if (!isCacheableRead(req)) return (await produceAndRemember(req, produce)).response
+    if (!isCacheableRead(req)) return keptPrivate(res, (await produceAndRemember(req, produce)).response)
     // The version is read before the answer is made: an answer stored under it is at least as new.
     const version = await versionFor(req)
     const key = keyOf(req, reader)
@@ -313,9 +324,9 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     const { response, verdict } = await produceAndRemember(req, produce)
     if (!storedAs(reader, verdict)) {
       res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-      return response
+      return keptPrivate(res, response)
     }
-    if (!isStorable(response)) return response
+    if (!isStorable(response)) return keptPrivate(res, response)
     const answer = await answerOf(response, arrivedUrl(req).split('?', 1)[0].slice(apiRoute.length))
     if (version && storing) store.set(version.version, key, answer)
     send(req, res, answer, reader, version, storing ? MISS : BYPASS)

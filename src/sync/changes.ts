@@ -2,7 +2,7 @@ import type { Payload, PayloadRequest } from 'payload'
 
 import { ensureContentVersion, readContentVersion } from '../changes/contentVersion'
 
-import type { DocumentId } from './cursor'
+import type { DocumentId, SyncCursor } from './cursor'
 import type { SyncParameters } from './parameters'
 
 type Doc = Record<string, unknown>
@@ -36,6 +36,17 @@ export const readLogState = async (payload: Payload): Promise<LogState> => {
 
 /** A cursor this log cannot serve: answered 410 Gone. */
 export class CursorGone extends Error {}
+
+/**
+ * Whether the log can carry on from a cursor: it must be this log's (its epoch: not another
+ * database's, nor this one's before a restore), not older than the log keeps (compaction may have
+ * dropped the removals it would need; for a full sync, those its last page's cursor would need),
+ * and not past the head (this log never reached it).
+ */
+export const assertServable = (cursor: SyncCursor, log: LogState) => {
+  const position = cursor.mode === 'delta' ? cursor.position : cursor.head
+  if (cursor.epoch !== log.epoch || position < log.retainedFrom || position > log.head) throw new CursorGone()
+}
 
 /** A page's reads: the public's Local API request and what the client asked for. */
 export type SyncReader = { req: PayloadRequest; params: SyncParameters }

@@ -1,7 +1,7 @@
 import type { RecordedChange } from '../changes/changeLog'
-import { readChangesAfter } from '../changes/changeLog'
+import { isRemoval, readChangesAfter } from '../changes/changeLog'
 import type { LogState, SyncAnswer, SyncChange, SyncReader } from './changes'
-import { CursorGone, findPublished, findPublishedGlobal } from './changes'
+import { findPublished, findPublishedGlobal } from './changes'
 import type { DeltaCursor, DocumentId } from './cursor'
 import { encodeCursor } from './cursor'
 
@@ -9,8 +9,9 @@ const keyOf = (change: RecordedChange) =>
   change.globalSlug ? `global:${change.globalSlug}` : `${change.collectionSlug}:${change.documentId}`
 
 /**
- * One page of a delta sync: the next `limit` changes of the log after the cursor, as a site
- * applies them. A document changed several times on the page is sent once, at its last change.
+ * One page of a delta sync from a cursor the log can serve (`assertServable`): the next `limit`
+ * changes of the log after it, as a site applies them. A document changed several times on the
+ * page is sent once, at its last change.
  * An upsert carries the document as the public reads it now (the current published version, at the
  * asked depth, locale and select), fetched with one `find` per collection; a document that is not
  * readable any more (unpublished or deleted by a later change) is a tombstone here, and its own
@@ -20,9 +21,6 @@ const keyOf = (change: RecordedChange) =>
 export const readDeltaPage = async (reader: SyncReader, cursor: DeltaCursor, log: LogState): Promise<SyncAnswer> => {
   const { payload } = reader.req
   const { collections, globals, limit } = reader.params
-  // Older than the log keeps: the removals a client would need may be gone. Past the head: this
-  // log never reached it (the endpoint has already refused another log's epoch).
-  if (cursor.position < log.retainedFrom || cursor.position > log.head) throw new CursorGone()
 
   // One more than a page, to tell whether another page follows.
   const read = await readChangesAfter(payload, cursor.position, limit + 1)
@@ -48,7 +46,7 @@ export const readDeltaPage = async (reader: SyncReader, cursor: DeltaCursor, log
   // Current published versions of the upserted documents: one query per collection.
   const wanted = new Map<string, string[]>()
   for (const change of latest.values()) {
-    if (change.globalSlug || change.event === 'deleted' || change.event === 'unpublished') continue
+    if (change.globalSlug || isRemoval(change.event)) continue
     wanted.set(change.collectionSlug!, [...(wanted.get(change.collectionSlug!) ?? []), change.documentId!])
   }
   const found = new Map<string, Record<string, unknown>>()

@@ -4,7 +4,7 @@ import { APIError, headersWithCors } from 'payload'
 import { publicLocalRequest } from '../readerPolicy/enforce'
 import type { ReaderPolicy } from '../readerPolicy/policy'
 import type { SyncAnswer } from './changes'
-import { CursorGone, readLogState } from './changes'
+import { assertServable, CursorGone, readLogState } from './changes'
 import { readDeltaPage } from './deltaSync'
 import { readFullPage } from './fullSync'
 import { readSyncParameters, SyncRequestProblem } from './parameters'
@@ -36,11 +36,7 @@ const sync =
       }
       const { cursor } = params
       const log = await readLogState(req.payload)
-      // Another log's cursor (another database, or this one before a restore), or a full sync that
-      // began before what the log keeps (its last page would hand out a cursor already gone).
-      if (cursor && (cursor.epoch !== log.epoch || (cursor.mode === 'full' && cursor.head < log.retainedFrom))) {
-        throw new CursorGone()
-      }
+      if (cursor) assertServable(cursor, log)
       answer =
         cursor?.mode === 'delta'
           ? await readDeltaPage(reader, cursor, log)
