@@ -76,6 +76,8 @@ export interface Config {
     forms: Form;
     'form-submissions': FormSubmission;
     search: Search;
+    'build-hooks': BuildHook;
+    'build-deliveries': BuildDelivery;
     'content-changes': ContentChange;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -94,6 +96,8 @@ export interface Config {
     forms: FormsSelect<false> | FormsSelect<true>;
     'form-submissions': FormSubmissionsSelect<false> | FormSubmissionsSelect<true>;
     search: SearchSelect<false> | SearchSelect<true>;
+    'build-hooks': BuildHooksSelect<false> | BuildHooksSelect<true>;
+    'build-deliveries': BuildDeliveriesSelect<false> | BuildDeliveriesSelect<true>;
     'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -124,6 +128,7 @@ export interface Config {
   user: User;
   jobs: {
     tasks: {
+      deliverBuildHook: TaskDeliverBuildHook;
       compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
       inline: {
@@ -871,6 +876,112 @@ export interface Search {
   createdAt: string;
 }
 /**
+ * Calls a build (Netlify, Vercel, Cloudflare Pages, GitHub Actions, any URL) after published content changes: once per burst of changes within the debounce window, signed, retried for up to a day.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-hooks".
+ */
+export interface BuildHook {
+  id: number;
+  name: string;
+  /**
+   * Turned off by the server when the target answers 410 Gone (see the reason below).
+   */
+  enabled?: boolean | null;
+  preset: 'netlify' | 'vercel' | 'cloudflare-pages' | 'github-dispatch' | 'generic';
+  /**
+   * The build hook URL the host gives you; for GitHub, https://api.github.com/repos/OWNER/REPO/dispatches. Private network addresses are refused unless BUILD_HOOKS_ALLOW_PRIVATE_TARGETS=true.
+   */
+  url: string;
+  /**
+   * Standard Webhooks secret (whsec_…); every call is signed with it (webhook-id, webhook-timestamp, webhook-signature headers). Made for you when left empty.
+   */
+  secret?: string | null;
+  /**
+   * A fine-grained token with "Contents: write" on the repository (sent as a bearer token).
+   */
+  githubToken?: string | null;
+  /**
+   * The `types` a workflow lists under `on: repository_dispatch`.
+   */
+  githubEventType?: string | null;
+  /**
+   * Changes to these collections trigger the hook.
+   */
+  collections?: ('posts' | 'pages' | 'categories' | 'media' | 'forms' | 'redirects')[] | null;
+  /**
+   * Changes to these globals trigger the hook.
+   */
+  globals?: ('header' | 'footer' | 'site-settings')[] | null;
+  /**
+   * Changes within this many seconds of the first one are sent in one call.
+   */
+  debounceSeconds: number;
+  /**
+   * Authenticates a deploy reporting its status back (building, live, failed). Made when the hook is created.
+   */
+  deployToken?: string | null;
+  /**
+   * The last change-log position delivered; the next call carries what came after it.
+   */
+  deliveredThrough?: number | null;
+  disabledReason?: string | null;
+  disabledAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-deliveries".
+ */
+export interface BuildDelivery {
+  id: number;
+  hook: number | BuildHook;
+  status: 'queued' | 'delivering' | 'delivered' | 'retrying' | 'failed' | 'disabled';
+  /**
+   * The `webhook-id` header: the same for every attempt of this burst, so a receiver can drop repeats.
+   */
+  webhookId: string;
+  /**
+   * Changes after this change-log position…
+   */
+  fromPosition?: number | null;
+  /**
+   * …up to and including this one.
+   */
+  toPosition?: number | null;
+  /**
+   * The changes this call carried.
+   */
+  changes?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  changeCount?: number | null;
+  nextAttemptAt?: string | null;
+  /**
+   * While delivering: when another server may take the delivery over from one that died.
+   */
+  leaseUntil?: string | null;
+  deliveredAt?: string | null;
+  attempts?:
+    | {
+        at: string;
+        responseCode?: number | null;
+        durationMs?: number | null;
+        error?: string | null;
+        id?: string | null;
+      }[]
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every change a reader could see, in the order it committed. Builds read it through /api/sync.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -973,7 +1084,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'compactChangeLog' | 'schedulePublish';
+        taskSlug: 'inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1006,7 +1117,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'compactChangeLog' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1064,6 +1175,14 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'search';
         value: number | Search;
+      } | null)
+    | ({
+        relationTo: 'build-hooks';
+        value: number | BuildHook;
+      } | null)
+    | ({
+        relationTo: 'build-deliveries';
+        value: number | BuildDelivery;
       } | null)
     | ({
         relationTo: 'content-changes';
@@ -1594,6 +1713,55 @@ export interface SearchSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-hooks_select".
+ */
+export interface BuildHooksSelect<T extends boolean = true> {
+  name?: T;
+  enabled?: T;
+  preset?: T;
+  url?: T;
+  secret?: T;
+  githubToken?: T;
+  githubEventType?: T;
+  collections?: T;
+  globals?: T;
+  debounceSeconds?: T;
+  deployToken?: T;
+  deliveredThrough?: T;
+  disabledReason?: T;
+  disabledAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "build-deliveries_select".
+ */
+export interface BuildDeliveriesSelect<T extends boolean = true> {
+  hook?: T;
+  status?: T;
+  webhookId?: T;
+  fromPosition?: T;
+  toPosition?: T;
+  changes?: T;
+  changeCount?: T;
+  nextAttemptAt?: T;
+  leaseUntil?: T;
+  deliveredAt?: T;
+  attempts?:
+    | T
+    | {
+        at?: T;
+        responseCode?: T;
+        durationMs?: T;
+        error?: T;
+        id?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "content-changes_select".
  */
 export interface ContentChangesSelect<T extends boolean = true> {
@@ -1869,6 +2037,18 @@ export interface CollectionsWidget {
     [k: string]: unknown;
   };
   width: 'full';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskDeliverBuildHook".
+ */
+export interface TaskDeliverBuildHook {
+  input: {
+    delivery: string;
+  };
+  output: {
+    outcome?: string | null;
+  };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -7,6 +7,7 @@ import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
 import { badInputPlugin } from '../badInput/plugin'
+import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { isAdmin } from '../access/isAdmin'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
@@ -80,8 +81,9 @@ export const plugins: Plugin[] = [
   }),
   uploadLimitsPlugin(process.env),
   unservedRoutesPlugin(),
+  buildHooksPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
   // Last: see its comment.
-  contentChangesPlugin(),
+  contentChangesPlugin({ subscribers: [queueBuildHooks] }),
 ]

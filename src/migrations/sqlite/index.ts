@@ -5,6 +5,7 @@ import * as migration_20261125_025112_locales_parent_index from './20261125_0251
 import * as migration_20261201_155003_no_login_lock from './20261201_155003_no_login_lock';
 import * as migration_20261201_161032_media_uploaded_by from './20261201_161032_media_uploaded_by';
 import * as migration_20261201_185336_change_log from './20261201_185336_change_log';
+import * as migration_20261201_185425_build_hooks from './20261201_185425_build_hooks';
 
 export const migrations = [
   {
@@ -40,6 +41,11 @@ export const migrations = [
   {
     up: migration_20261201_185336_change_log.up,
     down: migration_20261201_185336_change_log.down,
-    name: '20261201_185336_change_log'
+    name: '20261201_185336_change_log',
+  },
+  {
+    up: migration_20261201_185425_build_hooks.up,
+    down: migration_20261201_185425_build_hooks.down,
+    name: '20261201_185425_build_hooks'
   },
 ];
