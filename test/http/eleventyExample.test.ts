@@ -3,12 +3,17 @@
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+
+import { Webhook } from 'standardwebhooks'
 
 import { richTextFromPlain } from '../../src/seed/lexical'
 import type { Json } from '../helpers/http'
 import { api, login } from '../helpers/http'
+import { waitFor } from '../helpers/receiver'
 import type { TestServer } from '../helpers/server'
 import { ROOT, TEST_ADMIN, startTestServer } from '../helpers/server'
 
@@ -99,7 +104,9 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-eleventy-'))
   site = path.join(work, '_site')
   // The example installs from its own lockfile, as a site's CI would, while the server starts.
-  ;[server] = await Promise.all([startTestServer({ seed: true }), npmCi()])
+  // Build hooks run in the server, every second, and may call the receiver on 127.0.0.1 (the last test).
+  const env = { JOBS_AUTORUN: 'true', BUILD_HOOKS_CRON: '* * * * * *', BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true' }
+  ;[server] = await Promise.all([startTestServer({ seed: true, env }), npmCi()])
   adminAuth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
   // Builds read as an API key: the public's view, with a rate limit of its own.
   apiKey = crypto.randomUUID()
@@ -226,5 +233,43 @@ describe('the Eleventy example', () => {
     expect(rebuild.removed).toEqual(['/about/'])
     expect(rebuild.written).toEqual(files().sort())
     for (const file of files()) expect(html(file)).toContain('<a href="/about-us/">About</a>')
+  })
+
+  test('a build hook reaches a receiver that rebuilds: a publish shows on the site without anyone running the build', async () => {
+    // What a site's CI would run on the hook's call: check the signature, answer at once, build.
+    let secret = ''
+    const rebuilds: Promise<Build>[] = []
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        try {
+          new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>)
+        } catch {
+          return res.writeHead(400).end()
+        }
+        res.writeHead(202).end()
+        rebuilds.push(build())
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = receiver.address() as AddressInfo
+      const hook = await write('POST', '/api/build-hooks', { name: 'Eleventy', url: `http://127.0.0.1:${port}/rebuild`, debounceSeconds: 1 })
+      secret = hook.doc.secret
+
+      const draft = await postBySlug('coming-soon-our-redesign')
+      const published = Date.now()
+      await write('PATCH', `/api/posts/${draft.id}`, { _status: 'published' })
+      expect(await waitFor(() => rebuilds.length > 0, 30_000)).toBe(true)
+      const rebuild = await rebuilds[0]
+      console.log(`publish to rebuilt site through the build hook: ${Date.now() - published} ms`)
+      expect(rebuild.output).toContain('[greenroom] delta sync: 1 changes')
+      expect(rebuild.written).toEqual(['index.html', 'posts/coming-soon-our-redesign/index.html', 'posts/index.html'])
+      expect(html('posts/coming-soon-our-redesign/index.html')).toContain('<h1>Coming soon: our redesign</h1>')
+      expect(html('index.html')).toContain('<a href="/posts/coming-soon-our-redesign/">Coming soon: our redesign</a>')
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve))
+    }
   })
 })
