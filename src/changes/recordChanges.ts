@@ -98,7 +98,9 @@ const draftsEvent = async (
     const last = await lastChangeOf(req, collection.slug, doc.id!)
     return last && !isRemoval(last.event) ? 'updated' : 'published'
   }
-  if (!wasPublished) return undefined
+  // Over a newer draft, Payload passes that draft as the previous document, not the version readers
+  // see: then the log says whether they see one.
+  if (!wasPublished && !(await readersSee(req, collection.slug, doc.id!))) return undefined
   const stored = await req.payload.db.findOne<Doc & { id: number | string }>({
     collection: collection.slug,
     where: { id: { equals: doc.id } },
@@ -149,7 +151,7 @@ export const recordCollectionDelete =
   async ({ collection, doc, req }) => {
     // Deleting a draft that was never published removes nothing a reader could see.
     const neverPublished = collection.versions?.drafts && (doc as Doc)._status !== 'published'
-    if (!neverPublished || (await wasEverPublished(req, collection.slug, doc.id))) {
+    if (!neverPublished || (await readersSee(req, collection.slug, doc.id))) {
       const locales = req.payload.config.localization ? req.payload.config.localization.localeCodes : []
       await appendChange(req, { collection: collection.slug, id: doc.id, event: 'deleted', locales }, subscribers)
     }
@@ -171,11 +173,15 @@ const lastChangeOf = async (req: PayloadRequest, collection: string, id: number 
 }
 
 /**
- * A deleted document whose latest state is a draft may still have had a published version that
- * readers saw; its change-log rows say so.
+ * Whether readers see a document whose latest state is a draft (a published version under a newer
+ * draft), as its last row in the log says. A removal as the last row means they do not: it was
+ * unpublished already, or it is an earlier document's tombstone under an id SQLite gave out again
+ * (it reuses the highest id after a delete).
  */
-const wasEverPublished = async (req: PayloadRequest, collection: string, id: number | string) =>
-  (await lastChangeOf(req, collection, id)) !== undefined
+const readersSee = async (req: PayloadRequest, collection: string, id: number | string) => {
+  const last = await lastChangeOf(req, collection, id)
+  return last !== undefined && !isRemoval(last.event)
+}
 
 export const recordGlobalChange =
   (subscribers: readonly ChangeSubscriber[]): GlobalAfterChangeHook =>

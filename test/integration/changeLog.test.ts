@@ -80,6 +80,22 @@ describe('what is recorded', () => {
     expect(await changesOf(() => updatePost(post.id, { _status: 'published' }))).toMatchObject([{ event: 'updated' }])
   })
 
+  test('unpublishing or deleting a published post that has a newer draft is recorded', async () => {
+    // Payload hands the hooks the newest version (the draft) as the previous document, not the published one.
+    const post = await createPost('Published, then drafted over', 'published')
+    await updatePost(post.id, { title: 'Newer draft' }, { draft: true })
+    expect(await changesOf(() => updatePost(post.id, { _status: 'draft' }))).toMatchObject([{ event: 'unpublished' }])
+    expect(await payload.count({ collection: 'posts', overrideAccess: false, where: { id: { equals: post.id } } })).toEqual({ totalDocs: 0 })
+    // Once unpublished, another draft over it is nothing a reader sees.
+    expect(await changesOf(() => updatePost(post.id, { title: 'Still a draft' }, { draft: true }))).toEqual([])
+
+    const other = await createPost('Published, then drafted over, then deleted', 'published')
+    await updatePost(other.id, { title: 'Newer draft' }, { draft: true })
+    expect(await changesOf(() => payload.delete({ collection: 'posts', id: other.id, overrideAccess: true }))).toMatchObject([
+      { event: 'deleted' },
+    ])
+  })
+
   test('drafts that were never published leave no trace, even when deleted', async () => {
     const changes = await changesOf(async () => {
       const draft = await createPost('Never shown', 'draft')
