@@ -101,13 +101,20 @@ const comparable = (value: unknown, isLexicalBlockFields = false): unknown => {
 
 /** Fields that later migrations added: the schema of the localization migration's time has none of them. */
 const ADDED_SINCE: Record<string, string[]> = { media: ['uploadedBy'] }
+const COLLECTIONS_ADDED_SINCE = ['build-hooks', 'build-deliveries', 'build-deploys']
 
 /** The config as it was when the localization migration was written: no localization, none of the later fields. */
 const asBeforeLocalization = (config: Config): Config => ({
   ...config,
   localization: undefined,
-  // The change log came later too.
-  plugins: (config.plugins ?? []).filter((plugin) => !isChangeLogPlugin(plugin)),
+  // The change log and the collections that publishing added came later too.
+  plugins: [
+    ...(config.plugins ?? []).filter((plugin) => !isChangeLogPlugin(plugin)),
+    (later) => ({
+      ...later,
+      collections: (later.collections ?? []).filter(({ slug }) => !COLLECTIONS_ADDED_SINCE.includes(slug)),
+    }),
+  ],
   collections: (config.collections ?? []).map((collection) => ({
     ...collection,
     fields: collection.fields.filter((field) => !('name' in field && ADDED_SINCE[collection.slug]?.includes(field.name))),

@@ -95,6 +95,8 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
   await db.execute(sql`
+  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_hooks_fk";
+  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_deliveries_fk";
    ALTER TABLE "build_hooks_collections" DISABLE ROW LEVEL SECURITY;
   ALTER TABLE "build_hooks_globals" DISABLE ROW LEVEL SECURITY;
   ALTER TABLE "build_hooks" DISABLE ROW LEVEL SECURITY;
@@ -105,9 +107,7 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   DROP TABLE "build_hooks" CASCADE;
   DROP TABLE "build_deliveries_attempts" CASCADE;
   DROP TABLE "build_deliveries" CASCADE;
-  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_hooks_fk";
   
-  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_deliveries_fk";
   
   ALTER TABLE "payload_jobs_log" ALTER COLUMN "task_slug" SET DATA TYPE text;
   DROP TYPE "public"."enum_payload_jobs_log_task_slug";

@@ -32,9 +32,9 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
   await db.execute(sql`
+  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_deploys_fk";
    ALTER TABLE "build_deploys" DISABLE ROW LEVEL SECURITY;
   DROP TABLE "build_deploys" CASCADE;
-  ALTER TABLE "payload_locked_documents_rels" DROP CONSTRAINT "payload_locked_documents_rels_build_deploys_fk";
   
   DROP INDEX "payload_locked_documents_rels_build_deploys_id_idx";
   ALTER TABLE "payload_locked_documents_rels" DROP COLUMN "build_deploys_id";
