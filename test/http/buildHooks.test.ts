@@ -14,7 +14,9 @@ import { TEST_ADMIN, startTestServer } from '../helpers/server'
 const SERVER_ENV = {
   JOBS_AUTORUN: 'true',
   BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true',
-  BUILD_HOOKS_FIRST_RETRY_SECONDS: '8',
+  // Long enough for the test to see the delivery between its first attempt and the retry, on a
+  // CI machine whose two cores run other test files at the same time.
+  BUILD_HOOKS_FIRST_RETRY_SECONDS: '20',
   // "not claimed" lines are counted below.
   LOG_LEVEL: 'info',
 }
@@ -134,8 +136,13 @@ test('kill -9 of both servers with a delivery queued and one mid-retry: after a 
   const queuedHook = await createHook(a, '/queued', { debounceSeconds: 12 })
   const retryingHook = await createHook(a, '/retrying', { debounceSeconds: 0 })
   await publish(a)
-  // The first attempt answers 500; the retry is due 8 s later.
-  expect(await waitFor(async () => (await deliveriesOf(a, retryingHook))[0]?.status === 'retrying', 15_000, 100)).toBe(true)
+  // The first attempt answers 500; the retry is due 20 s later.
+  const retrying = await waitFor(async () => (await deliveriesOf(a, retryingHook))[0]?.status === 'retrying', 40_000, 100)
+  if (!retrying) {
+    console.log(JSON.stringify(await deliveriesOf(a, retryingHook)), receiver.received.map((r) => [r.path, r.answered]))
+    console.log('server a:', a.output().slice(-8000), '\nserver b:', b.output().slice(-4000))
+  }
+  expect(retrying).toBe(true)
   expect((await deliveriesOf(a, queuedHook)).map((d) => d.status)).toEqual(['queued'])
   const exited = [a, b].map((server) => new Promise((resolve) => server.process.once('close', resolve)))
   a.process.kill('SIGKILL')
