@@ -140,7 +140,15 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     const begin = () =>
       (began ??= (async () => {
         endTurn = await turns.take(TRANSACTION_TURN_TIMEOUT_MS)
-        connection.exec(BEGIN[mode])
+        try {
+          connection.exec(BEGIN[mode])
+        } catch (error) {
+          // Another process held the file past the busy timeout. Payload does not always roll back
+          // after a failed statement (its job runner does not), so the turn and the connection are
+          // given back now: kept, they would stop every later write of this process.
+          finish()
+          throw error
+        }
       })())
 
     const {
@@ -182,14 +190,15 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     }
     transaction.rollback = async () => {
       try {
-        if (began && connection.inTransaction) await rollback()
+        // Once finished, the connection may already serve another transaction.
+        if (!finished && began && connection.inTransaction) await rollback()
       } finally {
         finish()
       }
     }
     transaction.close = () => {
       try {
-        if (connection.inTransaction) close()
+        if (!finished && connection.inTransaction) close()
       } finally {
         finish()
       }
