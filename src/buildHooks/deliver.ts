@@ -5,6 +5,7 @@ import { commitTransaction, createLocalReq, initTransaction, killTransaction } f
 
 import type { RecordedChange } from '../changes/changeLog'
 import { readChangesAfter, readHeadPosition } from '../changes/changeLog'
+import { readContentVersion } from '../changes/contentVersion'
 import type { BuildDelivery, BuildHook } from '../payload-types'
 import { claimDelivery } from './claim'
 import { BUILD_DELIVERIES, BUILD_HOOKS, type Preset } from './collections'
@@ -180,8 +181,10 @@ export const deliver = async (payload: Payload, id: Id, settings: BuildHookSetti
   }
 
   const attemptAt = new Date()
+  const epoch = (await readContentVersion(payload))?.epoch ?? ''
   const request = buildRequest(
     {
+      epoch,
       hook: { id: hook.id, name: hook.name, preset: hook.preset as Preset, url: hook.url, githubToken: hook.githubToken, githubEventType: hook.githubEventType },
       from,
       to,

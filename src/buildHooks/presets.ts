@@ -1,3 +1,4 @@
+import { encodeCursor } from '../sync/cursor'
 import type { Preset } from './collections'
 
 /** A change as a hook carries it: the change log's row without who made it (that stays in the CMS). */
@@ -15,8 +16,19 @@ export type Burst = {
   hook: { id: number | string; name: string; preset: Preset; url: string; githubToken?: string | null; githubEventType?: string | null }
   from: number
   to: number
+  /** The change log's epoch: with a position it makes a sync cursor. */
+  epoch: string
   changes: CarriedChange[]
 }
+
+/**
+ * Sync cursors for the burst: `since` fetches exactly its changes from /api/sync (with the hook's
+ * collections), `cursor` is where a build that applied them goes on from.
+ */
+const syncCursors = (burst: Burst) => ({
+  since: encodeCursor({ mode: 'delta', epoch: burst.epoch, position: burst.from }),
+  cursor: encodeCursor({ mode: 'delta', epoch: burst.epoch, position: burst.to }),
+})
 
 export type OutgoingRequest = { url: string; headers: Record<string, string>; body: string }
 
@@ -27,7 +39,13 @@ const GITHUB_MAX_CHANGES = 50
 export const genericBody = (burst: Burst, timestamp: Date) => ({
   type: 'content.changed',
   timestamp: timestamp.toISOString(),
-  data: { hook: { id: burst.hook.id, name: burst.hook.name }, from: burst.from, to: burst.to, changes: burst.changes },
+  data: {
+    hook: { id: burst.hook.id, name: burst.hook.name },
+    from: burst.from,
+    to: burst.to,
+    ...syncCursors(burst),
+    changes: burst.changes,
+  },
 })
 
 /**
@@ -55,6 +73,7 @@ export const buildRequest = (burst: Burst, timestamp: Date): OutgoingRequest => 
             hook: hook.name,
             from: burst.from,
             to: burst.to,
+            ...syncCursors(burst),
             changeCount: burst.changes.length,
             changes: burst.changes.slice(0, GITHUB_MAX_CHANGES),
             truncated,

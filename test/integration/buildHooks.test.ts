@@ -6,7 +6,9 @@ import type { Payload } from 'payload'
 import { createLocalReq, initTransaction, killTransaction } from 'payload'
 import { Webhook } from 'standardwebhooks'
 
+import { readContentVersion } from '../../src/changes/contentVersion'
 import { closePayload } from '../../src/db/closePayload'
+import { decodeCursor } from '../../src/sync/cursor'
 import { claimDelivery } from '../../src/buildHooks/claim'
 import { deliver } from '../../src/buildHooks/deliver'
 import { DELIVERY_QUEUE } from '../../src/buildHooks/names'
@@ -95,6 +97,10 @@ test('a publish is delivered once, signed by the Standard Webhooks spec, with th
     data: { hook: { id: hook.id, name: '/signed' }, to: expect.any(Number), changes: [{ collection: 'posts', id: String(post.id), event: 'published' }] },
   })
   expect(verified.data.from).toBe(hook.deliveredThrough)
+  // Sync cursors: `since` asks /api/sync for exactly these changes, `cursor` goes on after them.
+  const { epoch } = (await readContentVersion(payload))!
+  expect(decodeCursor(verified.data.since, () => true)).toEqual({ mode: 'delta', epoch, position: verified.data.from })
+  expect(decodeCursor(verified.data.cursor, () => true)).toEqual({ mode: 'delta', epoch, position: verified.data.to })
   // Who made the change stays in the CMS.
   expect(verified.data.changes[0]).not.toHaveProperty('actor')
   // A tampered body does not verify.
