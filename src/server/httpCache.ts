@@ -50,6 +50,17 @@ export const PRIVATE_NO_STORE = 'private, no-store'
 const API_KEY_CACHE_CONTROL = 'private, no-cache'
 /** A public answer its route marks `no-cache`: any cache may keep it, but must ask (an ETag, a cheap 304) before each use. */
 const PUBLIC_REVALIDATED = 'public, no-cache'
+/** An answer its route marks `immutable`: the same URL never needs asking again (a past page of /api/sync). */
+const IMMUTABLE = 'max-age=31536000, immutable'
+
+/** What a route said of its answer's lifetime, in its own Cache-Control; the reader decides public or private. */
+type RouteLifetime = 'default' | 'revalidate' | 'immutable'
+const routeLifetimeOf = (cacheControl: string): RouteLifetime =>
+  /(^|,)\s*immutable\s*(,|$)/i.test(cacheControl)
+    ? 'immutable'
+    : /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl)
+      ? 'revalidate'
+      : 'default'
 
 /** Strong: the same bytes, the same tag, on every instance. */
 export const entityTag = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
@@ -98,11 +109,12 @@ type CachedAnswer = {
   etag: string
   tags: string
   /**
-   * The route asked (`Cache-Control: no-cache`) that no cache use this answer without asking first:
-   * `/api/sync`, whose answer to a cursor changes with the next change, and which a build calls right
-   * after that change. A CDN holding it for `s-maxage` would tell that build nothing changed.
+   * `revalidate`: the route asked (`Cache-Control: no-cache`) that no cache use this answer without
+   * asking first: `/api/sync` at the head, whose answer changes with the next change, and which a
+   * build calls right after that change (a CDN holding it for `s-maxage` would tell that build nothing
+   * changed). `immutable`: a past page of `/api/sync`, right to reuse for as long as a cache likes.
    */
-  revalidate: boolean
+  lifetime: RouteLifetime
 }
 
 /** Answers of one content version, least recently used first out; a new version empties it. */
@@ -206,8 +218,11 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   const storing = settings.responseCacheBytes > 0
 
   /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
-  const cacheControlFor = (reader: Reader, answer: CachedAnswer) =>
-    reader.kind !== 'anonymous' ? API_KEY_CACHE_CONTROL : answer.revalidate ? PUBLIC_REVALIDATED : settings.publicCacheControl
+  const cacheControlFor = (reader: Reader, { lifetime }: CachedAnswer) => {
+    if (lifetime === 'immutable') return `${reader.kind === 'anonymous' ? 'public' : 'private'}, ${IMMUTABLE}`
+    if (reader.kind !== 'anonymous') return API_KEY_CACHE_CONTROL
+    return lifetime === 'revalidate' ? PUBLIC_REVALIDATED : settings.publicCacheControl
+  }
 
   const send = (
     req: IncomingMessage,
@@ -259,8 +274,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     const headers = [...response.headers].filter(
       ([name]) => STORED_HEADERS.has(name) || name.startsWith('access-control-'),
     )
-    const revalidate = /(^|,)\s*no-cache\s*(,|$)/i.test(response.headers.get('cache-control') ?? '')
-    return { headers, body, etag: entityTag(body), tags, revalidate }
+    const lifetime = routeLifetimeOf(response.headers.get('cache-control') ?? '')
+    return { headers, body, etag: entityTag(body), tags, lifetime }
   }
 
   const isCacheableRead = (req: IncomingMessage) =>

@@ -5,6 +5,8 @@ import { publicLocalRequest } from '../readerPolicy/enforce'
 import type { ReaderPolicy } from '../readerPolicy/policy'
 import type { SyncAnswer } from './changes'
 import { assertServable, CursorGone, readLogState } from './changes'
+import type { SyncCursor } from './cursor'
+import { encodeCursor } from './cursor'
 import { readDeltaPage } from './deltaSync'
 import { readFullPage } from './fullSync'
 import { readSyncParameters, SyncRequestProblem } from './parameters'
@@ -21,20 +23,28 @@ const GONE =
  * Caching is the server's, as for every API read (src/server/httpCache.ts): an anonymous or API-key
  * answer gets a strong ETag, 304 on If-None-Match, and is kept in the response store under the
  * content version, which the next change retires: an answer depends on the URL (cursor included) and
- * the content, exactly what that store keys on. Its Cache-Control is `public, no-cache` (a key's:
- * `private, no-cache`), not the `s-maxage` of other reads (see below).
+ * the content, exactly what that store keys on. Its Cache-Control is not the `s-maxage` of other reads:
+ *
+ * - A delta page that moves the cursor is immutable (`public, max-age=31536000, immutable`; a key's
+ *   `private, …`). Asked again later, the same URL may carry newer versions of its documents or stop
+ *   earlier, but the first answer stays right to apply: every document on it is at least as new as
+ *   its change on the page, and whatever changed after the page comes with its `nextCursor`.
+ * - Every other answer is `no-cache` (revalidated before each use): a full-sync page reads the
+ *   content as it is now, and a delta page at the head answers the same URL a build calls right
+ *   after the next change, when an answer kept from before it would say nothing changed.
  */
 const sync =
   (policy: ReaderPolicy): PayloadHandler =>
   async (req) => {
     let answer: SyncAnswer
+    let cursor: SyncCursor | null
     try {
       const params = readSyncParameters(req, policy)
       const reader = {
         req: await publicLocalRequest(req, { locale: params.locale, fallbackLocale: params.fallbackLocale }),
         params,
       }
-      const { cursor } = params
+      cursor = params.cursor
       const log = await readLogState(req.payload)
       if (cursor) assertServable(cursor, log)
       answer =
@@ -47,10 +57,16 @@ const sync =
       if (error instanceof CursorGone) throw new APIError(GONE, 410, undefined, true)
       throw error
     }
-    // Revalidated before every use, by browsers and CDNs alike (src/server/httpCache.ts keeps it `public`):
-    // a build runs right after a change, and an answer a CDN kept from before it would say nothing changed.
-    return Response.json(answer, { headers: headersWithCors({ headers: new Headers({ 'Cache-Control': 'no-cache' }), req }) })
+    // src/server/httpCache.ts makes these `public` or `private` by who asked.
+    const cacheControl = movesOn(cursor, answer) ? IMMUTABLE : 'no-cache'
+    return Response.json(answer, { headers: headersWithCors({ headers: new Headers({ 'Cache-Control': cacheControl }), req }) })
   }
+
+const IMMUTABLE = 'max-age=31536000, immutable'
+
+/** A delta page that hands out a cursor past the one it was asked with. */
+const movesOn = (cursor: SyncCursor | null, answer: SyncAnswer) =>
+  cursor?.mode === 'delta' && answer.mode === 'delta' && answer.nextCursor !== encodeCursor(cursor)
 
 export const syncEndpoint = (policy: ReaderPolicy): Endpoint => ({
   path: '/sync',

@@ -1,6 +1,7 @@
 // `GET /api/sync` on the production server, every answer checked against the OpenAPI document
 // (api() and `get` below): anonymous and API-key access, the public's view for an editor, HTTP
 // caching through the response store (ETag, 304, Cache-Control per reader), a delta after an edit,
+// immutable past delta pages,
 // and the 400 and 410 answers.
 import crypto from 'node:crypto'
 
@@ -105,6 +106,36 @@ test('after an edit, the delta from the last cursor carries the post as it is no
   ])
   const quiet = await api(url, `/api/sync?collections=posts&globals=&cursor=${delta.cursor}`)
   expect(quiet.body).toMatchObject({ mode: 'delta', changes: [], hasMore: false, nextCursor: delta.cursor })
+})
+
+test('a delta page that moves the cursor is immutable; the page at the head is revalidated', async () => {
+  const query = 'collections=posts&globals=&depth=0&select[title]=true'
+  const { cursor: start } = await syncAll(query)
+  const postId = (await publishedPostIds())[1]
+  const edit = async (title: string) =>
+    expect((await api(url, `/api/posts/${postId}`, { method: 'PATCH', auth: adminAuth, body: { title } })).status).toBe(200)
+
+  const atHead = await get(`/api/sync?${query}&cursor=${start}`)
+  expect(atHead.body.changes).toEqual([])
+  expect(atHead.headers.get('cache-control')).toBe('public, no-cache')
+
+  await edit('First edit after the cursor')
+  const page = await get(`/api/sync?${query}&cursor=${start}`)
+  expect(page.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+  expect((await get(`/api/sync?${query}&cursor=${start}`, { authorization: keyAuth })).headers.get('cache-control')).toBe(
+    'private, max-age=31536000, immutable',
+  )
+  expect(page.body.changes).toEqual([expect.objectContaining({ id: postId, doc: expect.objectContaining({ title: 'First edit after the cursor' }) })])
+
+  // A cache that kept the page hands it out after the next edit too: applying it and then following
+  // its nextCursor still ends at the document as it is now.
+  await edit('Second edit after the cursor')
+  const titles = new Map<number, string>()
+  for (const change of page.body.changes) titles.set(change.id, change.doc.title)
+  const rest = await syncAll(query, undefined, page.body.nextCursor)
+  for (const change of rest.changes) titles.set(change.id, change.doc.title)
+  expect(titles.get(postId)).toBe('Second edit after the cursor')
+  expect((await get(`/api/sync?${query}&cursor=${rest.cursor}`)).headers.get('cache-control')).toBe('public, no-cache')
 })
 
 test('a malformed cursor or an unknown collection is a 400, a cursor the log does not have a 410', async () => {
