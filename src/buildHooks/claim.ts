@@ -1,24 +1,9 @@
 import type { Payload } from 'payload'
 
+import { runRawSql } from '../db/rawSql'
 import { BUILD_DELIVERIES } from './collections'
 
 type Id = number | string
-
-type RawSql = {
-  client?: { execute: (statement: { sql: string; args: unknown[] }) => Promise<{ rows: Record<string, unknown>[] }> }
-  pool?: { query: (sql: string, args: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> }
-}
-
-/** One statement, outside any transaction, with `?` placeholders (numbered for PostgreSQL). */
-const runSql = async (payload: Payload, sql: string, args: unknown[]): Promise<Record<string, unknown>[]> => {
-  const { client, pool } = payload.db as unknown as RawSql
-  if (payload.db.name === 'postgres' && pool) {
-    let n = 0
-    return (await pool.query(sql.replace(/\?/g, () => `$${++n}`), args)).rows
-  }
-  if (payload.db.name === 'sqlite' && client) return (await client.execute({ sql, args })).rows
-  throw new Error(`Build hooks have no atomic claim for the ${payload.db.name} adapter`)
-}
 
 type MongoModel = {
   findOneAndUpdate: (filter: object, update: object, options: object) => Promise<unknown>
@@ -60,7 +45,7 @@ export const claimDelivery = async (payload: Payload, id: Id, now: Date, leaseUn
     )
     return Boolean(claimed)
   }
-  const rows = await runSql(
+  const rows = await runRawSql(
     payload,
     `UPDATE build_deliveries SET status = 'delivering', lease_until = ?, updated_at = ?
      WHERE id = ? AND status IN ('queued', 'retrying') AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
@@ -94,7 +79,7 @@ export const takeBackAbandonedDeliveries = async (payload: Payload, now: Date): 
     }
     return taken
   }
-  const rows = await runSql(
+  const rows = await runRawSql(
     payload,
     `UPDATE build_deliveries SET status = 'retrying', next_attempt_at = ?, lease_until = NULL, updated_at = ?
      WHERE status = 'delivering' AND lease_until < ?

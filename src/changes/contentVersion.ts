@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 
 import type { Payload, PayloadRequest } from 'payload'
 
+import { hasRawSql, runRawSql } from '../db/rawSql'
+
 /**
  * The content version: the change log's last position (src/changes/changeLog.ts), kept in one row
  * of Payload's key-value collection so every server instance sees the same one. Answers cached
@@ -185,34 +187,18 @@ export const retainChangesFrom = (payload: Payload, position: number, req?: Part
 export const restartChangeLog = (payload: Payload, req?: Partial<PayloadRequest>) =>
   updateVersionRow(payload, req, { advance: true, retainFrom: 'head', newEpoch: true })
 
-type RawReaders = {
-  client?: { execute: (statement: { sql: string; args: unknown[] }) => Promise<{ rows: { data?: unknown }[] }> }
-  pool?: { query: (sql: string, args: unknown[]) => Promise<{ rows: { data?: unknown }[] }> }
-}
-
 /**
- * One row by its unique key, asked of the database directly: the version is read for every
- * anonymous API request, and Payload's query builder costs ten times the query itself there.
+ * The version row, asked of the database directly: it is read for every anonymous API request, and
+ * Payload's query builder costs ten times the query itself there.
  */
-const readRawVersionData = async (payload: Payload): Promise<{ found: boolean; data?: unknown }> => {
-  const { client, pool } = payload.db as unknown as RawReaders
-  if (payload.db.name === 'sqlite' && client) {
-    const { rows } = await client.execute({
-      sql: 'SELECT data FROM payload_kv WHERE key = ?',
-      args: [CONTENT_VERSION_KEY],
-    })
-    return { found: true, data: typeof rows[0]?.data === 'string' ? JSON.parse(rows[0].data) : undefined }
-  }
-  if (payload.db.name === 'postgres' && pool) {
-    const { rows } = await pool.query('SELECT data FROM payload_kv WHERE key = $1', [CONTENT_VERSION_KEY])
-    return { found: true, data: rows[0]?.data }
-  }
-  return { found: false }
+const readRawVersionData = async (payload: Payload): Promise<unknown> => {
+  const [row] = await runRawSql(payload, 'SELECT data FROM payload_kv WHERE key = ?', [CONTENT_VERSION_KEY])
+  // JSON text on SQLite, parsed jsonb on PostgreSQL.
+  return typeof row?.data === 'string' ? JSON.parse(row.data) : row?.data
 }
 
 export const readContentVersion = async (payload: Payload): Promise<ContentVersion | null> => {
-  const raw = await readRawVersionData(payload)
-  if (raw.found) return normalized(raw.data)
+  if (hasRawSql(payload)) return normalized(await readRawVersionData(payload))
   // MongoDB and any other adapter: through Payload.
   const doc = await payload.db.findOne<{ id: number | string; data?: unknown }>({
     collection: KV_COLLECTION,
