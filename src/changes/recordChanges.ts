@@ -81,14 +81,22 @@ const localesOf = (
 }
 
 /**
- * What a write of a document with drafts did for a reader. A draft saved over a published document
- * leaves the published version in place (Payload writes only a new version), so the stored
- * document's status is asked, in the write's transaction, before calling it an unpublish.
+ * What a write of a document with drafts did for a reader, in one read of the stored document in
+ * the write's transaction for nearly every save. Readers see the stored document (the main row),
+ * which Payload writes only when it publishes or unpublishes; a draft save, autosaves included,
+ * writes a new version only. So:
+ * - a published main row after the write: a draft was saved over what readers see, which stays;
+ * - a draft main row that this write did not touch (its `updatedAt` is older than the save's): a
+ *   draft of something readers never saw, or no longer see;
+ * - a draft main row this write wrote: an unpublish, when readers saw the document before. Over a
+ *   newer draft Payload passes that draft as the previous document, not the version readers see:
+ *   then the log's last row for the document says whether they saw it.
  */
 const draftsEvent = async (
   collection: SanitizedCollectionConfig,
   doc: Doc,
   previousDoc: Doc | undefined,
+  operation: 'create' | 'update',
   req: PayloadRequest,
 ): Promise<ChangeEvent | undefined> => {
   const wasPublished = previousDoc?._status === 'published'
@@ -98,16 +106,18 @@ const draftsEvent = async (
     const last = await lastChangeOf(req, collection.slug, doc.id!)
     return last && !isRemoval(last.event) ? 'updated' : 'published'
   }
-  // Over a newer draft, Payload passes that draft as the previous document, not the version readers
-  // see: then the log says whether they see one.
-  if (!wasPublished && !(await readersSee(req, collection.slug, doc.id!))) return undefined
-  const stored = await req.payload.db.findOne<Doc & { id: number | string }>({
+  // A new draft: there was nothing to see before it either.
+  if (operation === 'create') return undefined
+  const stored = await req.payload.db.findOne<Doc & { id: number | string; updatedAt?: string }>({
     collection: collection.slug,
     where: { id: { equals: doc.id } },
-    select: { _status: true },
+    select: { _status: true, updatedAt: true },
     req,
   })
-  return stored?._status === 'published' ? undefined : 'unpublished'
+  if (!stored || stored._status === 'published') return undefined
+  if (wasPublished) return 'unpublished'
+  if (stored.updatedAt !== doc.updatedAt) return undefined
+  return (await readersSee(req, collection.slug, doc.id!)) ? 'unpublished' : undefined
 }
 
 const collectionEvent = async (
@@ -121,8 +131,7 @@ const collectionEvent = async (
   if (doc.deletedAt && !previousDoc?.deletedAt) return 'deleted'
   const restored = Boolean(previousDoc?.deletedAt) && !doc.deletedAt
   if (collection.versions?.drafts) {
-    const event = await draftsEvent(collection, doc, restored ? undefined : previousDoc, req)
-    return event
+    return draftsEvent(collection, doc, restored ? undefined : previousDoc, operation, req)
   }
   if (operation === 'create' || restored) return 'published'
   const options = changeLogOptionsOf(collection.custom)

@@ -96,6 +96,31 @@ describe('what is recorded', () => {
     ])
   })
 
+  test('a draft save or autosave costs the log no read: one look at the stored document decides', async () => {
+    const published = await createPost('Autosaved under a draft', 'published')
+    const unpublished = await createPost('Autosaved, never published', 'draft')
+    await updatePost(published.id, { title: 'First draft' }, { draft: true })
+    const reads: string[] = []
+    const { find, findOne } = payload.db
+    payload.db.find = ((args: { collection: string }) => (reads.push(`find ${args.collection}`), find.call(payload.db, args as never))) as never
+    payload.db.findOne = ((args: { collection: string }) => (reads.push(`findOne ${args.collection}`), findOne.call(payload.db, args as never))) as never
+    try {
+      for (const id of [published.id, unpublished.id]) {
+        let during: string[] = []
+        const changes = await changesOf(async () => {
+          reads.length = 0
+          await payload.update({ collection: 'posts', id, overrideAccess: true, draft: true, autosave: true, data: { title: 'Autosaved again' } as never })
+          during = [...reads]
+        })
+        expect(changes).toEqual([])
+        expect(during.filter((read) => read.endsWith('content-changes'))).toEqual([])
+      }
+    } finally {
+      payload.db.find = find
+      payload.db.findOne = findOne
+    }
+  })
+
   test('drafts that were never published leave no trace, even when deleted', async () => {
     const changes = await changesOf(async () => {
       const draft = await createPost('Never shown', 'draft')
