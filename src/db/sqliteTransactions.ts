@@ -1,5 +1,5 @@
-import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client'
-import { Sqlite3Transaction } from '@libsql/client/sqlite3'
+import type { Client, InArgs, InStatement, Transaction, TransactionMode } from '@libsql/client'
+import { createClient, Sqlite3Transaction } from '@libsql/client/sqlite3'
 import Database from 'libsql'
 
 type LibsqlDatabase = InstanceType<typeof Database>
@@ -59,24 +59,37 @@ class WriteTurns {
   }
 }
 
+type ResultSetOf<C extends Client> = Awaited<ReturnType<C['execute']>>
+
 const pooledClients = new WeakSet<Client>()
 
 /**
  * Payload runs every write in a transaction when the SQLite adapter has `transactionOptions`. With
- * libsql's local client as it is, that goes wrong in three ways:
+ * libsql's local client as it is, that goes wrong in four ways:
  * - libsql hands its own connection to each transaction and opens a new one for everything else,
  *   without `busy_timeout`, so a write meeting a lock fails at once with SQLITE_BUSY;
  * - the transaction's connection is never closed, only finalised by a full garbage collection, so a
  *   busy server holds two file descriptors per write it has done until then (thousands under load);
  * - libsql runs statements synchronously: a write in this process that waits for the write lock held
  *   by another of this process's transactions blocks the event loop, so the holder can never finish.
- *   Payload itself writes outside its transaction while one is open (the forgot-password rate limit).
+ *   Payload itself writes outside its transaction while one is open (the forgot-password rate limit);
+ * - libsql never resets a statement that failed with SQLITE_BUSY (it has no reset for JavaScript to
+ *   call either), and SQLite keeps such a statement active so it can be retried. While any statement
+ *   of a connection is active, its autocommit transactions never end: every later read there sees
+ *   the database as it was (a server on a file another process writes to stopped seeing new rows,
+ *   its own included), and a later write there holds the write lock for good. A standalone write
+ *   that met another process's lock was enough.
  *
- * So transactions get a small pool of connections (busy timeout set, returned when they end), and
- * this process's writers take turns without blocking: a transaction takes its turn at its first
- * statement (BEGIN IMMEDIATE then, not when Payload opens it), and a write outside any transaction
- * takes a turn for its one statement. Reads never wait (WAL). The busy timeout is left for other
- * processes (a seed or an import next to the server). Statements still run through libsql's own code.
+ * So:
+ * - transactions get a small pool of connections (busy timeout set, returned when they end; closed
+ *   instead when a statement failed on them);
+ * - a write outside any transaction runs in one of those transactions too: BEGIN IMMEDIATE waits for
+ *   the lock (a failed BEGIN leaves no statement behind), so the write itself never meets one;
+ * - reads run on a connection of their own, replaced whenever a read fails on it;
+ * - this process's writers take turns without blocking: a transaction takes its turn at its first
+ *   statement (BEGIN IMMEDIATE then, not when Payload opens it). Reads never wait (WAL). The busy
+ *   timeout is left for other processes (a seed, an import or another server on the same file).
+ * Statements still run through libsql's own code. Migrations keep libsql's own connection.
  */
 export const poolSqliteTransactions = (client: Client, filePath: string, busyTimeoutMs: number): void => {
   if (pooledClients.has(client)) return
@@ -92,19 +105,19 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     return connection
   }
 
-  const release = (connection: LibsqlDatabase) => {
+  /** `failed`: a statement failed on it, and may still be active there (see above). */
+  const release = (connection: LibsqlDatabase, failed: boolean) => {
     busy.delete(connection)
     if (!connection.open) return
     if (connection.inTransaction) connection.exec('ROLLBACK')
-    if (client.closed || idle.length >= IDLE_CONNECTIONS) connection.close()
+    if (failed || client.closed || idle.length >= IDLE_CONNECTIONS) connection.close()
     else idle.push(connection)
   }
 
-  /** Runs one statement (or batch) outside a transaction; writes wait for their turn. */
-  const asStandaloneWrite =
-    <Args extends unknown[], Result>(run: (...args: Args) => Promise<Result>, isWrite: (...args: Args) => boolean) =>
+  /** Runs migrations and scripts on libsql's own connection, in this process's write turn. */
+  const inTurn =
+    <Args extends unknown[], Result>(run: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
-      if (!isWrite(...args)) return run(...args)
       const endTurn = await turns.take(busyTimeoutMs)
       try {
         return await run(...args)
@@ -112,15 +125,51 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
         endTurn()
       }
     }
+  client.executeMultiple = inTurn(client.executeMultiple.bind(client))
+  client.migrate = inTurn(client.migrate.bind(client))
 
-  const execute = client.execute.bind(client) as (statement: InStatement, args?: unknown) => Promise<unknown>
-  client.execute = asStandaloneWrite(execute, (statement: InStatement) =>
-    WRITE_STATEMENT.test(sqlOf(statement)),
-  ) as Client['execute']
-  const always = (..._args: unknown[]) => true
-  client.batch = asStandaloneWrite(client.batch.bind(client), always)
-  client.executeMultiple = asStandaloneWrite(client.executeMultiple.bind(client), always)
-  client.migrate = asStandaloneWrite(client.migrate.bind(client), always)
+  /** A write outside any transaction: in a pooled write transaction of its own. */
+  const inWriteTransaction = async <Result>(work: (transaction: Transaction) => Promise<Result>): Promise<Result> => {
+    const transaction = await client.transaction('write')
+    try {
+      const result = await work(transaction)
+      await transaction.commit()
+      return result
+    } catch (error) {
+      await transaction.rollback()
+      throw error
+    }
+  }
+
+  let reader: Promise<Client> | undefined
+  const openReader = async () => {
+    const opened = createClient({ url: `file:${filePath}` })
+    await opened.execute(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+    return opened
+  }
+  const read = async (statement: InStatement): Promise<ResultSetOf<Client>> => {
+    const current = (reader ??= openReader())
+    let connection: Client | undefined
+    try {
+      connection = await current
+      return await connection.execute(statement)
+    } catch (error) {
+      // The failed statement may stay active, and with it a stale snapshot: never read there again.
+      if (reader === current) reader = undefined
+      connection?.close()
+      throw error
+    }
+  }
+
+  client.execute = (async (statementOrSql: InStatement, args?: InArgs) => {
+    const statement = typeof statementOrSql === 'string' ? { sql: statementOrSql, args: args ?? [] } : statementOrSql
+    if (client.closed) throw new Error('The SQLite client is closed')
+    return WRITE_STATEMENT.test(sqlOf(statement))
+      ? inWriteTransaction((transaction) => transaction.execute(statement))
+      : read(statement)
+  }) as Client['execute']
+  client.batch = (async (statements: InStatement[]) =>
+    inWriteTransaction((transaction) => transaction.batch(statements))) as Client['batch']
 
   client.transaction = async (mode: TransactionMode = 'write'): Promise<Transaction> => {
     if (client.closed) throw new Error('The SQLite client is closed')
@@ -130,11 +179,20 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     const transaction = new Sqlite3Transaction(connection as never, 'number') as unknown as Transaction
     let endTurn: (() => void) | undefined
     let finished = false
+    let failed = false
     const finish = () => {
       if (finished) return
       finished = true
-      release(connection)
+      release(connection, failed)
       endTurn?.()
+    }
+    const noting = async <Result>(run: () => Promise<Result>): Promise<Result> => {
+      try {
+        return await run()
+      } catch (error) {
+        failed = true
+        throw error
+      }
     }
     let began: Promise<void> | undefined
     const begin = () =>
@@ -168,15 +226,15 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     }
     transaction.execute = (async (statement: InStatement) => {
       await begin()
-      return run(statement)
+      return noting(() => run(statement))
     }) as Transaction['execute']
     transaction.batch = async (statements) => {
       await begin()
-      return batch(statements)
+      return noting(() => batch(statements))
     }
     transaction.executeMultiple = async (sql) => {
       await begin()
-      return executeMultiple(sql)
+      return noting(() => executeMultiple(sql))
     }
     // Drizzle ends a transaction with commit() or rollback() and never calls close(); all three
     // give the connection and the turn back. A transaction that never ran a statement has nothing
@@ -184,7 +242,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     transaction.commit = async () => {
       if (began) {
         await began
-        await commit()
+        await noting(commit)
       }
       finish()
     }
@@ -208,6 +266,8 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
 
   const closeClient = client.close.bind(client)
   client.close = () => {
+    void reader?.then((connection) => connection.close(), () => undefined)
+    reader = undefined
     for (const connection of idle.splice(0)) connection.close()
     // A transaction still running when the client closes is rolled back.
     for (const connection of [...busy]) {

@@ -38,3 +38,43 @@ test('a BEGIN refused by another process holding the file leaves no write of thi
   client.close()
   fs.rmSync(dir, { recursive: true, force: true })
 }, 20_000)
+
+// libsql leaves a statement that failed with SQLITE_BUSY active, which kept its connection's snapshot
+// (and, after a later write there, the write lock) for good: this process then never saw another
+// process's rows, nor its own committed elsewhere, and the other process could no longer write.
+test("a write refused by another process's lock leaves this process reading the file as it is, and the lock free", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-sqlite-busy-'))
+  const file = path.join(dir, 'db.sqlite')
+  const client = createClient({ url: `file:${file}` })
+  await client.execute('PRAGMA journal_mode = WAL')
+  await client.execute('CREATE TABLE t (id integer PRIMARY KEY, v text)')
+  poolSqliteTransactions(client, file, 50)
+  const count = async () => Number((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n)
+
+  const other = new Database(file)
+  other.exec('PRAGMA busy_timeout = 2000')
+  const otherCount = () => Number((other.prepare('SELECT count(*) FROM t').raw(true).all() as unknown[][])[0][0])
+  for (const refused of [
+    () => client.execute({ sql: "UPDATE t SET v = 'mine' WHERE id = ? RETURNING id", args: [1] }),
+    () => client.execute('DELETE FROM t WHERE id < 0'),
+    () => client.batch(['INSERT INTO t (v) VALUES (1)', 'INSERT INTO t (v) VALUES (2)']),
+  ]) {
+    other.exec('BEGIN IMMEDIATE')
+    other.exec("INSERT INTO t (v) VALUES ('other, while holding the lock')")
+    await expect(refused()).rejects.toThrow(/locked|busy/i)
+    expect(await count()).toBe(otherCount() - 1)
+    other.exec('COMMIT')
+    // Rows the other process commits afterwards, and this process's own writes, are seen at once.
+    other.exec("INSERT INTO t (v) VALUES ('other, afterwards')")
+    const before = otherCount()
+    expect(await count()).toBe(before)
+    await client.execute({ sql: 'INSERT INTO t (v) VALUES (?)', args: ['mine'] })
+    expect(await count()).toBe(before + 1)
+    // And this process holds no lock: the other one writes at once.
+    other.exec("INSERT INTO t (v) VALUES ('other, once more')")
+    expect(await count()).toBe(before + 2)
+  }
+  other.close()
+  client.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+}, 20_000)
