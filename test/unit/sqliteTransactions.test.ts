@@ -1,6 +1,7 @@
-// The SQLite transaction pool (src/db/sqliteTransactions.ts) on a real file: a transaction whose
-// BEGIN fails because another process holds the file must give this process's write turn back,
-// even when nobody rolls it back (Payload's job runner does not).
+// The SQLite transaction pool (src/db/sqliteTransactions.ts) on a real file, with a second
+// connection as the other process: a transaction whose BEGIN fails because that process holds the
+// file must give this process's write turn back, even when nobody rolls it back (Payload's job
+// runner does not); and a write refused by its lock must leave this process's reads current.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,13 +11,23 @@ import Database from 'libsql'
 
 import { poolSqliteTransactions } from '../../src/db/sqliteTransactions'
 
-test('a BEGIN refused by another process holding the file leaves no write of this process waiting', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-sqlite-turns-'))
+/** A WAL file with one table, its client pooled with a 50 ms busy timeout, and a way to remove it. */
+const pooledDatabase = async (table: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-sqlite-'))
   const file = path.join(dir, 'db.sqlite')
   const client = createClient({ url: `file:${file}` })
   await client.execute('PRAGMA journal_mode = WAL')
-  await client.execute('CREATE TABLE t (v integer)')
+  await client.execute(`CREATE TABLE t (${table})`)
   poolSqliteTransactions(client, file, 50)
+  const remove = () => {
+    client.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return { file, client, remove }
+}
+
+test('a BEGIN refused by another process holding the file leaves no write of this process waiting', async () => {
+  const { file, client, remove } = await pooledDatabase('v integer')
 
   // "Another server": a second connection holding the write lock.
   const other = new Database(file)
@@ -35,20 +46,14 @@ test('a BEGIN refused by another process holding the file leaves no write of thi
   // A late rollback of the refused one touches nothing.
   await refused.rollback()
   expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n).toBe(2)
-  client.close()
-  fs.rmSync(dir, { recursive: true, force: true })
+  remove()
 }, 20_000)
 
 // libsql leaves a statement that failed with SQLITE_BUSY active, which kept its connection's snapshot
 // (and, after a later write there, the write lock) for good: this process then never saw another
 // process's rows, nor its own committed elsewhere, and the other process could no longer write.
 test("a write refused by another process's lock leaves this process reading the file as it is, and the lock free", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-sqlite-busy-'))
-  const file = path.join(dir, 'db.sqlite')
-  const client = createClient({ url: `file:${file}` })
-  await client.execute('PRAGMA journal_mode = WAL')
-  await client.execute('CREATE TABLE t (id integer PRIMARY KEY, v text)')
-  poolSqliteTransactions(client, file, 50)
+  const { file, client, remove } = await pooledDatabase('id integer PRIMARY KEY, v text')
   const count = async () => Number((await client.execute('SELECT count(*) AS n FROM t')).rows[0]!.n)
 
   const other = new Database(file)
@@ -75,6 +80,5 @@ test("a write refused by another process's lock leaves this process reading the 
     expect(await count()).toBe(before + 2)
   }
   other.close()
-  client.close()
-  fs.rmSync(dir, { recursive: true, force: true })
+  remove()
 }, 20_000)
