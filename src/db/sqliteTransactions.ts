@@ -15,7 +15,12 @@ const IDLE_CONNECTIONS = 4
 /** How long a transaction waits for the ones queued before it. */
 const TRANSACTION_TURN_TIMEOUT_MS = 60_000
 
-const WRITE_STATEMENT = /^\s*(insert|update|delete|replace|create|drop|alter)\b/i
+/** Rows written: in a pooled write transaction of their own. */
+const ROW_WRITE = /^\s*(insert|update|delete|replace)\b/i
+/** Rows read: on the reading connection. */
+const ROW_READ = /^\s*(select|with|values|explain)\b/i
+/** Schema changes: on libsql's own connection, in this process's write turn (PRAGMAs go there without one). */
+const SCHEMA_CHANGE = /^\s*(create|drop|alter)\b/i
 
 const sqlOf = (statement: InStatement) => (typeof statement === 'string' ? statement : statement.sql)
 
@@ -86,10 +91,13 @@ const pooledClients = new WeakSet<Client>()
  * - a write outside any transaction runs in one of those transactions too: BEGIN IMMEDIATE waits for
  *   the lock (a failed BEGIN leaves no statement behind), so the write itself never meets one;
  * - reads run on a connection of their own, replaced whenever a read fails on it;
+ * - schema changes (in this process's write turn) and PRAGMAs keep libsql's own connection: a
+ *   migration run outside a transaction turns foreign keys off there and rebuilds a table over
+ *   several statements;
  * - this process's writers take turns without blocking: a transaction takes its turn at its first
  *   statement (BEGIN IMMEDIATE then, not when Payload opens it). Reads never wait (WAL). The busy
  *   timeout is left for other processes (a seed, an import or another server on the same file).
- * Statements still run through libsql's own code. Migrations keep libsql's own connection.
+ * Statements still run through libsql's own code.
  */
 export const poolSqliteTransactions = (client: Client, filePath: string, busyTimeoutMs: number): void => {
   if (pooledClients.has(client)) return
@@ -114,7 +122,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     else idle.push(connection)
   }
 
-  /** Runs migrations and scripts on libsql's own connection, in this process's write turn. */
+  /** Runs schema changes, PRAGMAs, migrations and scripts on libsql's own connection, in this process's write turn. */
   const inTurn =
     <Args extends unknown[], Result>(run: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
@@ -161,12 +169,16 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     }
   }
 
+  const executeOnOwnConnection = client.execute.bind(client) as (statement: InStatement) => Promise<ResultSetOf<Client>>
+  const changeSchema = inTurn(executeOnOwnConnection)
   client.execute = (async (statementOrSql: InStatement, args?: InArgs) => {
     const statement = typeof statementOrSql === 'string' ? { sql: statementOrSql, args: args ?? [] } : statementOrSql
     if (client.closed) throw new Error('The SQLite client is closed')
-    return WRITE_STATEMENT.test(sqlOf(statement))
-      ? inWriteTransaction((transaction) => transaction.execute(statement))
-      : read(statement)
+    const sql = sqlOf(statement)
+    if (ROW_WRITE.test(sql)) return inWriteTransaction((transaction) => transaction.execute(statement))
+    // A migration turns foreign keys off and rebuilds a table in separate statements: one connection for all of them.
+    if (ROW_READ.test(sql)) return read(statement)
+    return SCHEMA_CHANGE.test(sql) ? changeSchema(statement) : executeOnOwnConnection(statement)
   }) as Client['execute']
   client.batch = (async (statements: InStatement[]) =>
     inWriteTransaction((transaction) => transaction.batch(statements))) as Client['batch']
