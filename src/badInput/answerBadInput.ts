@@ -54,6 +54,9 @@ export const classifyBadInput = (error: unknown): Classified | null => {
     return { status: 400, message: 'The request is nested too deeply to be read.' }
   if (MALFORMED_MULTIPART.test(error.message))
     return { status: 400, message: `The multipart body cannot be read: ${error.message}.` }
+  // Payload's multipart reader refuses a Content-Type without `boundary=` with a 500 of its own.
+  if (error.message === 'Request is not eligible for file upload')
+    return { status: 400, message: 'The multipart body cannot be read: its Content-Type names no boundary (multipart/form-data; boundary=…).' }
   // An id of `Infinity` where Payload reads ids without its operations' hooks (POST /api/pages/access/Infinity):
   // Payload takes it for a number, SQLite refuses to bind it.
   // SQLite refuses to bind it; PostgreSQL refuses to read it as an integer id.

@@ -217,13 +217,16 @@ const brokenRichTextNode = (document: unknown, at: string): string | undefined =
   return undefined
 }
 
-/** The document a create or update carries: an object, or nothing at all for an upload with only its file. */
-export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedField[]) => {
+/**
+ * The document a create or update carries: an object, or nothing at all for an upload collection's
+ * file on its own. A file sent to any other collection is no document (Payload read on without one).
+ */
+export const checkData = (req: PayloadRequest, data: unknown, fields: FlattenedField[], takesFiles = false) => {
   if (isPlainObject(data)) {
     const { localization } = req.payload.config
     return checkFieldShapes(req.payload, fields, data, '', new Set(localization ? localization.localeCodes : []))
   }
-  if (data === undefined && req.file) return
+  if (data === undefined && req.file && takesFiles) return
   if (data === undefined) {
     const type = req.headers?.get('content-type')?.split(';', 1)[0].trim()
     throw badRequest(
@@ -257,8 +260,9 @@ export const refuseUnusableInput =
 
     if (operation === 'create' || operation === 'update') {
       // A duplicate takes its document from the original; a body, if any, only overrides fields.
-      if (a.duplicateFromID === undefined) checkData(req, a.data, collection.config.flattenedFields)
-      else if (a.data !== undefined) checkData(req, a.data, collection.config.flattenedFields)
+      const takesFiles = Boolean(collection.config.upload)
+      if (a.duplicateFromID === undefined) checkData(req, a.data, collection.config.flattenedFields, takesFiles)
+      else if (a.data !== undefined) checkData(req, a.data, collection.config.flattenedFields, takesFiles)
     }
 
     if ('where' in a) {

@@ -259,6 +259,27 @@ describe('found by the fuzzer (test/fuzz)', () => {
     expect(res.body.errors[0].message).toEqual(expect.any(String))
   })
 
+  test.each(['/api/form-submissions', '/api/posts'])('multipart without a boundary on POST %s answers 400', async (path) => {
+    const { body } = multipartWithBadFileName()
+    await expectRefused(
+      () => send('POST', path, { headers: { 'content-type': 'multipart/form-data', authorization: adminAuth }, body }).then(check('POST', path)),
+      400,
+      /boundary/,
+    )
+  })
+
+  test.each(['/api/form-submissions', '/api/posts', '/api/categories'])(
+    'a file without a "_payload" part on POST %s, which takes no files, answers 400',
+    async (path) => {
+      const boundary = '----greenroom-file-only'
+      const body =
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n` +
+        `Content-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`
+      const headers = { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: adminAuth }
+      await expectRefused(() => send('POST', path, { headers, body }).then(check('POST', path)), 400, /no document/)
+    },
+  )
+
   test('multipart with an empty boundary answers 400', async () => {
     const { body } = multipartWithBadFileName()
     await expectRefused(
