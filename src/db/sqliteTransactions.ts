@@ -105,10 +105,11 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
   const idle: LibsqlDatabase[] = []
   const busy = new Set<LibsqlDatabase>()
   const turns = new WriteTurns()
+  const busyTimeout = `PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`
 
   const open = (): LibsqlDatabase => {
     const connection = new Database(filePath)
-    connection.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+    connection.exec(busyTimeout)
     connection.exec('PRAGMA foreign_keys = ON')
     return connection
   }
@@ -152,7 +153,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
   let reader: Promise<Client> | undefined
   const openReader = async () => {
     const opened = createClient({ url: `file:${filePath}` })
-    await opened.execute(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+    await opened.execute(busyTimeout)
     return opened
   }
   const read = async (statement: InStatement): Promise<ResultSetOf<Client>> => {
@@ -176,8 +177,8 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     if (client.closed) throw new Error('The SQLite client is closed')
     const sql = sqlOf(statement)
     if (ROW_WRITE.test(sql)) return inWriteTransaction((transaction) => transaction.execute(statement))
-    // A migration turns foreign keys off and rebuilds a table in separate statements: one connection for all of them.
     if (ROW_READ.test(sql)) return read(statement)
+    // A migration turns foreign keys off and rebuilds a table in separate statements: one connection for all of them.
     return SCHEMA_CHANGE.test(sql) ? changeSchema(statement) : executeOnOwnConnection(statement)
   }) as Client['execute']
   client.batch = (async (statements: InStatement[]) =>
