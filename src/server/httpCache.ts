@@ -51,7 +51,7 @@ const API_KEY_CACHE_CONTROL = 'private, no-cache'
 /** A public answer its route marks `no-cache`: any cache may keep it, but must ask (an ETag, a cheap 304) before each use. */
 const PUBLIC_REVALIDATED = 'public, no-cache'
 /** An answer its route marks `immutable`: the same URL never needs asking again (a past page of /api/sync). */
-const IMMUTABLE = 'max-age=31536000, immutable'
+export const IMMUTABLE = 'max-age=31536000, immutable'
 
 /** What a route said of its answer's lifetime, in its own Cache-Control; the reader decides public or private. */
 type RouteLifetime = 'default' | 'revalidate' | 'immutable'

@@ -2,6 +2,7 @@ import type { Endpoint, PayloadHandler } from 'payload'
 import { APIError, headersWithCors } from 'payload'
 
 import { publicLocalRequest } from '../readerPolicy/enforce'
+import { IMMUTABLE } from '../server/httpCache'
 import type { ReaderPolicy } from '../readerPolicy/policy'
 import type { SyncAnswer } from './changes'
 import { assertServable, CursorGone, readLogState } from './changes'
@@ -61,8 +62,6 @@ const sync =
     const cacheControl = movesOn(cursor, answer) ? IMMUTABLE : 'no-cache'
     return Response.json(answer, { headers: headersWithCors({ headers: new Headers({ 'Cache-Control': cacheControl }), req }) })
   }
-
-const IMMUTABLE = 'max-age=31536000, immutable'
 
 /** A delta page that hands out a cursor past the one it was asked with. */
 const movesOn = (cursor: SyncCursor | null, answer: SyncAnswer) =>
