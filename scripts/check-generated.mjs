@@ -1,6 +1,7 @@
 // CI guard: files Payload generates must match the config they are generated from. Regenerates the
-// types, the admin import map and the GraphQL SDL, asks for a migration of any schema change, and
-// fails when any of that differs from what is committed, saying which command to run.
+// types, the admin import map, the GraphQL SDL and the typed client's copy of the types, asks for a
+// migration of any schema change, and fails when any of that differs from what is committed, saying
+// which command to run.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -10,6 +11,7 @@ const GENERATED = [
   'src/payload-types.ts',
   'src/app/(payload)/admin/importMap.js',
   'schema.graphql',
+  'client/src/generated/payload-types.ts',
 ]
 // migrate:create diffs the config against the newest snapshot in each folder; it never connects,
 // so the PostgreSQL URI only has to select the adapter.
@@ -34,6 +36,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-generated-'))
 const scratchEnv = { DATABASE_URI: MIGRATION_SETS[0].databaseUri(scratch), PAYLOAD_SECRET: 'check-generated' }
 
 run(['generate:types'], scratchEnv)
+run([], {}, 'client/scripts/copy-types.mjs')
 run(['generate:importmap'], scratchEnv)
 run(['generate:schema'], scratchEnv, 'scripts/payload-graphql.mjs')
 const git = (...args) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim()
