@@ -1,8 +1,8 @@
 // Builds the package into dist/: src compiled by tsc, and Payload's official REST client
 // (@payloadcms/sdk, a devDependency) carried inside as dist/sdk/. The SDK lists the whole `payload`
 // package as a dependency, 117 MB installed, for types alone (its JavaScript imports only qs-esm), so
-// the copy's `import type … from 'payload'` read vendor/payload.d.ts instead: the package then needs
-// qs-esm at run time and ts-essentials for types, and nothing else.
+// the copy's `import type … from 'payload'` read vendor/payload.d.ts instead, and its two types from
+// ts-essentials vendor/ts-essentials.d.ts: the package then needs qs-esm, and nothing else.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -24,9 +24,11 @@ const sdkPackage = JSON.parse(fs.readFileSync(path.join(sdkDist, '..', 'package.
 const ours = JSON.parse(fs.readFileSync(path.join(client, 'package.json'), 'utf8'))
 if (sdkPackage.version !== ours.devDependencies['@payloadcms/sdk'])
   throw new Error(`@payloadcms/sdk ${sdkPackage.version} is installed; package.json names ${ours.devDependencies['@payloadcms/sdk']}.`)
-// The SDK's own run-time dependencies must be this package's, at the same versions.
+// The SDK's own run-time dependencies must be this package's, at the same versions; the two it uses
+// for types only are vendored.
+const VENDORED = { payload: 'payload.js', 'ts-essentials': 'ts-essentials.js' }
 for (const [name, version] of Object.entries(sdkPackage.dependencies)) {
-  if (name !== 'payload' && ours.dependencies[name] !== version)
+  if (!Object.hasOwn(VENDORED, name) && ours.dependencies[name] !== version)
     throw new Error(`@payloadcms/sdk depends on ${name} ${version}; add it to dependencies at that version.`)
 }
 
@@ -43,15 +45,21 @@ const copy = (from, to) => {
     fs.mkdirSync(to, { recursive: true })
     let text = fs.readFileSync(source, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
     if (entry.name.endsWith('.d.ts')) {
-      const shim = path.relative(path.dirname(target), path.join(sdkOut, 'payload.js')).split(path.sep).join('/')
-      text = text.replaceAll(/from 'payload';/g, `from '${shim.startsWith('.') ? shim : `./${shim}`}';`)
+      for (const [name, file] of Object.entries(VENDORED)) {
+        const shim = path.relative(path.dirname(target), path.join(sdkOut, file)).split(path.sep).join('/')
+        text = text.replaceAll(`from '${name}';`, `from '${shim.startsWith('.') ? shim : `./${shim}`}';`)
+      }
     }
-    if (/^import(?!\s+type)[^;]*from 'payload'/m.test(text)) throw new Error(`${source} imports payload at run time.`)
+    for (const name of Object.keys(VENDORED))
+      if (text.includes(`from '${name}'`)) throw new Error(`${source} still imports ${name}.`)
     fs.writeFileSync(target, text)
   }
 }
 copy(sdkDist, sdkOut)
-fs.copyFileSync(path.join(client, 'vendor', 'payload.d.ts'), path.join(sdkOut, 'payload.d.ts'))
+for (const file of Object.values(VENDORED)) {
+  const declarations = file.replace(/\.js$/, '.d.ts')
+  fs.copyFileSync(path.join(client, 'vendor', declarations), path.join(sdkOut, declarations))
+}
 fs.copyFileSync(path.join(sdkDist, '..', 'license.md'), path.join(sdkOut, 'license.md'))
 
 // The compiled entry points at the copy instead of the package.

@@ -1,9 +1,10 @@
 // The types from `payload` that @payloadcms/sdk 3.90.1's declarations import, as `payload` 3.90.1
-// declares them (payload/dist/index.d.ts, types/index.d.ts, …). The SDK lists the whole `payload`
+// declares them (payload/dist/index.d.ts, types/index.d.ts, …), trimmed where the SDK uses less
+// (FindOptions, PayloadTypes) and where a consumer's lib check would fail (Where). The SDK lists the whole `payload`
 // package (117 MB with its dependencies) as a dependency for these alone; the built client carries the
 // SDK with its `import type … from 'payload'` pointed here instead (scripts/build.mjs). Generic on the
 // generated `Config`, so nothing here depends on module augmentation.
-import type { NonNever } from 'ts-essentials'
+import type { NonNever } from './ts-essentials.js'
 
 export interface JsonObject {
   [key: string]: any
