@@ -410,6 +410,7 @@ export interface Page {
                 } | null);
             url?: string | null;
             label: string;
+            href?: string | null;
             /**
              * How the front end should render the link.
              */
@@ -489,6 +490,7 @@ export interface ContentBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -541,6 +543,7 @@ export interface CallToActionBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
           /**
            * How the front end should render the link.
            */
@@ -1324,6 +1327,7 @@ export interface PagesSelect<T extends boolean = true> {
                     reference?: T;
                     url?: T;
                     label?: T;
+                    href?: T;
                     appearance?: T;
                   };
               id?: T;
@@ -1375,6 +1379,7 @@ export interface ContentBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -1400,6 +1405,7 @@ export interface CallToActionBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
               appearance?: T;
             };
         id?: T;
@@ -1917,6 +1923,7 @@ export interface Header {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1946,6 +1953,7 @@ export interface Footer {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1968,6 +1976,19 @@ export interface SiteSetting {
    * Public address of the website, used for canonical and SEO URLs.
    */
   baseUrl?: string | null;
+  /**
+   * Where the site serves each kind of document. Links, rich text, sitemaps, feeds, SEO, redirects and previews all follow these patterns. Tokens: :slug, :id, and for posts :year, :month, :day (publish date, UTC).
+   */
+  urls: {
+    postPath: string;
+    pagePath: string;
+    categoryPath: string;
+    /**
+     * Served at "/". When empty, the page whose slug is "home" is.
+     */
+    homePage?: (number | null) | Page;
+    localePaths: 'prefix-others' | 'prefix-all';
+  };
   description?: string | null;
   defaultOgImage?: (number | null) | Media;
   socialLinks?:
@@ -2015,6 +2036,7 @@ export interface HeaderSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2038,6 +2060,7 @@ export interface FooterSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2053,6 +2076,15 @@ export interface FooterSelect<T extends boolean = true> {
 export interface SiteSettingsSelect<T extends boolean = true> {
   siteName?: T;
   baseUrl?: T;
+  urls?:
+    | T
+    | {
+        postPath?: T;
+        pagePath?: T;
+        categoryPath?: T;
+        homePage?: T;
+        localePaths?: T;
+      };
   description?: T;
   defaultOgImage?: T;
   socialLinks?:
