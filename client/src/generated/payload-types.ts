@@ -222,6 +222,10 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -350,6 +354,10 @@ export interface Category {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -431,6 +439,10 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -1291,6 +1303,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1346,6 +1359,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1462,6 +1476,7 @@ export interface CategoriesSelect<T extends boolean = true> {
   description?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   parent?: T;
   breadcrumbs?:
     | T
