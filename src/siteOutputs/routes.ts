@@ -21,11 +21,16 @@ export const isSiteOutputPath = (path: string) =>
   /^\/sitemaps\/[^/]+$/.test(path) ||
   /^(\/categories\/[^/]+)?\/(feed\.xml|atom\.xml|feed\.json)$/.test(path)
 
+/** The sitemap streams emit strings; a Web Response's body takes bytes only. */
+async function* bytesOf(stream: Readable) {
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+}
+
 const toResponse = ({ status, contentType, body }: Output) =>
-  new Response(typeof body === 'string' ? body : (Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>), {
-    status,
-    headers: { 'content-type': contentType },
-  })
+  new Response(
+    typeof body === 'string' ? body : (Readable.toWeb(Readable.from(bytesOf(body))) as unknown as ReadableStream<Uint8Array>),
+    { status, headers: { 'content-type': contentType } },
+  )
 
 type RouteParts = {
   payload: Payload
