@@ -16,6 +16,8 @@ import { parseSitemapFileName, planSitemap, sitemapFile, sitemapIndex, wholeSite
 export type Output = { status: number; contentType: string; body: string | Readable; tags: string[] }
 
 const XML = 'application/xml; charset=utf-8'
+const EMPTY_URLSET =
+  '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"></urlset>'
 
 /** What a sitemap shows changes with any page or post, and with the site settings' URL scheme. */
 const SITEMAP_TAGS = [collectionTag('pages'), collectionTag('posts'), globalTag('site-settings')]
@@ -63,6 +65,9 @@ export const siteOutputs = (payload: Payload, settings: SiteOutputSettings) => {
       const req = await publicRequest()
       const scheme = await urlSchemeFor(req)
       const plan = await planSitemap(req, scheme, settings.sitemapMaxUrls)
+      // The sitemap package refuses to write an empty urlset (and the schema wants one <url>); a site
+      // with nothing published yet still gets a well-formed, empty sitemap rather than an error.
+      if (plan.files.length === 0) return { status: 200, contentType: XML, body: EMPTY_URLSET, tags: SITEMAP_TAGS }
       const body = plan.single ? wholeSitemap(req, scheme) : sitemapIndex(plan, scheme.serverUrl)
       return { status: 200, contentType: XML, body, tags: SITEMAP_TAGS }
     },

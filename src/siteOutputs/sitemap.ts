@@ -74,7 +74,8 @@ async function* publishedRun(
       sort: 'id',
       limit: 1,
       page: skip,
-      select: {},
+      // Only the id is wanted; an empty select would read every field (and render the rich text).
+      select: { updatedAt: true },
       depth: 0,
       overrideAccess: false,
       req,

@@ -24,12 +24,16 @@ let payload: Payload
 const ids: Record<string, number | string> = {}
 let draftOnlyId: number | string
 let publishedUpdatedAt: string
+let emptySitemap: { status: number; xml: string }
 
 const bodyOf = async (output: Output) => (typeof output.body === 'string' ? output.body : streamText(output.body))
 
 beforeAll(async () => {
   process.env.PUBLIC_SERVER_URL = SERVER
   payload = await initPayload()
+  // Nothing published yet: an empty sitemap, not an error.
+  const empty = await siteOutputs(payload, { sitemapMaxUrls: 10_000, feedItems: 20 }).sitemap()
+  emptySitemap = { status: empty.status, xml: await bodyOf(empty) }
   await payload.updateGlobal({
     slug: 'site-settings',
     overrideAccess: true,
@@ -109,6 +113,11 @@ const urlsOf = (xml: string) =>
   }))
 
 describe('the sitemap', () => {
+  test('of a site with nothing published is empty and well-formed', () => {
+    expect(emptySitemap.status).toBe(200)
+    expect(parseXml(emptySitemap.xml).urlset).toBe('')
+  })
+
   test('lists every published page and post once per language, with lastmod and reciprocal hreflang alternates, valid against the sitemaps.org schema', async () => {
     const output = await outputs().sitemap()
     expect(output).toMatchObject({ status: 200, contentType: 'application/xml; charset=utf-8' })
