@@ -180,8 +180,13 @@ const BYPASS = 'greenroom; fwd=bypass'
 
 export type HttpCache = ReturnType<typeof createHttpCache>
 
-/** Payload's answer to a request, and who Payload's authentication decided the request was. */
-export type Produced = { response: Response; verdict: PayloadVerdict }
+/**
+ * Payload's answer to a request, and who Payload's authentication decided the request was. `tags`:
+ * an answer of Greenroom's own outside the API (the sitemap, feeds: src/siteOutputs/), whose route
+ * names what it shows, since its body is no API answer to read them from; it is kept whatever its
+ * media type.
+ */
+export type Produced = { response: Response; verdict: PayloadVerdict; tags?: Iterable<string> }
 
 /**
  * Whose answer Payload made, if it may be stored: a request that carries nothing that could sign
@@ -253,17 +258,17 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     res.end(req.method === 'HEAD' ? undefined : answer.body)
   }
 
-  const isStorable = (response: Response) =>
+  const isStorable = (response: Response, anyMediaType = false) =>
     response.status === 200 &&
-    JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') &&
+    (anyMediaType || JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '')) &&
     response.headers.getSetCookie().length === 0
 
   /** `apiPath` names the REST route read, for the cache tags; a GraphQL answer has none. */
-  const answerOf = async (response: Response, apiPath?: string): Promise<CachedAnswer> => {
+  const answerOf = async (response: Response, apiPath?: string, ownTags?: Iterable<string>): Promise<CachedAnswer> => {
     const body = Buffer.from(await response.arrayBuffer())
     const route = apiPath === undefined ? undefined : apiRouteOf(payload, apiPath)
-    let tags = ''
-    if (route) {
+    let tags = ownTags ? cacheTagHeader(ownTags) : ''
+    if (route && !ownTags) {
       try {
         tags = cacheTagHeader(tagsOfAnswer(payload, route, JSON.parse(body.toString('utf8'))))
       } catch {
@@ -336,13 +341,14 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       send(req, res, stored, reader, version, HIT)
       return undefined
     }
-    const { response, verdict } = await produceAndRemember(req, produce)
+    const { response, verdict, tags } = await produceAndRemember(req, produce)
     if (!storedAs(reader, verdict)) {
       res.setHeader('Cache-Control', PRIVATE_NO_STORE)
       return keptPrivate(res, response)
     }
-    if (!isStorable(response)) return keptPrivate(res, response)
-    const answer = await answerOf(response, arrivedUrl(req).split('?', 1)[0].slice(apiRoute.length))
+    if (!isStorable(response, tags !== undefined)) return keptPrivate(res, response)
+    const path = arrivedUrl(req).split('?', 1)[0]
+    const answer = tags ? await answerOf(response, undefined, tags) : await answerOf(response, path.slice(apiRoute.length))
     if (version && storing) store.set(version.version, key, answer)
     send(req, res, answer, reader, version, storing ? MISS : BYPASS)
     return undefined

@@ -11,6 +11,8 @@ import { closePayload } from '../db/closePayload'
 import { publicServerUrl } from '../env'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../changes/contentVersion'
+import { isSiteOutputPath, siteOutputRoutes } from '../siteOutputs/routes'
+import { siteOutputSettingsFromEnv } from '../siteOutputs/settings'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
@@ -74,6 +76,7 @@ export const startServer = async ({
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
   const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
   const bodyLimits = bodyLimitsFromEnv(process.env)
+  const siteOutputSettings = siteOutputSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -110,11 +113,24 @@ export const startServer = async ({
   )
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache, payload.logger))
+  // The sitemap, robots.txt and feeds: counted like API reads (a sitemap file is costly to make).
+  const siteOutputLimit = apiRateLimit(limiter, client)
+  app.use((req, res, next) => (isSiteOutputPath(req.path) ? siteOutputLimit(req, res, next) : next()))
+  app.use(
+    siteOutputRoutes({
+      payload,
+      cache,
+      readers,
+      authenticate: authenticateWithPayload(payload.config),
+      settings: siteOutputSettings,
+    }),
+  )
   if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const lane = storedAnswerLane({
     apiRoute,
+    isStoredPath: isSiteOutputPath,
     cache,
     limiter,
     client,

@@ -11,6 +11,8 @@ import { securityHeadersFor } from './securityHeaders'
 
 type LaneParts = {
   apiRoute: string
+  /** Paths outside the API answered through the same store (the sitemap, feeds: src/siteOutputs/). */
+  isStoredPath?: (path: string) => boolean
   cache: HttpCache
   limiter: RateLimiter
   client: Client
@@ -27,12 +29,12 @@ type LaneParts = {
  * and the rate-limit count made here are reused there, not repeated.
  */
 export const storedAnswerLane =
-  ({ apiRoute, cache, limiter, client, logger }: LaneParts) =>
+  ({ apiRoute, isStoredPath = () => false, cache, limiter, client, logger }: LaneParts) =>
   (passOn: RequestListener): RequestListener =>
   (req, res) => {
     const arrived = process.hrtime.bigint()
     const url = req.url ?? ''
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !url.startsWith(`${apiRoute}/`)) {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(url.startsWith(`${apiRoute}/`) || isStoredPath(url.split('?', 1)[0]))) {
       passOn(req, res)
       return
     }

@@ -84,7 +84,16 @@ const nextRoutes = () => {
 
 /** Express routes in front of Payload (src/server/startServer.ts). */
 // Served by express itself (src/server/startServer.ts, src/server/payloadApi.ts: a GraphQL GET gets 405).
-const EXPRESS_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /api/graphql']
+const EXPRESS_ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /api/graphql',
+  // The site's files (src/siteOutputs/routes.ts).
+  'GET /robots.txt',
+  'GET /sitemap.xml',
+  'GET /sitemaps/{name}',
+  ...['feed.xml', 'atom.xml', 'feed.json'].flatMap((file) => [`GET /${file}`, `GET /categories/{slug}/${file}`]),
+]
 
 /**
  * Routes the server has but the spec leaves out on purpose; each reason is checked below.
