@@ -72,17 +72,16 @@ export const refuseLoops: CollectionBeforeChangeHook = async ({ data, originalDo
 export const collapseChains: CollectionAfterChangeHook = async ({ doc, req }) => {
   const saved = doc as StoredRedirect
   const scheme = await urlSchemeFor(req)
-  const { docs } = await req.payload.find({
+  const { docs } = await req.payload.db.find<StoredRedirect>({
     collection: REDIRECTS as CollectionSlug,
     where: { and: [{ 'to.type': { equals: 'custom' } }, { id: { not_equals: saved.id } }] },
-    depth: 0,
     pagination: false,
-    overrideAccess: true,
+    select: { from: true, to: true },
     req,
   })
   const to = saved.to ?? {}
   const reference = to.reference ? { relationTo: to.reference.relationTo, value: idOf(to.reference.value) } : null
-  for (const redirect of docs as unknown as StoredRedirect[]) {
+  for (const redirect of docs) {
     if (!redirect.to?.url || sitePathOf(scheme, redirect.to.url) !== saved.from) continue
     await req.payload.update({
       collection: REDIRECTS as CollectionSlug,

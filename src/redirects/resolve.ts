@@ -55,8 +55,9 @@ type RoutedDoc = { id: DocumentID; slug?: string | null; publishedAt?: string | 
 
 /**
  * The documents redirects name, as their main rows stand (what readers see when published, the
- * last state otherwise), in the request's transaction. Read as the server: a redirect's target is
- * the site's business, not the asker's, and drafts are told apart by `_status` below.
+ * last state otherwise), in the request's transaction. Read as the server, from the database
+ * adapter: a redirect's target is the site's business, not the asker's, and drafts are told apart by
+ * `_status` below.
  */
 const loadDocuments = async (req: PayloadRequest, redirects: StoredRedirect[]) => {
   const ids = new Map<string, Set<DocumentID>>()
@@ -69,17 +70,14 @@ const loadDocuments = async (req: PayloadRequest, redirects: StoredRedirect[]) =
   }
   const documents = new Map<string, RoutedDoc>()
   for (const [collection, wanted] of ids) {
-    const { docs } = await req.payload.find({
+    const { docs } = await req.payload.db.find<RoutedDoc>({
       collection: collection as CollectionSlug,
       where: { id: { in: [...wanted] } },
       select: { ...routingSelect(collection), _status: true },
-      depth: 0,
-      draft: false,
       pagination: false,
-      overrideAccess: true,
       req,
     })
-    for (const doc of docs as RoutedDoc[]) documents.set(`${collection}:${String(doc.id)}`, doc)
+    for (const doc of docs) documents.set(`${collection}:${String(doc.id)}`, doc)
   }
   return documents
 }
@@ -111,17 +109,19 @@ export const resolveRedirects = async (
   return byFrom
 }
 
-/** Every stored redirect, read as the server in the request's transaction. */
+/**
+ * Every stored redirect, in the request's transaction. Straight from the database adapter: they are
+ * read on every redirect write and export, and none of their fields computes anything when read.
+ */
 export const loadRedirects = async (req: PayloadRequest): Promise<StoredRedirect[]> => {
-  const { docs } = await req.payload.find({
+  const { docs } = await req.payload.db.find<StoredRedirect>({
     collection: REDIRECTS as CollectionSlug,
-    depth: 0,
     pagination: false,
-    overrideAccess: true,
     sort: 'from',
+    select: { from: true, type: true, to: true },
     req,
   })
-  return docs as unknown as StoredRedirect[]
+  return docs
 }
 
 /**
