@@ -421,6 +421,7 @@ export interface Page {
                 } | null);
             url?: string | null;
             label: string;
+            href?: string | null;
             /**
              * How the front end should render the link.
              */
@@ -512,6 +513,7 @@ export interface ContentBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -564,6 +566,7 @@ export interface CallToActionBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
           /**
            * How the front end should render the link.
            */
@@ -1350,6 +1353,7 @@ export interface PagesSelect<T extends boolean = true> {
                     reference?: T;
                     url?: T;
                     label?: T;
+                    href?: T;
                     appearance?: T;
                   };
               id?: T;
@@ -1402,6 +1406,7 @@ export interface ContentBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -1427,6 +1432,7 @@ export interface CallToActionBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
               appearance?: T;
             };
         id?: T;
@@ -1944,6 +1950,7 @@ export interface Header {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1973,6 +1980,7 @@ export interface Footer {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1995,6 +2003,19 @@ export interface SiteSetting {
    * Public address of the website, used for canonical and SEO URLs.
    */
   baseUrl?: string | null;
+  /**
+   * Where the site serves each kind of document. Links, rich text, sitemaps, feeds, SEO, redirects and previews all follow these patterns. Tokens: :slug, :id, and for posts :year, :month, :day (publish date, UTC).
+   */
+  urls: {
+    postPath: string;
+    pagePath: string;
+    categoryPath: string;
+    /**
+     * Served at "/". When empty, the page whose slug is "home" is.
+     */
+    homePage?: (number | null) | Page;
+    localePaths: 'prefix-others' | 'prefix-all';
+  };
   description?: string | null;
   defaultOgImage?: (number | null) | Media;
   socialLinks?:
@@ -2042,6 +2063,7 @@ export interface HeaderSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2065,6 +2087,7 @@ export interface FooterSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2080,6 +2103,15 @@ export interface FooterSelect<T extends boolean = true> {
 export interface SiteSettingsSelect<T extends boolean = true> {
   siteName?: T;
   baseUrl?: T;
+  urls?:
+    | T
+    | {
+        postPath?: T;
+        pagePath?: T;
+        categoryPath?: T;
+        homePage?: T;
+        localePaths?: T;
+      };
   description?: T;
   defaultOgImage?: T;
   socialLinks?:
