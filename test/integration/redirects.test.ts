@@ -301,3 +301,23 @@ test('the redirect is part of the write: rolled back with it', async () => {
   expect(await redirectsFrom('/posts/rollback-a')).toEqual([])
   expect((await payload.findByID({ collection: 'posts', id: post.id, overrideAccess: true, depth: 0 })).slug).toBe('rollback-a')
 })
+
+describe("the site's address scheme decides the addresses", () => {
+  const settings = (baseUrl: string | null, urls: Record<string, unknown>) =>
+    payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { siteName: 'Example', baseUrl, urls } as never })
+
+  afterAll(async () => {
+    await settings(null, { postPath: '/posts/:slug', localePaths: 'prefix-others' })
+  })
+
+  test('a new publish date moves a post under a dated pattern; the exports carry the base path', async () => {
+    await settings('https://example.com/site', { postPath: '/blog/:year/:slug', localePaths: 'prefix-all' })
+    const post = await publishedPost('dated', { publishedAt: '2025-03-01T00:00:00.000Z' })
+    await publish(post.id, { publishedAt: '2024-03-01T00:00:00.000Z' })
+    expect(await redirectFrom('/en/blog/2025/dated')).toMatchObject({ to: { reference: { value: post.id } } })
+    expect(await redirectFrom('/de/blog/2025/dated')).toBeDefined()
+    const redirects = await map()
+    expect(redirects['/site/en/blog/2025/dated']).toEqual({ to: '/site/en/blog/2024/dated', status: 301 })
+    expect(redirects['/site/de/blog/2025/dated']).toEqual({ to: '/site/de/blog/2024/dated', status: 301 })
+  })
+})
