@@ -221,6 +221,10 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   /**
    * When this is unpublished or deleted, its address redirects here (301), and so do redirects that pointed at it.
@@ -361,6 +365,10 @@ export interface Category {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -442,6 +450,10 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   /**
    * When this is unpublished or deleted, its address redirects here (301), and so do redirects that pointed at it.
@@ -1316,6 +1328,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   replacedBy?: T;
   meta?:
@@ -1372,6 +1385,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   replacedBy?: T;
   meta?:
@@ -1489,6 +1503,7 @@ export interface CategoriesSelect<T extends boolean = true> {
   description?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   parent?: T;
   breadcrumbs?:
     | T
