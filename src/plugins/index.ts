@@ -15,6 +15,7 @@ import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
 import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
+import { documentRedirectsPlugin } from '../redirects'
 import { contentChangesPlugin } from '../changes/plugin'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
@@ -39,6 +40,8 @@ export const plugins: Plugin[] = [
       admin: { group: 'Site' },
     },
   }),
+  // Redirects made when published documents move, loops refused, and the exports builds read.
+  documentRedirectsPlugin(),
   formBuilderPlugin({
     fields: { payment: false },
     redirectRelationships: ['pages'],

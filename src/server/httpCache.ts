@@ -167,6 +167,8 @@ const keptPrivate = (res: ServerResponse, response: Response): Response => {
 
 /** application/json, or a JSON-based type such as GraphQL's application/graphql-response+json. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+/** Plain text: files builds read as they are, such as Netlify's `_redirects` (/api/redirects/export/netlify). */
+const TEXT_MEDIA_TYPE = /^text\/plain\s*(;|$)/i
 
 /** Payload's headers kept on a cached answer: what describes the body, not this one request. */
 const STORED_HEADERS = new Set(['content-type', 'content-language'])
@@ -260,7 +262,9 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
 
   const isStorable = (response: Response, anyMediaType = false) =>
     response.status === 200 &&
-    (anyMediaType || JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '')) &&
+    (anyMediaType ||
+      JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') ||
+      TEXT_MEDIA_TYPE.test(response.headers.get('content-type') ?? '')) &&
     response.headers.getSetCookie().length === 0
 
   /** `apiPath` names the REST route read, for the cache tags; a GraphQL answer has none. */

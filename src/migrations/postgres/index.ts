@@ -8,6 +8,7 @@ import * as migration_20261201_185339_change_log from './20261201_185339_change_
 import * as migration_20261201_185428_build_hooks from './20261201_185428_build_hooks';
 import * as migration_20261201_191536_build_deploys from './20261201_191536_build_deploys';
 import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
+import * as migration_20261202_020803_issue13_redirects from './20261202_020803_issue13_redirects';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261202_013449_issue13_urls.up,
     down: migration_20261202_013449_issue13_urls.down,
-    name: '20261202_013449_issue13_urls'
+    name: '20261202_013449_issue13_urls',
+  },
+  {
+    up: migration_20261202_020803_issue13_redirects.up,
+    down: migration_20261202_020803_issue13_redirects.down,
+    name: '20261202_020803_issue13_redirects'
   },
 ];
