@@ -226,6 +226,18 @@ export interface Post {
    */
   path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
+  /**
+   * When this is unpublished or deleted, its address redirects here (301), and so do redirects that pointed at it.
+   */
+  replacedBy?:
+    | ({
+        relationTo: 'pages';
+        value: number | Page;
+      } | null)
+    | ({
+        relationTo: 'posts';
+        value: number | Post;
+      } | null);
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -443,6 +455,18 @@ export interface Page {
    */
   path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
+  /**
+   * When this is unpublished or deleted, its address redirects here (301), and so do redirects that pointed at it.
+   */
+  replacedBy?:
+    | ({
+        relationTo: 'pages';
+        value: number | Page;
+      } | null)
+    | ({
+        relationTo: 'posts';
+        value: number | Post;
+      } | null);
   meta?: {
     title?: string | null;
     description?: string | null;
@@ -827,6 +851,8 @@ export interface Form {
   createdAt: string;
 }
 /**
+ * Made automatically when a published post or page changes its address, or is unpublished or deleted with a replacement named; add your own for other paths. Builds read them at /api/redirects/export/netlify and /export/json.
+ *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "redirects".
  */
@@ -1304,6 +1330,7 @@ export interface PostsSelect<T extends boolean = true> {
   slug?: T;
   path?: T;
   mediaInRichText?: T;
+  replacedBy?: T;
   meta?:
     | T
     | {
@@ -1360,6 +1387,7 @@ export interface PagesSelect<T extends boolean = true> {
   slug?: T;
   path?: T;
   mediaInRichText?: T;
+  replacedBy?: T;
   meta?:
     | T
     | {
