@@ -130,6 +130,7 @@ export interface Config {
   user: User;
   jobs: {
     tasks: {
+      sendFormEmail: TaskSendFormEmail;
       deliverBuildHook: TaskDeliverBuildHook;
       compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
@@ -1111,7 +1112,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
+        taskSlug: 'inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1144,7 +1145,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -2084,6 +2085,20 @@ export interface CollectionsWidget {
     [k: string]: unknown;
   };
   width: 'full';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSendFormEmail".
+ */
+export interface TaskSendFormEmail {
+  input: {
+    submission: string;
+    email: number;
+    locale?: string | null;
+  };
+  output: {
+    outcome?: string | null;
+  };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

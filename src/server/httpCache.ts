@@ -255,6 +255,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
 
   const isStorable = (response: Response) =>
     response.status === 200 &&
+    // An answer made for this moment only (a form's fill-time token).
+    !/\bno-store\b/i.test(response.headers.get('cache-control') ?? '') &&
     JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') &&
     response.headers.getSetCookie().length === 0
 

@@ -8,6 +8,8 @@ import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
 import { closePayload } from '../db/closePayload'
+import { acceptFormPosts } from '../forms/formPosts'
+import { formSettingsFromEnv } from '../forms/settings'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../changes/contentVersion'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
@@ -107,6 +109,8 @@ export const startServer = async ({
       graphql: `${apiRoute}${payload.config.routes.graphQL}`,
     }),
   )
+  // After the form-submission limit, so that every post counts, refused or dropped.
+  app.use(acceptFormPosts(payload, formSettingsFromEnv(process.env), bodyLimits, `${apiRoute}/form-submissions`))
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache, payload.logger))
   if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
