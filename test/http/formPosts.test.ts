@@ -295,7 +295,8 @@ describe('bad input is a 4xx, never a 500', () => {
   ])('%s: 400, as JSON for a script and as a page for a browser', async (_, body, message) => {
     const json = await post(body())
     expect(json.status).toBe(400)
-    expect(JSON.stringify(json.json?.errors)).toMatch(message)
+    const messages = (json.json?.errors as Json[]).flatMap((error) => [error.message, ...(error.data?.errors ?? []).map((detail: Json) => detail.message)])
+    expect(messages.join('\n')).toMatch(message)
     const page = await post(body(), BROWSER)
     expect(page.status).toBe(400)
     expect(page.headers.get('content-type')).toMatch(/^text\/html/)
@@ -324,15 +325,11 @@ describe('emails', () => {
   test('go out after the submission, from the jobs queue, and are retried until the mail server answers', async () => {
     const res = await post(fields(mailForm, { name: 'Mallory <b>', message: 'Is anyone there?' }), BROWSER)
     expect(res.status).toBe(200)
-    // Nothing listens yet: the first attempts fail (the runner looks every second, retries after 1 s, 2 s, 4 s…).
-    const jobs = async () =>
-      (await (await fetch(`${url}/api/payload-jobs?where[taskSlug][equals]=sendFormEmail&depth=0`, { headers: { authorization: adminAuth } })).json())
-        .docs as Json[]
+    // Nothing listens yet: the first attempt fails (the runner looks every second) and is logged.
+    const failures = () => server.output().split('ECONNREFUSED').length - 1
     const deadline = Date.now() + 20_000
-    while (Date.now() < deadline && !((await jobs())[0]?.totalTried >= 1)) await new Promise((resolve) => setTimeout(resolve, 250))
-    const [failed] = await jobs()
-    expect(failed.totalTried).toBeGreaterThanOrEqual(1)
-    expect(failed.completedAt ?? null).toBeNull()
+    while (Date.now() < deadline && failures() === 0) await new Promise((resolve) => setTimeout(resolve, 250))
+    expect(failures()).toBeGreaterThanOrEqual(1)
     expect(inbox).toHaveLength(0)
 
     await startSmtp()
@@ -344,7 +341,8 @@ describe('emails', () => {
     const unfolded = mail.data.replace(/=\r?\n/g, '').replace(/=3D/g, '=')
     expect(unfolded).toMatch(/Subject: Message from Mallory &lt;b&gt;|Subject: =\?UTF-8\?/)
     expect(unfolded).toContain('Mallory &lt;b&gt; wrote: Is anyone there?')
-    const [done] = await jobs()
-    expect(done.completedAt).toBeTruthy()
+    // Sent once: the job is done and tries no more.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(inbox).toHaveLength(1)
   }, 60_000)
 })
