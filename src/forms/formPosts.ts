@@ -48,7 +48,7 @@ const fieldsOfMultipart = async (req: ExpressRequest, body: Buffer): Promise<{ e
   }
   const entries: Entry[] = []
   for (const [name, value] of data.entries()) {
-    if (typeof value !== 'string') throw new Refusal(400, `"${name.slice(0, 100)}" is a file: form submissions take no files.`)
+    if (typeof value !== 'string') throw new Refusal(400, `The multipart body has a file in "${name.slice(0, 100)}": form submissions take no files.`)
     entries.push([name, value])
   }
   return { entries, hasPayload: data.has('_payload') }
