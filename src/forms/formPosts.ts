@@ -141,7 +141,22 @@ export const acceptFormPosts = (
   limits: BodyLimits,
   route: string,
 ): RequestHandler => {
+  /**
+   * The CORS headers Payload gives its own answers (payload/dist/utilities/headersWithCors.js), for the
+   * answers given here: a script on a CORS_ORIGINS page must be able to read a refusal too.
+   */
+  const allowOrigin = (req: ExpressRequest, res: ExpressResponse) => {
+    const { cors } = payload.config
+    const origin = req.headers.origin
+    res.vary('Origin')
+    if (origin && Array.isArray(cors) && cors.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin)
+      res.setHeader('Access-Control-Allow-Credentials', 'true')
+    }
+  }
+
   const refuse = (req: ExpressRequest, res: ExpressResponse, refusal: Refusal) => {
+    allowOrigin(req, res)
     payload.logger.warn({ url: req.path, status: refusal.status }, `form submission refused: ${refusal.message}`)
     if (wantsHtml(req)) return sendHtml(res, refusal.status, errorPage([refusal.message], refererOf(req)))
     res.status(refusal.status).set('Cache-Control', 'no-store').json({ errors: [{ message: refusal.message }] })
@@ -233,6 +248,7 @@ export const acceptFormPosts = (
         answer.headers.forEach((value, name) => res.setHeader(name, value))
         res.end(Buffer.from(await answer.arrayBuffer()))
       } else {
+        allowOrigin(req, res)
         res.status(201).set('Cache-Control', 'no-store').json({ message: CREATED_MESSAGE })
       }
       return false

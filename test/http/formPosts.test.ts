@@ -112,6 +112,7 @@ beforeAll(async () => {
     seed: true,
     env: {
       PUBLIC_SITE_URL: SITE,
+      CORS_ORIGINS: SITE,
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtpPort),
       EMAIL_FROM_ADDRESS: 'cms@greenroom.test',
@@ -221,6 +222,8 @@ describe('the spam guard', () => {
     })
     expect(json.status).toBe(201)
     expect(json.body).toEqual({ message: 'Form Submission successfully created.' })
+    const fromSite = await post(multipart(redirectForm, { name: 'Bot', _gotcha: 'x' }), { origin: SITE })
+    expect([fromSite.status, fromSite.headers.get('access-control-allow-origin')]).toEqual([201, SITE])
     expect((await submissionsOf(redirectForm)).length).toBe(before)
   })
 
@@ -244,9 +247,11 @@ describe('the spam guard', () => {
   }, 20_000)
 
   test('a missing, forged or another form’s token is refused', async () => {
-    const missing = await post(fields(redirectForm, { name: 'No token' }, null))
+    // A script on the site (CORS_ORIGINS) can read the refusal.
+    const missing = await post(fields(redirectForm, { name: 'No token' }, null), { origin: SITE })
     expect(missing.status).toBe(400)
     expect(missing.json?.errors[0].message).toMatch(/_started/)
+    expect(missing.headers.get('access-control-allow-origin')).toBe(SITE)
     const forged = `${Math.floor(Date.now() / 1000) - 60}.${'A'.repeat(43)}`
     expect((await post(fields(redirectForm, { name: 'Forged' }, forged))).status).toBe(400)
     expect((await post(fields(redirectForm, { name: 'Moved' }, oldToken(pageForm)))).status).toBe(400)

@@ -117,7 +117,7 @@ test('one job per email, queued with the submission and sent after it, retried u
   expect(inbox).toHaveLength(0)
 
   await startSmtp()
-  // The first retry waits 2 s (1 s × 2^1, Payload's exponential backoff).
+  // The first retry waits 1 s, the next 2 s (Payload's exponential backoff: the delay × 2^tries so far).
   const deadline = Date.now() + 15_000
   while (Date.now() < deadline && inbox.length < 2) {
     await new Promise((resolve) => setTimeout(resolve, 500))
