@@ -2092,7 +2092,7 @@ export interface CollectionsWidget {
  */
 export interface TaskSendFormEmail {
   input: {
-    submission: string;
+    submission: number | FormSubmission;
     email: number;
     locale?: string | null;
   };

@@ -43,14 +43,17 @@ const queueFormEmails: CollectionAfterChangeHook = async ({ doc, operation, req 
     await req.payload.jobs.queue({
       task: SEND_FORM_EMAIL_TASK,
       queue: FORM_EMAILS_QUEUE,
-      input: { submission: String(doc.id), email, locale: req.locale ?? '' },
+      input: { submission: doc.id, email, locale: req.locale ?? '' },
       req,
     })
   }
   return doc
 }
 
-type SendIO = { input: { submission: string; email: number; locale?: string | null }; output: { outcome: string } }
+type SendIO = {
+  input: { submission: number | string | { id: number | string }; email: number; locale?: string | null }
+  output: { outcome: string }
+}
 
 const sendFormEmailTask = (
   render: NonNullable<CollectionConfig['hooks']>['afterChange'] extends (infer H)[] | undefined ? H : never,
@@ -59,7 +62,8 @@ const sendFormEmailTask = (
   slug: SEND_FORM_EMAIL_TASK,
   label: 'Send a form submission email',
   inputSchema: [
-    { name: 'submission', type: 'text', required: true },
+    // A relationship, so that a backup restored with new ids (src/utilities/documentReferences.ts) follows it.
+    { name: 'submission', type: 'relationship', relationTo: SUBMISSIONS, required: true },
     { name: 'email', type: 'number', required: true },
     { name: 'locale', type: 'text' },
   ],
@@ -69,7 +73,7 @@ const sendFormEmailTask = (
   handler: async ({ input, req }) => {
     const { payload } = req
     const submission = await payload
-      .findByID({ collection: SUBMISSIONS, id: input.submission, depth: 0, overrideAccess: true, req, disableErrors: true })
+      .findByID({ collection: SUBMISSIONS, id: idOf(input.submission), depth: 0, overrideAccess: true, req, disableErrors: true })
     if (!submission) return { output: { outcome: 'not sent: the submission was deleted' } }
     const locale = input.locale || undefined
     const form = await payload.findByID({

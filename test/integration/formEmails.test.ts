@@ -104,8 +104,8 @@ test('one job per email, queued with the submission and sent after it, retried u
   const submission = await submit('Ada')
   const jobs = await formJobs()
   expect(jobs.map((job) => [job.queue, job.input])).toEqual([
-    [FORM_EMAILS_QUEUE, { submission: String(submission.id), email: 0, locale: expect.any(String) }],
-    [FORM_EMAILS_QUEUE, { submission: String(submission.id), email: 1, locale: expect.any(String) }],
+    [FORM_EMAILS_QUEUE, { submission: submission.id, email: 0, locale: expect.any(String) }],
+    [FORM_EMAILS_QUEUE, { submission: submission.id, email: 1, locale: expect.any(String) }],
   ])
   // Nothing was sent while the submission was written: the mail server is not even up.
   await payload.jobs.run({ queue: FORM_EMAILS_QUEUE })
