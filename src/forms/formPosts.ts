@@ -167,13 +167,7 @@ export const acceptFormPosts = (
     let entries: Entry[]
     if (type === 'application/json') {
       const document = jsonObjectOf(req.body)
-      if (!document) return 'next'
-      const { [settings.honeypotField]: honeypot, [TOKEN_FIELD]: token, ...rest } = document
-      if (honeypot === undefined && token === undefined && settings.minFillSeconds === 0) return 'next'
-      const formId = typeof rest.form === 'number' || typeof rest.form === 'string' ? String(rest.form) : undefined
-      if (!(await passesSpamGuard(req, res, formId, honeypot, token))) return 'answered'
-      replaceBodyWithJson(req, rest)
-      return 'next'
+      return document ? guardDocument(req, res, document, false) : 'next'
     } else if (type === 'application/x-www-form-urlencoded') {
       entries = Buffer.isBuffer(req.body) ? [...new URLSearchParams(req.body.toString('utf8'))] : []
     } else if (type === 'multipart/form-data') {
@@ -190,9 +184,13 @@ export const acceptFormPosts = (
         throw new Refusal(400, 'The request body is shorter or longer than its Content-Length says.')
       }
       const multipart = await fieldsOfMultipart(req, body)
-      req.body = body
-      // The admin panel's (and Payload's SDK's) way: the document as JSON in `_payload`, read by Payload.
-      if (multipart.hasPayload) return 'next'
+      // The admin panel's (and Payload's SDK's) way: the document as JSON in `_payload`. Read here, so
+      // that the spam guard sees it as it sees any JSON; a form submission has nothing else to send.
+      if (multipart.hasPayload) {
+        const document = jsonObjectOf(Buffer.from(multipart.entries.find(([name]) => name === '_payload')![1]))
+        if (!document) throw new Refusal(400, 'The "_payload" part is not a JSON object.')
+        return guardDocument(req, res, document, true)
+      }
       entries = multipart.entries
     } else {
       // Payload refuses what it cannot read (src/badInput).
@@ -225,6 +223,24 @@ export const acceptFormPosts = (
         })
       })
     }
+    return 'next'
+  }
+
+  /**
+   * A JSON document (`{form, submissionData}`) with the spam guard's fields beside them: checked and
+   * taken out. Left as it arrived when it has none and none is required.
+   */
+  const guardDocument = async (
+    req: ExpressRequest,
+    res: ExpressResponse,
+    document: Record<string, unknown>,
+    rewrite: boolean,
+  ): Promise<'next' | 'answered'> => {
+    const { [settings.honeypotField]: honeypot, [TOKEN_FIELD]: token, ...rest } = document
+    if (!rewrite && honeypot === undefined && token === undefined && settings.minFillSeconds === 0) return 'next'
+    const formId = typeof rest.form === 'number' || typeof rest.form === 'string' ? String(rest.form) : undefined
+    if (!(await passesSpamGuard(req, res, formId, honeypot, token))) return 'answered'
+    replaceBodyWithJson(req, rest)
     return 'next'
   }
 

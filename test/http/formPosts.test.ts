@@ -261,6 +261,15 @@ describe('the spam guard', () => {
       body: { form: redirectForm, submissionData: [{ field: 'name', value: 'No token' }] },
     })
     expect(json.status).toBe(400)
+    // The admin panel's multipart, the document in `_payload`, is held to the same guard.
+    const payloadPart = (extra: Json) => {
+      const data = new FormData()
+      data.set('_payload', JSON.stringify({ form: redirectForm, submissionData: [{ field: 'name', value: 'Part' }], ...extra }))
+      return data
+    }
+    expect((await post(payloadPart({}))).status).toBe(400)
+    const withToken = await post(payloadPart({ _started: oldToken(redirectForm) }))
+    expect([withToken.status, withToken.json?.doc?.submissionData?.[0]?.value]).toEqual([201, 'Part'])
   })
 
   test('GraphQL, which has no place for a token, cannot go around it', async () => {
