@@ -222,6 +222,10 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -350,6 +354,10 @@ export interface Category {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -410,6 +418,7 @@ export interface Page {
                 } | null);
             url?: string | null;
             label: string;
+            href?: string | null;
             /**
              * How the front end should render the link.
              */
@@ -430,6 +439,10 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -489,6 +502,7 @@ export interface ContentBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -541,6 +555,7 @@ export interface CallToActionBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
           /**
            * How the front end should render the link.
            */
@@ -1288,6 +1303,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1324,6 +1340,7 @@ export interface PagesSelect<T extends boolean = true> {
                     reference?: T;
                     url?: T;
                     label?: T;
+                    href?: T;
                     appearance?: T;
                   };
               id?: T;
@@ -1342,6 +1359,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1375,6 +1393,7 @@ export interface ContentBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -1400,6 +1419,7 @@ export interface CallToActionBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
               appearance?: T;
             };
         id?: T;
@@ -1456,6 +1476,7 @@ export interface CategoriesSelect<T extends boolean = true> {
   description?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   parent?: T;
   breadcrumbs?:
     | T
@@ -1917,6 +1938,7 @@ export interface Header {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1946,6 +1968,7 @@ export interface Footer {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1968,6 +1991,19 @@ export interface SiteSetting {
    * Public address of the website, used for canonical and SEO URLs.
    */
   baseUrl?: string | null;
+  /**
+   * Where the site serves each kind of document. Links, rich text, sitemaps, feeds, SEO, redirects and previews all follow these patterns. Tokens: :slug, :id, and for posts :year, :month, :day (publish date, UTC).
+   */
+  urls: {
+    postPath: string;
+    pagePath: string;
+    categoryPath: string;
+    /**
+     * Served at "/". When empty, the page whose slug is "home" is.
+     */
+    homePage?: (number | null) | Page;
+    localePaths: 'prefix-others' | 'prefix-all';
+  };
   description?: string | null;
   defaultOgImage?: (number | null) | Media;
   socialLinks?:
@@ -2015,6 +2051,7 @@ export interface HeaderSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2038,6 +2075,7 @@ export interface FooterSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2053,6 +2091,15 @@ export interface FooterSelect<T extends boolean = true> {
 export interface SiteSettingsSelect<T extends boolean = true> {
   siteName?: T;
   baseUrl?: T;
+  urls?:
+    | T
+    | {
+        postPath?: T;
+        pagePath?: T;
+        categoryPath?: T;
+        homePage?: T;
+        localePaths?: T;
+      };
   description?: T;
   defaultOgImage?: T;
   socialLinks?:

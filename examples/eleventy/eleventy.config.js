@@ -11,8 +11,8 @@ const GREENROOM_URL = (process.env.GREENROOM_URL || 'http://localhost:3000').rep
 const GREENROOM_API_KEY = process.env.GREENROOM_API_KEY
 const STATE_FILE = process.env.GREENROOM_STATE_FILE || '.greenroom/state.json'
 
-/** The one place that says where a document lives on the site. */
-const urlOf = (collection, doc) => (collection === 'posts' ? `/posts/${doc.slug}/` : doc.slug === 'home' ? '/' : `/${doc.slug}/`)
+/** Where a document lives: Greenroom's `path` (its address scheme, set in site settings), as an Eleventy folder. */
+const urlOf = (collection, doc) => (doc.path.endsWith('/') ? doc.path : `${doc.path}/`)
 
 const newestFirst = (a, b) => String(b.publishedAt).localeCompare(String(a.publishedAt))
 const idOf = (value) => String(value?.id ?? value)
@@ -108,8 +108,6 @@ export default function (eleventyConfig) {
     return posts.filter(inCategories).slice(0, block.limit ?? 10)
   })
   eleventyConfig.addFilter('date', (value) => (value ? new Date(value).toISOString().slice(0, 10) : ''))
-  // Greenroom gives media URLs as paths on its own server (unless PUBLIC_SERVER_URL is set there).
-  eleventyConfig.addTransform('media-urls', (content) => content.replace(/(?<=["\s,])\/api\/media\//g, `${GREENROOM_URL}/api/media/`))
 
   return { dir: { input: 'src', output: '_site' } }
 }

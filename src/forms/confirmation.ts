@@ -2,7 +2,7 @@ import type { PayloadRequest } from 'payload'
 
 import type { Form, Page } from '../payload-types'
 import { richTextToHtml } from '../utilities/richTextHtml'
-import { absoluteSiteUrl, documentUrl, urlSchemeFor } from './siteUrls'
+import { absoluteSiteUrl, documentUrl, urlSchemeFor } from '../urls'
 
 export type Confirmation = { location: string } | { html: string }
 
@@ -46,8 +46,8 @@ const redirectTarget = (url: string | null | undefined, siteUrl: (path: string) 
  * message rather than sending people to a 404.
  */
 export const confirmationOf = async (req: PayloadRequest, form: Form, referer?: string): Promise<Confirmation> => {
+  const scheme = await urlSchemeFor(req)
   if (form.confirmationType === 'redirect' && form.redirect) {
-    const scheme = await urlSchemeFor(req)
     const { type, reference, url } = form.redirect
     if (type === 'reference' && reference) {
       const page =
@@ -56,13 +56,14 @@ export const confirmationOf = async (req: PayloadRequest, form: Form, referer?: 
           : await req.payload
               .findByID({ collection: 'pages', id: reference.value, depth: 0, draft: false, overrideAccess: false, req })
               .catch(() => undefined)
-      const location = page && page._status !== 'draft' ? documentUrl(scheme, 'pages', page) : null
+      // In the language the form was sent in: a German page's form confirms on the German page.
+      const location = page && page._status !== 'draft' ? documentUrl(scheme, 'pages', page, req.locale ?? undefined) : null
       if (location) return { location }
     } else {
       const location = redirectTarget(url, (path) => absoluteSiteUrl(scheme, path))
       if (location) return { location }
     }
   }
-  const message = (await richTextToHtml(form.confirmationMessage)) || '<p>Thank you.</p>'
+  const message = (await richTextToHtml(form.confirmationMessage, undefined, { scheme, locale: req.locale ?? undefined })) || '<p>Thank you.</p>'
   return { html: htmlPage(form.title || 'Thank you', message, referer) }
 }

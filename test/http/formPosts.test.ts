@@ -4,7 +4,6 @@ import { SMTPServer } from 'smtp-server'
 
 import { mintFillToken } from '../../src/forms/spamGuard'
 import { richTextFromPlain } from '../../src/seed/lexical'
-import { documentPath } from '../../src/utilities/documentPath'
 import { api, login } from '../helpers/http'
 import type { Json } from '../helpers/http'
 import { assertConformsToSpec } from '../helpers/openapi'
@@ -126,7 +125,8 @@ beforeAll(async () => {
   url = server.url
   adminAuth = await login(url, TEST_ADMIN.email, TEST_ADMIN.password)
   const page = (await api(url, '/api/pages?limit=1&depth=0&where[slug][not_equals]=home', { auth: adminAuth })).body.docs[0]
-  pageUrl = `${SITE}${documentPath('pages', page.slug)}`
+  // The page's address under the site's URL scheme, as the API answers it.
+  pageUrl = `${SITE}${page.path}`
   redirectForm = await createForm({
     title: 'Custom redirect',
     confirmationType: 'redirect',

@@ -7,7 +7,8 @@ import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_
 import * as migration_20261201_185339_change_log from './20261201_185339_change_log';
 import * as migration_20261201_185428_build_hooks from './20261201_185428_build_hooks';
 import * as migration_20261201_191536_build_deploys from './20261201_191536_build_deploys';
-import * as migration_20261202_013638_issue13_forms from './20261202_013638_issue13_forms';
+import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
+import * as migration_20261202_021712_issue13_forms from './20261202_021712_issue13_forms';
 
 export const migrations = [
   {
@@ -56,8 +57,13 @@ export const migrations = [
     name: '20261201_191536_build_deploys',
   },
   {
-    up: migration_20261202_013638_issue13_forms.up,
-    down: migration_20261202_013638_issue13_forms.down,
-    name: '20261202_013638_issue13_forms'
+    up: migration_20261202_013449_issue13_urls.up,
+    down: migration_20261202_013449_issue13_urls.down,
+    name: '20261202_013449_issue13_urls',
+  },
+  {
+    up: migration_20261202_021712_issue13_forms.up,
+    down: migration_20261202_021712_issue13_forms.down,
+    name: '20261202_021712_issue13_forms'
   },
 ];
