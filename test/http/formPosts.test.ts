@@ -42,8 +42,8 @@ const oldToken = (form: number) => mintFillToken(SIGNING_SECRET, form, Date.now(
 type Answer = { status: number; headers: Headers; text: string; json?: Json }
 
 /** A form post as a page sends it, checked against the OpenAPI document like every other answer. */
-const post = async (body: URLSearchParams | FormData | string, headers: Record<string, string> = {}): Promise<Answer> => {
-  const target = `${url}/api/form-submissions`
+const post = async (body: URLSearchParams | FormData | string, headers: Record<string, string> = {}, query = ''): Promise<Answer> => {
+  const target = `${url}/api/form-submissions${query}`
   const res = await fetch(target, { method: 'POST', body, headers: { ...fromNewAddress(), ...headers }, redirect: 'manual' })
   const text = await res.text()
   await assertConformsToSpec(url, { method: 'POST', url: target, status: res.status, contentType: res.headers.get('content-type'), text })
@@ -180,6 +180,9 @@ describe('a page’s own form post', () => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(pageUrl)
     expect((await submissionsOf(pageForm))[0].submissionData[0]).toMatchObject({ field: 'name', value: 'Grace' })
+    // Sent from the German page: back to the German page.
+    const german = await post(multipart(pageForm, { name: 'Greta' }), BROWSER, '?locale=de')
+    expect([german.status, german.headers.get('location')]).toEqual([303, pageUrl.replace(SITE, `${SITE}/de`)])
   })
 
   test('a form whose confirmation is a message answers with that message as an escaped page', async () => {
