@@ -1,5 +1,5 @@
 import type { BeforeEmail, FormattedEmail } from '@payloadcms/plugin-form-builder/types'
-import type { CollectionAfterChangeHook, CollectionConfig, Config, PayloadRequest, TaskConfig } from 'payload'
+import type { CollectionAfterChangeHook, Config, PayloadRequest, TaskConfig } from 'payload'
 import { createLocalReq } from 'payload'
 
 import type { FormSettings } from './settings'
@@ -56,7 +56,7 @@ type SendIO = {
 }
 
 const sendFormEmailTask = (
-  render: NonNullable<CollectionConfig['hooks']>['afterChange'] extends (infer H)[] | undefined ? H : never,
+  render: CollectionAfterChangeHook,
   settings: FormSettings,
 ): TaskConfig<SendIO> => ({
   slug: SEND_FORM_EMAIL_TASK,
