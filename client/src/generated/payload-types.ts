@@ -131,6 +131,7 @@ export interface Config {
   user: User;
   jobs: {
     tasks: {
+      sendFormEmail: TaskSendFormEmail;
       deliverBuildHook: TaskDeliverBuildHook;
       compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
@@ -222,6 +223,10 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -350,6 +355,10 @@ export interface Category {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -431,6 +440,10 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -1115,7 +1128,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
+        taskSlug: 'inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1148,7 +1161,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1291,6 +1304,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1346,6 +1360,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1462,6 +1477,7 @@ export interface CategoriesSelect<T extends boolean = true> {
   description?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   parent?: T;
   breadcrumbs?:
     | T
@@ -2117,6 +2133,20 @@ export interface CollectionsWidget {
     [k: string]: unknown;
   };
   width: 'full';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSendFormEmail".
+ */
+export interface TaskSendFormEmail {
+  input: {
+    submission: number | FormSubmission;
+    email: number;
+    locale?: string | null;
+  };
+  output: {
+    outcome?: string | null;
+  };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
