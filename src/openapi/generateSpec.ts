@@ -11,6 +11,8 @@ import path from 'node:path'
 import type { Access, Collection, Payload, PayloadRequest, SanitizedGlobalConfig } from 'payload'
 
 import { siteOutputPaths } from '../siteOutputs/openapi'
+import { documentFormPosts } from '../forms/openapi'
+import { formSettingsFromEnv } from '../forms/settings'
 import { isPayloadInternalCollection } from '../utilities/internalCollections'
 import { errorResponses, headers, json, paginated, parameters, ref, responses, sharedSchemas } from './components'
 import type { CollectionDescription, EntityDescription, Paths, Security } from './paths'
@@ -572,6 +574,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
   for (const collection of collectionDescriptions) Object.assign(paths, collectionPaths(api, collection))
   for (const global of globalDescriptions) Object.assign(paths, globalPaths(api, global))
   Object.assign(paths, graphqlPaths(api, config.routes.graphQL, Boolean(config.localization)), healthPaths(), siteOutputPaths(), pluginPaths(api, config))
+  documentFormPosts(paths, api, formSettingsFromEnv().honeypotField, base.components.requestBodies)
 
   const document: OpenAPIDocument = {
     openapi: '3.1.0',

@@ -14,6 +14,10 @@ import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
 import { defaultLexical } from '../fields/lexical'
+import { formEmailsPlugin, keepFormEmails } from '../forms/emails'
+import { refuseTokenlessGraphqlSubmissions } from '../forms/graphql'
+import { formSettingsFromEnv } from '../forms/settings'
+import { formTokenEndpoint } from '../forms/tokenEndpoint'
 import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
 import { documentRedirectsPlugin } from '../redirects'
 import { contentChangesPlugin } from '../changes/plugin'
@@ -21,6 +25,8 @@ import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
 import { uploadLimitsPlugin } from './uploadLimits'
+
+const formSettings = formSettingsFromEnv(process.env)
 
 /**
  * The official plugins, with access tightened: their defaults let any signed-in user write, and
@@ -45,7 +51,11 @@ export const plugins: Plugin[] = [
   formBuilderPlugin({
     fields: { payment: false },
     redirectRelationships: ['pages'],
+    // Emails go out after commit, from the jobs queue (src/forms/emails.ts).
+    beforeEmail: keepFormEmails,
     formOverrides: {
+      // GET /api/forms/{id}/token: the fill-time token for a page's form (src/forms/spamGuard.ts).
+      endpoints: [formTokenEndpoint(formSettings)],
       access: { read: anyone, create: isEditor, update: isEditor, delete: isEditor },
       // A page's form block requires its form: deleting the form would leave the page answering `form: null`.
       hooks: { beforeDelete: [preventDeleteWhileReferenced('form')] },
@@ -58,9 +68,14 @@ export const plugins: Plugin[] = [
     formSubmissionOverrides: {
       access: { create: anyone, read: isEditor, update: nobody, delete: isAdmin },
       admin: { group: 'Forms' },
-      hooks: { beforeValidate: [acceptOnlyTheFormsFields(submissionLimitsFromEnv(process.env))] },
+      hooks: {
+        beforeOperation: [refuseTokenlessGraphqlSubmissions(formSettings)],
+        beforeValidate: [acceptOnlyTheFormsFields(submissionLimitsFromEnv(process.env))],
+      },
     },
   }),
+  // Right after the form builder: takes its in-request sender out (src/forms/emails.ts).
+  formEmailsPlugin(formSettings),
   searchPlugin({
     collections: ['posts', 'pages'],
     defaultPriorities: { pages: 10, posts: 20 },

@@ -44,7 +44,8 @@ const createFieldsIn = (query: string): number => {
  */
 export const formSubmissionsIn = (req: Request, routes: { collection: string; graphql: string }): number => {
   if (req.method !== 'POST') return 0
-  if (req.path === routes.collection) return 1
+  // Payload routes a trailing slash to the same create.
+  if (req.path.replace(/\/+$/, '') === routes.collection) return 1
   if (req.path !== routes.graphql || !Buffer.isBuffer(req.body)) return 0
   return queriesOf(req.body).reduce((sum, query) => sum + createFieldsIn(query), 0)
 }

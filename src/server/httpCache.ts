@@ -262,6 +262,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
 
   const isStorable = (response: Response, anyMediaType = false) =>
     response.status === 200 &&
+    // An answer made for this moment only (a form's fill-time token).
+    !/\bno-store\b/i.test(response.headers.get('cache-control') ?? '') &&
     (anyMediaType ||
       JSON_MEDIA_TYPE.test(response.headers.get('content-type') ?? '') ||
       TEXT_MEDIA_TYPE.test(response.headers.get('content-type') ?? '')) &&

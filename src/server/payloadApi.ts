@@ -241,6 +241,16 @@ const clientErrorOf = (error: unknown): { status: number; message: string } | nu
     : null
 }
 
+const answerRewrites = new WeakMap<ExpressResponse, (response: Response) => Promise<Response>>()
+
+/**
+ * Lets a middleware before Payload change the answer Payload gives to this request (a browser's
+ * form post gets a redirect instead of JSON: src/forms/formPosts.ts).
+ */
+export const rewritePayloadAnswer = (res: ExpressResponse, rewrite: (response: Response) => Promise<Response>) => {
+  answerRewrites.set(res, rewrite)
+}
+
 /** Express middleware: /api/* into Payload's own handlers; anything left to Next goes on. */
 export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logger?: Payload['logger']) => {
   const apiRoute = config.routes.api
@@ -290,7 +300,8 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
     if (req.path === graphqlRoute && req.method !== 'POST' && req.method !== 'OPTIONS') return graphqlTakesPost(res)
     try {
       const response = await answer(req, res)
-      if (response) await sendWebResponse(req, res, response)
+      const rewrite = answerRewrites.get(res)
+      if (response) await sendWebResponse(req, res, rewrite ? await rewrite(response) : response)
     } catch (error) {
       // What Payload's handlers throw instead of answering (GraphQL's reading of a malformed body):
       // the client's mistake gets a 400 in the error shape rather than express's HTML 500.

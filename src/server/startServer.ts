@@ -9,6 +9,8 @@ import { getPayload } from 'payload'
 
 import { closePayload } from '../db/closePayload'
 import { publicServerUrl } from '../env'
+import { acceptFormPosts } from '../forms/formPosts'
+import { formSettingsFromEnv } from '../forms/settings'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../changes/contentVersion'
 import { isSiteOutputPath, siteOutputRoutes } from '../siteOutputs/routes'
@@ -111,6 +113,8 @@ export const startServer = async ({
       graphql: `${apiRoute}${payload.config.routes.graphQL}`,
     }),
   )
+  // After the form-submission limit, so that every post counts, refused or dropped.
+  app.use(acceptFormPosts(payload, formSettingsFromEnv(process.env), bodyLimits, `${apiRoute}/form-submissions`))
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache, payload.logger))
   // The sitemap, robots.txt and feeds: counted like API reads (a sitemap file is costly to make).

@@ -131,6 +131,7 @@ export interface Config {
   user: User;
   jobs: {
     tasks: {
+      sendFormEmail: TaskSendFormEmail;
       deliverBuildHook: TaskDeliverBuildHook;
       compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
@@ -1153,7 +1154,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
+        taskSlug: 'inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1186,7 +1187,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
+  taskSlug?: ('inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -2160,6 +2161,20 @@ export interface CollectionsWidget {
     [k: string]: unknown;
   };
   width: 'full';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSendFormEmail".
+ */
+export interface TaskSendFormEmail {
+  input: {
+    submission: number | FormSubmission;
+    email: number;
+    locale?: string | null;
+  };
+  output: {
+    outcome?: string | null;
+  };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

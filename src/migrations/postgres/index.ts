@@ -9,6 +9,7 @@ import * as migration_20261201_185428_build_hooks from './20261201_185428_build_
 import * as migration_20261201_191536_build_deploys from './20261201_191536_build_deploys';
 import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
 import * as migration_20261202_020803_issue13_redirects from './20261202_020803_issue13_redirects';
+import * as migration_20261202_024723_issue13_forms from './20261202_024723_issue13_forms';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261202_020803_issue13_redirects.up,
     down: migration_20261202_020803_issue13_redirects.down,
-    name: '20261202_020803_issue13_redirects'
+    name: '20261202_020803_issue13_redirects',
+  },
+  {
+    up: migration_20261202_024723_issue13_forms.up,
+    down: migration_20261202_024723_issue13_forms.down,
+    name: '20261202_024723_issue13_forms'
   },
 ];
