@@ -1,5 +1,3 @@
-import path from 'node:path'
-
 import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
@@ -9,10 +7,11 @@ import { isEditorial, isEditorialField } from '../../access/isEditorial'
 import { nobodyField } from '../../access/nobody'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { mediaDirectory } from '../../media/directory'
+import { versionMediaUrls } from '../../media/versionedMediaUrl'
 import { recordUploader } from './hooks/recordUploader'
 
-/** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
-export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
+export { mediaDirectory }
 
 const webp = { format: 'webp', options: { quality: 80 } } as const
 
@@ -34,6 +33,8 @@ export const Media: CollectionConfig<'media'> = {
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [recordUploader],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
+    // `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good (README, HTTP caching).
+    afterRead: [versionMediaUrls(mediaDirectory)],
   },
   upload: {
     staticDir: mediaDirectory,
