@@ -11,6 +11,8 @@ import { securityHeadersFor } from './securityHeaders'
 
 type LaneParts = {
   apiRoute: string
+  /** API paths whose answers are never stored (files): passed on without a look at the store. */
+  passOnPrefixes?: string[]
   cache: HttpCache
   limiter: RateLimiter
   client: Client
@@ -27,12 +29,16 @@ type LaneParts = {
  * and the rate-limit count made here are reused there, not repeated.
  */
 export const storedAnswerLane =
-  ({ apiRoute, cache, limiter, client, logger }: LaneParts) =>
+  ({ apiRoute, passOnPrefixes = [], cache, limiter, client, logger }: LaneParts) =>
   (passOn: RequestListener): RequestListener =>
   (req, res) => {
     const arrived = process.hrtime.bigint()
     const url = req.url ?? ''
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !url.startsWith(`${apiRoute}/`)) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !url.startsWith(`${apiRoute}/`) ||
+      passOnPrefixes.some((prefix) => url.startsWith(prefix))
+    ) {
       passOn(req, res)
       return
     }
