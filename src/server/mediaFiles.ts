@@ -15,13 +15,14 @@ import { fileVersionOf, signatureOf } from '../media/fileVersion'
 import type { FileVersion } from '../media/fileVersion'
 import type { MediaLookup } from '../media/lookup'
 import { MEDIA_VERSION_PARAMETER } from '../media/versionedMediaUrl'
+import { IMMUTABLE } from './httpCache'
 import type { Client } from './proxyTrust'
 import type { RateLimiter } from './rateLimit'
 import { applyRateLimitVerdict } from './rateLimit'
 import type { Readers } from './readers'
 
 /** A URL that names the bytes (`?v=`, src/media/versionedMediaUrl.ts) keeps them for good. */
-export const MEDIA_IMMUTABLE = 'public, max-age=31536000, immutable'
+export const MEDIA_IMMUTABLE = `public, ${IMMUTABLE}`
 
 export type MediaFileSettings = {
   /** Cache-Control of a file asked for without its current version (a bare or an outdated URL). */
