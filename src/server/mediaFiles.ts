@@ -154,12 +154,15 @@ export const mediaFiles = ({
       const filename = fileNameOf(req.url)
       if (filename === null) return refuse(res, 400, 'The file name in the URL is not validly encoded.')
       if (filename === undefined) return refuse(res, 404, 'There is no such file in media.')
+      const filePath = path.join(directory, filename)
+      // A name that is no file costs a stat, not a query.
+      const exists = await fs.promises.stat(filePath).then((stat) => stat.isFile(), () => false)
+      if (!exists) return refuse(res, 404, `There is no file "${filename}" in media.`)
       const file = await lookup.publicFile(filename)
       if (!file) {
         if (readers.of(req).kind === 'credentialed' && (await lookup.anyDocumentNames(filename))) return next()
         return refuse(res, 404, `There is no file "${filename}" in media.`)
       }
-      const filePath = path.join(directory, filename)
       let version: FileVersion
       try {
         version = await fileVersionOf(filePath)
