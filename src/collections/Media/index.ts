@@ -9,6 +9,7 @@ import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileRefe
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { mediaDirectory } from '../../media/directory'
 import { versionMediaUrls } from '../../media/versionedMediaUrl'
+import { absoluteMediaUrls } from './hooks/absoluteUrls'
 import { recordUploader } from './hooks/recordUploader'
 
 export { mediaDirectory }
@@ -33,8 +34,9 @@ export const Media: CollectionConfig<'media'> = {
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [recordUploader],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
-    // `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good (README, HTTP caching).
-    afterRead: [versionMediaUrls(mediaDirectory)],
+    // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
+    // (README, Media files).
+    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory)],
   },
   upload: {
     staticDir: mediaDirectory,
