@@ -369,27 +369,80 @@ const uploadPaths = (base: string, collection: CollectionDescription): Paths => 
   const tags = [collection.label]
   const anyFile = { '*/*': { schema: { type: 'string', format: 'binary' } } }
   return {
-    [`${base}/file/{filename}`]: {
-      parameters: [
-        pathParameter('filename', 'The stored file name, or that of one of its resized images.', { type: 'string' }),
-      ],
-      get: {
-        operationId: `get${collection.schemaName}File`,
-        summary: 'Download an uploaded file',
-        tags,
-        security: collection.readSecurity,
-        responses: {
-          200: { description: 'The file', content: anyFile },
-          304: { description: 'Not Modified: the cached copy is current' },
-          ...errorResponses(403, 404),
-        },
-      },
-    },
+    [`${base}/file/{filename}`]: fileRoute(collection, anyFile, tags),
     [`${base}/paste-url`]: pasteUrl(collection, anyFile, 'paste'),
     [`${base}/paste-url/{id}`]: {
       parameters: [pathParameter('id', `The ${collection.schemaName} being edited.`, collection.idSchema)],
       ...pasteUrl(collection, anyFile, 'pasteInto'),
     },
+  }
+}
+
+const fileHeader = (description: string) => ({ description, schema: { type: 'string' } })
+
+/**
+ * A stored file, as src/server/mediaFiles.ts serves it: validators of the bytes, conditional and
+ * range requests, `immutable` for a URL that carries the current `v`.
+ */
+const fileRoute = (collection: CollectionDescription, anyFile: JsonSchema, tags: string[]): PathItem => {
+  const fileHeaders = {
+    ETag: fileHeader('A strong validator: the SHA-256 of the bytes. For `If-None-Match` and `If-Range`.'),
+    'Last-Modified': fileHeader('When the file was written, for `If-Modified-Since` and `If-Range`.'),
+    'Cache-Control': fileHeader(
+      '`public, max-age=31536000, immutable` when `v` names the current bytes; otherwise `MEDIA_CACHE_CONTROL` (default `public, no-cache`).',
+    ),
+    'Accept-Ranges': fileHeader('`bytes`'),
+    'Content-Disposition': fileHeader('`inline` for the image types the collection takes, `attachment` for anything else.'),
+    RateLimit: fileHeader('The `"media"` policy: media files have a rate limit of their own (`RATE_LIMIT_MEDIA_PER_IP`).'),
+  }
+  const answers: Record<string, JsonSchema> = {
+    200: { description: 'The file', headers: fileHeaders, content: anyFile },
+    206: {
+      description:
+        'The asked range (with `Content-Range`), or several ranges as `multipart/byteranges`. An `If-Range` that no longer matches gets the whole file (200).',
+      headers: { ...fileHeaders, 'Content-Range': fileHeader('`bytes <first>-<last>/<size>` for a single range.') },
+      content: anyFile,
+    },
+    304: { description: 'Not Modified: the copy named by `If-None-Match` or `If-Modified-Since` is still current.', headers: fileHeaders },
+    400: ref('responses', 'BadRequest'),
+    404: ref('responses', 'NotFound'),
+    412: {
+      description: 'Precondition Failed: `If-Match` or `If-Unmodified-Since` does not hold.',
+      content: json(ref('schemas', 'Error')),
+    },
+    416: {
+      description: 'Range Not Satisfiable: no asked range lies within the file.',
+      headers: { 'Content-Range': fileHeader('`bytes */<size>`') },
+      content: json(ref('schemas', 'Error')),
+    },
+    ...errorResponses(),
+  }
+  const get = {
+    operationId: `get${collection.schemaName}File`,
+    summary: 'Download an uploaded file',
+    description:
+      'The original or one of its resized images, if it belongs to a document the reader may read; any other name is a 404. ' +
+      '`url` and `sizes.*.url` carry `?v=`, which lets caches keep the answer for good.',
+    tags,
+    security: collection.readSecurity,
+    parameters: [
+      {
+        in: 'query',
+        name: 'v',
+        required: false,
+        description: 'The version of the bytes, as the document\'s URLs carry it. Any other value still gets the current file, but not `immutable`.',
+        schema: { type: 'string' },
+      },
+      ...conditionalParameters,
+      { in: 'header', name: 'Range', required: false, description: 'One or several byte ranges (`bytes=0-99,200-`).', schema: { type: 'string' } },
+      { in: 'header', name: 'If-Range', required: false, description: 'An `ETag` or `Last-Modified`: the range only if the file is still that one.', schema: { type: 'string' } },
+    ],
+    responses: answers,
+  }
+  return {
+    parameters: [pathParameter('filename', 'The stored file name, or that of one of its resized images.', { type: 'string' })] as never,
+    get,
+    head: { ...get, operationId: `head${collection.schemaName}File`, summary: 'Headers of an uploaded file', responses: withoutBodies(answers) },
   }
 }
 

@@ -18,6 +18,8 @@ export type RateLimitSettings = {
   perSession: number
   /** Form submissions (REST and GraphQL) per IP, whoever sends them, on top of the limits above. */
   perFormSubmission: number
+  /** Media file requests per IP, whoever sends them, instead of the limits above (src/server/mediaFiles.ts). */
+  perMediaFile: number
 }
 
 export const rateLimitSettingsFromEnv = (env: Record<string, string | undefined>): RateLimitSettings => ({
@@ -26,6 +28,7 @@ export const rateLimitSettingsFromEnv = (env: Record<string, string | undefined>
   perApiKey: wholeNumberFromEnv(env, 'RATE_LIMIT_PER_API_KEY', 6000, 0),
   perSession: wholeNumberFromEnv(env, 'RATE_LIMIT_PER_SESSION', 3000, 0),
   perFormSubmission: wholeNumberFromEnv(env, 'RATE_LIMIT_FORM_SUBMISSIONS', 10, 0),
+  perMediaFile: wholeNumberFromEnv(env, 'RATE_LIMIT_MEDIA_PER_IP', 3000, 0),
 })
 
 export type RateLimitVerdict = {
@@ -70,6 +73,10 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
   // Form submissions write to the database and may send mail: they have a small limit of their own.
   const formStore = new MemoryStore()
   formStore.init({ windowMs } as Options)
+  // A page shows dozens of images, each in several sizes, and a 304 costs a stat: media files have
+  // a larger budget of their own, and do not spend the API's.
+  const mediaStore = new MemoryStore()
+  mediaStore.init({ windowMs } as Options)
   const verdicts = new WeakMap<IncomingMessage, Promise<RateLimitVerdict | undefined>>()
 
   const limitFor = (bucket: Bucket) =>
@@ -102,14 +109,21 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
     return verdict
   }
 
-  const countFormSubmissions = async (address: string, submissions: number): Promise<RateLimitVerdict | undefined> => {
-    const limit = settings.perFormSubmission
-    if (limit === 0 || submissions === 0) return undefined
+  /** One policy of its own per address: `times` hits on `store`, refused past `limit` with `message(limit, seconds)`. */
+  const countPerAddress = async (
+    store: MemoryStore,
+    policyName: string,
+    limit: number,
+    address: string,
+    times: number,
+    message: (retryAfterSeconds: number) => string,
+  ): Promise<RateLimitVerdict | undefined> => {
+    if (limit === 0 || times === 0) return undefined
     const key = ipKeyGenerator(address)
     let hits = { totalHits: 0, resetTime: undefined as Date | undefined }
-    for (let k = 0; k < submissions; k++) hits = await formStore.increment(key)
+    for (let k = 0; k < times; k++) hits = await store.increment(key)
     const resetSeconds = Math.max(0, Math.ceil(((hits.resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000))
-    const policy = '"form-submissions"'
+    const policy = `"${policyName}"`
     const verdict: RateLimitVerdict = {
       headers: [
         ['RateLimit', `${policy}; r=${Math.max(limit - hits.totalHits, 0)}; t=${resetSeconds}`],
@@ -118,13 +132,32 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
     }
     if (hits.totalHits > limit) {
       const retryAfterSeconds = Math.max(1, resetSeconds)
-      verdict.refused = {
-        retryAfterSeconds,
-        message: `Too many form submissions from your address (at most ${limit} per ${settings.windowSeconds} seconds). Try again in ${retryAfterSeconds} seconds.`,
-      }
+      verdict.refused = { retryAfterSeconds, message: message(retryAfterSeconds) }
     }
     return verdict
   }
+
+  const countFormSubmissions = (address: string, submissions: number) =>
+    countPerAddress(
+      formStore,
+      'form-submissions',
+      settings.perFormSubmission,
+      address,
+      submissions,
+      (retryAfterSeconds) =>
+        `Too many form submissions from your address (at most ${settings.perFormSubmission} per ${settings.windowSeconds} seconds). Try again in ${retryAfterSeconds} seconds.`,
+    )
+
+  const countMediaFile = (address: string) =>
+    countPerAddress(
+      mediaStore,
+      'media',
+      settings.perMediaFile,
+      address,
+      1,
+      (retryAfterSeconds) =>
+        `Too many media file requests from your address (at most ${settings.perMediaFile} per ${settings.windowSeconds} seconds). Try again in ${retryAfterSeconds} seconds.`,
+    )
 
   return {
     /**
@@ -132,6 +165,8 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
      * can carry several); undefined when there is no limit.
      */
     admitFormSubmissions: countFormSubmissions,
+    /** Counts a media file request (a HEAD or a 304 too) from the client's address; undefined when there is no limit. */
+    admitMediaFile: countMediaFile,
     /** Counts the request, once however often it is asked; undefined when its kind of client has no limit. */
     admit: (req: IncomingMessage, address: string): Promise<RateLimitVerdict | undefined> => {
       let verdict = verdicts.get(req)
@@ -141,6 +176,7 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
     close: () => {
       store.shutdown()
       formStore.shutdown()
+      mediaStore.shutdown()
     },
   }
 }

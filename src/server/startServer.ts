@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 
 import express from 'express'
 import next from 'next'
@@ -22,6 +23,8 @@ import { authenticateWithPayload, payloadApi, prepareGraphql } from './payloadAp
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
 import { loginClientContext } from './loginClient'
+import { createMediaLookup } from '../media/lookup'
+import { mediaFileSettingsFromEnv, mediaFiles } from './mediaFiles'
 import {
   apiRateLimit,
   createLoginThrottle,
@@ -79,6 +82,7 @@ export const startServer = async ({
   const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
   const bodyLimits = bodyLimitsFromEnv(process.env)
   const siteOutputSettings = siteOutputSettingsFromEnv(process.env)
+  const mediaFileSettings = mediaFileSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
@@ -104,6 +108,20 @@ export const startServer = async ({
   app.get(
     '/readyz',
     readyz(payload, () => shuttingDown),
+  )
+  // Before the API's rate limit: media files have their own, larger one.
+  const mediaConfig = payload.collections.media.config
+  app.use(
+    `${apiRoute}/media/file`,
+    mediaFiles({
+      payload,
+      directory: path.resolve(typeof mediaConfig.upload === 'object' ? (mediaConfig.upload.staticDir ?? 'media') : 'media'),
+      lookup: createMediaLookup(payload, 'media'),
+      limiter,
+      client,
+      readers,
+      settings: mediaFileSettings,
+    }),
   )
   app.use(apiRoute, apiRateLimit(limiter, client))
   app.use(apiRoute, readApiBodies(bodyLimits, payload.logger))
@@ -135,6 +153,8 @@ export const startServer = async ({
   const lane = storedAnswerLane({
     apiRoute,
     isStoredPath: isSiteOutputPath,
+    // Files are never stored answers: the lane would only read the content version for them.
+    passOnPrefixes: [`${apiRoute}/media/file/`],
     cache,
     limiter,
     client,

@@ -13,6 +13,8 @@ type LaneParts = {
   apiRoute: string
   /** Paths outside the API answered through the same store (the sitemap, feeds: src/siteOutputs/). */
   isStoredPath?: (path: string) => boolean
+  /** API paths whose answers are never stored (files): passed on without a look at the store. */
+  passOnPrefixes?: string[]
   cache: HttpCache
   limiter: RateLimiter
   client: Client
@@ -29,12 +31,16 @@ type LaneParts = {
  * and the rate-limit count made here are reused there, not repeated.
  */
 export const storedAnswerLane =
-  ({ apiRoute, isStoredPath = () => false, cache, limiter, client, logger }: LaneParts) =>
+  ({ apiRoute, isStoredPath = () => false, passOnPrefixes = [], cache, limiter, client, logger }: LaneParts) =>
   (passOn: RequestListener): RequestListener =>
   (req, res) => {
     const arrived = process.hrtime.bigint()
     const url = req.url ?? ''
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(url.startsWith(`${apiRoute}/`) || isStoredPath(url.split('?', 1)[0]))) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !(url.startsWith(`${apiRoute}/`) || isStoredPath(url.split('?', 1)[0])) ||
+      passOnPrefixes.some((prefix) => url.startsWith(prefix))
+    ) {
       passOn(req, res)
       return
     }

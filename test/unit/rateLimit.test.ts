@@ -13,7 +13,7 @@ const request = (headers: Record<string, string> = {}) =>
   ({ headers, rawHeaders: Object.entries(headers).flat() }) as unknown as IncomingMessage
 
 describe('createRateLimiter', () => {
-  const settings = { windowSeconds: 60, perIp: 2, perApiKey: 3, perSession: 0, perFormSubmission: 2 }
+  const settings = { windowSeconds: 60, perIp: 2, perApiKey: 3, perSession: 0, perFormSubmission: 2, perMediaFile: 3 }
   let limiter: ReturnType<typeof createRateLimiter>
   let readers: ReturnType<typeof createReaders>
 
@@ -91,6 +91,16 @@ describe('createRateLimiter', () => {
     expect((await limiter.admitFormSubmissions('203.0.113.2', 2))?.refused).toBeUndefined()
     expect(await limiter.admitFormSubmissions('203.0.113.3', 0)).toBeUndefined()
   })
+
+  test('media files have a count of their own per address, apart from the API requests', async () => {
+    for (let k = 0; k < 3; k++) expect((await limiter.admitMediaFile('203.0.113.1'))?.refused).toBeUndefined()
+    const fourth = await limiter.admitMediaFile('203.0.113.1')
+    expect(new Map(fourth?.headers).get('RateLimit-Policy')).toBe('"media"; q=3; w=60')
+    expect(fourth?.refused?.message).toMatch(/^Too many media file requests from your address \(at most 3 per 60 seconds\)\. /)
+    // The API's count is untouched, and so is another address's media count.
+    expect(new Map((await limiter.admit(request(), '203.0.113.1'))?.headers).get('RateLimit')).toBe('"per-ip"; r=1; t=60')
+    expect((await limiter.admitMediaFile('203.0.113.2'))?.refused).toBeUndefined()
+  })
 })
 
 describe('rateLimitSettingsFromEnv', () => {
@@ -101,6 +111,7 @@ describe('rateLimitSettingsFromEnv', () => {
       perApiKey: 6000,
       perSession: 3000,
       perFormSubmission: 10,
+      perMediaFile: 3000,
     })
     expect(() => rateLimitSettingsFromEnv({ RATE_LIMIT_PER_IP: 'many' })).toThrow(/RATE_LIMIT_PER_IP/)
   })

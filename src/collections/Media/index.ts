@@ -1,5 +1,3 @@
-import path from 'node:path'
-
 import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
@@ -9,11 +7,12 @@ import { isEditorial, isEditorialField } from '../../access/isEditorial'
 import { nobodyField } from '../../access/nobody'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { mediaDirectory } from '../../media/directory'
+import { versionMediaUrls } from '../../media/versionedMediaUrl'
 import { absoluteMediaUrls } from './hooks/absoluteUrls'
 import { recordUploader } from './hooks/recordUploader'
 
-/** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
-export const mediaDirectory = path.resolve(process.env.MEDIA_DIR || 'media')
+export { mediaDirectory }
 
 const webp = { format: 'webp', options: { quality: 80 } } as const
 
@@ -35,7 +34,9 @@ export const Media: CollectionConfig<'media'> = {
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [recordUploader],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
-    afterRead: [absoluteMediaUrls()],
+    // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
+    // (README, Media files).
+    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory)],
   },
   upload: {
     staticDir: mediaDirectory,
