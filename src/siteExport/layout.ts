@@ -90,13 +90,16 @@ const markdownPath = (collection: string, doc: Doc, { locale, scheme }: Context)
 
 const common = (collection: string, doc: Doc, { scheme, locale }: Context) => {
   const path = documentPath(scheme, collection, doc, locale)
+  // Hugo puts the language in front of `url` itself (a translation's `url` is the default
+  // language's path); Eleventy's `permalink` is the whole path.
+  const hugoPath = documentPath(scheme, collection, doc, scheme.defaultLocale)
   return {
     title: doc.title,
     slug: doc.slug,
     date: doc.publishedAt ?? doc.createdAt,
     lastmod: doc.updatedAt,
     draft: false,
-    url: path ? pagePermalink(path) : undefined,
+    url: hugoPath ? pagePermalink(hugoPath) : undefined,
     permalink: path ? pagePermalink(path) : undefined,
     lang: locale,
     // Hugo pairs translations by it; Eleventy templates can too.
@@ -137,7 +140,8 @@ const markdownDocument = (collection: string, doc: Doc, context: Context): strin
         images: image ? [image] : undefined,
         seo: doc.meta ? withoutLexical(doc.meta) : undefined,
         hero: withoutLexical(doc.hero),
-        layout: withoutLexical(doc.layout),
+        // Not `layout`: Hugo and Eleventy both read that key as the name of a template.
+        blocks: withoutLexical(doc.layout),
         greenroom,
       },
       pageBody(doc),
