@@ -119,7 +119,7 @@ export const exportSite = async (payload: Payload, target: Target, options: Site
       }
     } catch (error) {
       if (!(error instanceof CursorGone) && !(error instanceof MalformedCursor)) throw error
-      fullBecause = 'the previous cursor is older than the change log keeps'
+      fullBecause = 'the change log no longer serves the previous cursor (a restore, or compaction)'
     }
   }
   const mode = changedKeys ? 'delta' : 'full'

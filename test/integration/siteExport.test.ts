@@ -10,6 +10,7 @@ import type { SiteExportOptions } from '../../src/siteExport/export'
 import { exportSite } from '../../src/siteExport/export'
 import { MANIFEST_FILE, PARTIAL_MARKER, SiteExportError } from '../../src/siteExport/manifest'
 import { checkTarget } from '../../src/siteExport/target'
+import { encodeCursor } from '../../src/sync/cursor'
 import { tempDir } from '../helpers/backup'
 import { npmRun } from '../helpers/npm'
 import { initPayload, postData } from '../helpers/payload'
@@ -159,6 +160,24 @@ describe('site export, JSON', () => {
     await run(dir)
     // Its files and its images come back.
     for (const file of removed) expect(fs.existsSync(path.join(dir, file))).toBe(true)
+  })
+
+  test('a renamed post moves to its new files; a cursor the log cannot serve gives a full run that rewrites nothing', async () => {
+    const notes = await postBySlug('field-notes-from-the-newsroom')
+    await payload.update({ collection: 'posts', id: notes.id, overrideAccess: true, data: { slug: 'newsroom-notes' } })
+    await run(dir)
+    expect(fs.existsSync(path.join(dir, 'en/posts/field-notes-from-the-newsroom.json'))).toBe(false)
+    expect(readJson(dir, 'en/posts/newsroom-notes.json').slug).toBe('newsroom-notes')
+
+    // As after a restore (a new log epoch): /api/sync answers such a cursor 410.
+    const manifest = readJson(dir, MANIFEST_FILE)
+    manifest.cursor = encodeCursor({ mode: 'delta', epoch: 'another-log', position: 1 })
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest))
+    const before = snapshot(dir)
+    const summary = await run(dir)
+    expect(summary).toMatchObject({ mode: 'full', written: 0, removed: 0, manifestWritten: true })
+    expect(summary.fullBecause).toMatch(/no longer serves the previous cursor/)
+    expect(changedFiles(before, snapshot(dir))).toEqual([MANIFEST_FILE])
   })
 
   test('a changed image caption reaches the posts that show it, through the change log', async () => {
