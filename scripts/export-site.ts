@@ -58,7 +58,8 @@ await runCommand(USAGE, async (openPayload, progressBar) => {
   // Before Payload starts: a folder that cannot take the export is refused at once, with nothing written.
   const target = checkTarget(resolveFromInvocation(values.out), format, { force: values.force, clean: values.clean })
   const payload = await openPayload()
-  const bar = progressBar('export:site')
+  // A bar on a terminal; quiet in logs, where the summary line says it all.
+  const bar = process.stderr.isTTY ? progressBar('export:site') : { update: () => {}, finish: () => {} }
   const summary = await exportSite(payload, target, { format, media, full: values.full, onProgress: bar.update }).finally(() => bar.finish())
   for (const name of summary.missingMedia) console.error(`warning: media file ${name} is shown by a document but missing from the media folder`)
   console.log(

@@ -223,6 +223,20 @@ describe('site export, Markdown', () => {
   })
 })
 
+describe('site export, --media link', () => {
+  test('copies no image and leaves every media URL on the server, absolute', async () => {
+    const dir = path.join(work, 'linked')
+    await run(dir, { media: 'link' })
+    expect(fs.existsSync(path.join(dir, 'media'))).toBe(false)
+    const text = fs.readFileSync(path.join(dir, 'en/posts/welcome-to-greenroom.json'), 'utf8')
+    expect(text).toMatch(/"url": "https?:\/\/[^"/]+\/api\/media\/file\/[^"]+"/)
+    expect(text).not.toMatch(/"(url|src)": "\/api\/media\//)
+    // Switching to copy is a full run that brings the images in.
+    expect(await run(dir, { media: 'copy' })).toMatchObject({ mode: 'full', fullBecause: '--media changed from link to copy' })
+    expect(fs.readdirSync(path.join(dir, 'media')).length).toBeGreaterThan(0)
+  })
+})
+
 describe('site export refuses', () => {
   const refusal = (dir: string, options: { force?: boolean; clean?: boolean } = {}, format: 'json' | 'markdown' = 'json') => {
     try {
