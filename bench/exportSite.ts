@@ -1,13 +1,15 @@
 // `npm run bench:export`: what `npm run export:site` costs. Seeds a throw-away SQLite database with
 // the shared bench content (../shared/bench/content.mjs) at each post count, then times, each in a
 // process of its own (peak RSS is that process's): a full export, a second run with nothing changed,
-// and a run after one post was edited, for each format. Settings: POST_COUNTS (1000,100000),
-// BENCH_FORMATS (json,markdown), BENCH_KEEP=1 keeps the folders.
+// and a run after one post was edited, for each format. BENCH_SEED_POSTS (1,000) are seeded through
+// Payload and the rest copied in SQL (./amplify.ts). Settings: POST_COUNTS (1000,100000),
+// BENCH_FORMATS (json,markdown), BENCH_SEED_POSTS, BENCH_KEEP=1 keeps the folders.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import type { SiteExportSummary } from '../src/siteExport/export'
+import { amplifyPosts } from './amplify'
 import { loadSharedContent } from './content'
 import { createBenchDatabase } from './database'
 import type { BenchPaths } from './processes'
@@ -16,6 +18,8 @@ import { benchPaths, payloadEnv, runChild } from './processes'
 const log = (message: string) => console.log(`[bench:export] ${message}`)
 const COUNTS = (process.env.POST_COUNTS || '1000,100000').split(',').map(Number)
 const FORMATS = (process.env.BENCH_FORMATS || 'json,markdown').split(',')
+/** Posts seeded through Payload; more are copies made in SQL (see ./amplify.ts). */
+const SEED_POSTS = Number(process.env.BENCH_SEED_POSTS || 1000)
 
 type Run = { summary: SiteExportSummary; ms: number; maxRssMb: number }
 type Row = { posts: number; format: string; run: string; result: Run }
@@ -32,10 +36,15 @@ const benchCount = async (posts: number, rows: Row[]) => {
   try {
     const database = await createBenchDatabase('sqlite', dir, posts)
     const paths = benchPaths(dir, database.uri, posts)
-    log(`seeding ${posts.toLocaleString('en-US')} posts`)
+    const seeded = Math.min(posts, SEED_POSTS)
+    log(`seeding ${seeded.toLocaleString('en-US')} posts through Payload`)
     const seedStarted = Date.now()
-    await runChild('bench/child/seed.ts', path.join(dir, 'seed.json'), payloadEnv(paths))
+    await runChild('bench/child/seed.ts', path.join(dir, 'seed.json'), payloadEnv(benchPaths(dir, database.uri, seeded)))
     log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`)
+    if (posts > seeded) {
+      const { copied, ms } = amplifyPosts(database.uri.slice('file:'.length), posts)
+      log(`copied ${copied.toLocaleString('en-US')} more posts in SQL in ${(ms / 1000).toFixed(1)} s`)
+    }
     for (const format of FORMATS) {
       const out = path.join(dir, `export-${format}`)
       const record = (run: string, result: Run) => {
