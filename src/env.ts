@@ -58,6 +58,14 @@ export const localServerOrigins = (env: Record<string, string | undefined>): str
   return hosts.map((name) => `http://${name}${port === '80' ? '' : `:${port}`}`)
 }
 
+/**
+ * The absolute address of this server for URLs in answers (media files, the SDL, feeds' self links):
+ * PUBLIC_SERVER_URL, else the first local origin (http://localhost:PORT). Never the request's Host
+ * header: answers are stored and shared between readers, and a forged Host would poison them.
+ */
+export const publicServerUrl = (env: Record<string, string | undefined>): string =>
+  env.PUBLIC_SERVER_URL?.trim().replace(/\/+$/, '') || localServerOrigins(env)[0]
+
 /** A whole-number setting from the environment, its default when unset; anything else refuses to start. */
 export const wholeNumberFromEnv = (env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number => {
   const raw = env[name]

@@ -409,6 +409,7 @@ export interface Page {
                 } | null);
             url?: string | null;
             label: string;
+            href?: string | null;
             /**
              * How the front end should render the link.
              */
@@ -488,6 +489,7 @@ export interface ContentBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -540,6 +542,7 @@ export interface CallToActionBlock {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
           /**
            * How the front end should render the link.
            */
@@ -1323,6 +1326,7 @@ export interface PagesSelect<T extends boolean = true> {
                     reference?: T;
                     url?: T;
                     label?: T;
+                    href?: T;
                     appearance?: T;
                   };
               id?: T;
@@ -1374,6 +1378,7 @@ export interface ContentBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -1399,6 +1404,7 @@ export interface CallToActionBlockSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
               appearance?: T;
             };
         id?: T;
@@ -1916,6 +1922,7 @@ export interface Header {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1945,6 +1952,7 @@ export interface Footer {
               } | null);
           url?: string | null;
           label: string;
+          href?: string | null;
         };
         id?: string | null;
       }[]
@@ -1967,6 +1975,19 @@ export interface SiteSetting {
    * Public address of the website, used for canonical and SEO URLs.
    */
   baseUrl?: string | null;
+  /**
+   * Where the site serves each kind of document. Links, rich text, sitemaps, feeds, SEO, redirects and previews all follow these patterns. Tokens: :slug, :id, and for posts :year, :month, :day (publish date, UTC).
+   */
+  urls: {
+    postPath: string;
+    pagePath: string;
+    categoryPath: string;
+    /**
+     * Served at "/". When empty, the page whose slug is "home" is.
+     */
+    homePage?: (number | null) | Page;
+    localePaths: 'prefix-others' | 'prefix-all';
+  };
   description?: string | null;
   defaultOgImage?: (number | null) | Media;
   socialLinks?:
@@ -2014,6 +2035,7 @@ export interface HeaderSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2037,6 +2059,7 @@ export interface FooterSelect<T extends boolean = true> {
               reference?: T;
               url?: T;
               label?: T;
+              href?: T;
             };
         id?: T;
       };
@@ -2052,6 +2075,15 @@ export interface FooterSelect<T extends boolean = true> {
 export interface SiteSettingsSelect<T extends boolean = true> {
   siteName?: T;
   baseUrl?: T;
+  urls?:
+    | T
+    | {
+        postPath?: T;
+        pagePath?: T;
+        categoryPath?: T;
+        homePage?: T;
+        localePaths?: T;
+      };
   description?: T;
   defaultOgImage?: T;
   socialLinks?:

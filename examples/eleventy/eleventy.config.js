@@ -108,8 +108,6 @@ export default function (eleventyConfig) {
     return posts.filter(inCategories).slice(0, block.limit ?? 10)
   })
   eleventyConfig.addFilter('date', (value) => (value ? new Date(value).toISOString().slice(0, 10) : ''))
-  // Greenroom gives media URLs as paths on its own server (unless PUBLIC_SERVER_URL is set there).
-  eleventyConfig.addTransform('media-urls', (content) => content.replace(/(?<=["\s,])\/api\/media\//g, `${GREENROOM_URL}/api/media/`))
 
   return { dir: { input: 'src', output: '_site' } }
 }

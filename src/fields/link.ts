@@ -1,5 +1,7 @@
 import type { Field, GroupField } from 'payload'
 
+import { resolveLinkHref } from '../urls/linkHref'
+
 export type LinkAppearance = 'default' | 'primary' | 'secondary'
 
 type LinkOptions = {
@@ -10,8 +12,9 @@ type LinkOptions = {
 }
 
 /**
- * A link to a page, a post or any URL. Front ends get `type` to branch on, the referenced document
- * (populated by depth) or the URL, and a label.
+ * A link to a page, a post or any URL. Front ends get `href` to render (resolved by the server under
+ * the site's address scheme), `type` to branch on, the referenced document (populated by depth) or
+ * the URL, and a label.
  */
 export const linkField = ({ withLabel = true, appearances = false, name = 'link' }: LinkOptions = {}): GroupField => {
   const fields: Field[] = [
@@ -67,6 +70,16 @@ export const linkField = ({ withLabel = true, appearances = false, name = 'link'
       ],
     },
   ]
+
+  fields.push({
+    name: 'href',
+    type: 'text',
+    virtual: true,
+    // Computed on every read from the target's current address; whatever a client sends is dropped.
+    access: { create: () => false, update: () => false },
+    admin: { hidden: true },
+    hooks: { afterRead: [resolveLinkHref] },
+  })
 
   if (appearances !== false) {
     const options = appearances ?? ['default', 'primary', 'secondary']

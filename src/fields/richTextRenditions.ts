@@ -6,46 +6,12 @@ import type {
   PayloadRequest,
   SelectType,
 } from 'payload'
-import { createDataloaderCacheKey } from 'payload'
 import { getSelectMode } from 'payload/shared'
 
 import { richTextToPlainText } from '../utilities/richText'
-import type { HTMLPopulateFn } from '../utilities/richTextHtml'
 import { richTextToHtml } from '../utilities/richTextHtml'
-
-/**
- * Loads documents that rich text points at (images, link targets) through the request's dataloader,
- * so a list of posts costs one query per collection, and with the reader's own rights: what the
- * reader may not read (a draft, for an anonymous reader) comes back empty.
- */
-const populateAsReader = ({
-  req,
-  draft,
-  overrideAccess,
-}: {
-  req: PayloadRequest
-  draft?: boolean
-  overrideAccess?: boolean
-}): HTMLPopulateFn =>
-  (async ({ collectionSlug, id, select }) => {
-    const doc = await req.payloadDataLoader.load(
-      createDataloaderCacheKey({
-        collectionSlug,
-        docID: id,
-        depth: 0,
-        currentDepth: 1,
-        draft: Boolean(draft),
-        // Payload's own population passes these through unset in the same way.
-        locale: req.locale!,
-        fallbackLocale: req.fallbackLocale!,
-        overrideAccess: Boolean(overrideAccess),
-        showHiddenFields: false,
-        transactionID: req.transactionID!,
-        select,
-      }),
-    )
-    return doc ?? undefined
-  }) as HTMLPopulateFn
+import { populateAsReader } from '../utilities/populateAsReader'
+import { urlSchemeFor } from '../urls'
 
 /**
  * `locale=all` reads a localized rich-text field as `{ en: …, de: … }`: each language gets its own
@@ -54,7 +20,7 @@ const populateAsReader = ({
 const perLocale = async (
   value: unknown,
   localeCodes: string[],
-  render: (richText: unknown) => Promise<string | null> | string | null,
+  render: (richText: unknown, locale?: string) => Promise<string | null> | string | null,
 ): Promise<unknown> => {
   const isLocaleMap =
     value !== null &&
@@ -65,7 +31,7 @@ const perLocale = async (
   if (!isLocaleMap) return render(value)
   const entries = Object.entries(value as Record<string, unknown>)
   return Object.fromEntries(
-    await Promise.all(entries.map(async ([locale, richText]) => [locale, await render(richText)])),
+    await Promise.all(entries.map(async ([locale, richText]) => [locale, await render(richText, locale)])),
   )
 }
 
@@ -74,9 +40,12 @@ const localeCodesOf = (req: PayloadRequest) =>
 
 const toHtml =
   (source: string): FieldHook =>
-  ({ siblingData, req, draft, overrideAccess }) => {
+  async ({ siblingData, req, draft, overrideAccess }) => {
     const populate = populateAsReader({ req, draft, overrideAccess })
-    return perLocale(siblingData?.[source], localeCodesOf(req), (richText) => richTextToHtml(richText, populate))
+    const scheme = await urlSchemeFor(req)
+    return perLocale(siblingData?.[source], localeCodesOf(req), (richText, locale) =>
+      richTextToHtml(richText, populate, { scheme, locale: locale ?? req.locale }),
+    )
   }
 
 const toText =

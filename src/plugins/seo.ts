@@ -1,7 +1,7 @@
 import type { GenerateTitle, GenerateURL } from '@payloadcms/plugin-seo/types'
 
 import type { SiteSetting } from '../payload-types'
-import { documentPath } from '../utilities/documentPath'
+import { documentUrl, urlSchemeFor } from '../urls'
 
 const siteSettings = async (req: Parameters<GenerateTitle>[0]['req']): Promise<Partial<SiteSetting>> =>
   req.payload.findGlobal({ slug: 'site-settings', depth: 0, req }).catch(() => ({}))
@@ -12,10 +12,13 @@ export const generateSeoTitle: GenerateTitle = async ({ doc, req }) => {
   return [title, siteName].filter(Boolean).join(' | ')
 }
 
-/** Pages live at /{slug} (the home page at /), posts at /posts/{slug}. */
-export const generateSeoUrl: GenerateURL = async ({ doc, collectionConfig, req }) => {
-  const { baseUrl } = await siteSettings(req)
-  const base = (baseUrl || process.env.PUBLIC_SITE_URL || '').replace(/\/+$/, '')
-  const slug = typeof doc?.slug === 'string' ? doc.slug : ''
-  return `${base}${documentPath(collectionConfig?.slug, slug)}`
+/** The document's public address under the site's one address scheme (site settings). */
+export const generateSeoUrl: GenerateURL = async ({ doc, collectionConfig, locale, req }) => {
+  const scheme = await urlSchemeFor(req)
+  const routed = {
+    id: doc?.id as number | string | undefined,
+    slug: typeof doc?.slug === 'string' ? doc.slug : '',
+    publishedAt: typeof doc?.publishedAt === 'string' ? doc.publishedAt : null,
+  }
+  return documentUrl(scheme, collectionConfig?.slug ?? '', routed, locale ?? req.locale) ?? scheme.siteUrl
 }

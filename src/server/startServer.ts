@@ -8,6 +8,7 @@ import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
 import { closePayload } from '../db/closePayload'
+import { publicServerUrl } from '../env'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../changes/contentVersion'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
@@ -139,6 +140,12 @@ export const startServer = async ({
   await once(server, 'listening')
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+  if (!dev && !process.env.PUBLIC_SERVER_URL?.trim()) {
+    payload.logger.warn(
+      `PUBLIC_SERVER_URL is not set: media URLs in answers point at ${publicServerUrl(process.env)}. ` +
+        'Set it to the address readers reach this server at.',
+    )
+  }
   payload.logger.info(
     `Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql)`,
   )

@@ -5,6 +5,8 @@ import type { Payload } from 'payload'
 import { createLocalReq } from 'payload'
 
 import { readChangesAfter } from '../changes/changeLog'
+import { mediaBaseUrl } from '../collections/Media/hooks/absoluteUrls'
+import { urlSchemeFor } from '../urls'
 import { publicLocalRequest } from '../readerPolicy/enforce'
 import { uploadDirectory } from '../backup/content'
 import type { ProgressListener } from '../backup/progress'
@@ -21,7 +23,6 @@ import { mediaUrls } from './media'
 import { netlifyRedirects, readRedirects } from './redirects'
 import { referencesOf } from './refs'
 import type { Target } from './target'
-import { urlSchemeFor } from './urls'
 import { ExportWriter } from './writer'
 
 export type SiteExportOptions = {
@@ -83,9 +84,9 @@ export const exportSite = async (payload: Payload, target: Target, options: Site
   }
 
   const log = await readLogState(payload)
-  const scheme = await urlSchemeFor(payload)
-  const urls = mediaUrls({ mode: media, serverUrl: scheme.serverUrl, siteUrl: scheme.siteUrl, folder: mediaFolder(format) })
   const baseReq = await createLocalReq({}, payload)
+  const scheme = await urlSchemeFor(baseReq)
+  const urls = mediaUrls({ mode: media, mediaBase: mediaBaseUrl(), serverUrl: scheme.serverUrl, siteUrl: scheme.siteUrl, folder: mediaFolder(format) })
   const readerFor = async (locale: string, collections: string[], globals: string[]): Promise<SyncReader> => {
     const params: SyncParameters = {
       collections,

@@ -2,8 +2,8 @@ import { stringify } from 'yaml'
 
 import type { ContentFormat } from './manifest'
 import { sortedKeys } from './manifest'
-import type { UrlScheme } from './urls'
-import { documentPath } from './urls'
+import type { UrlScheme } from '../urls'
+import { documentPath } from '../urls'
 
 type Doc = Record<string, any>
 
@@ -81,18 +81,24 @@ const pageBody = (doc: Doc): string => {
 
 type Context = { scheme: UrlScheme; locale: string; format: ContentFormat }
 
+/**
+ * A document's path without any language prefix, as Hugo wants `url` (it puts the language in front
+ * itself, also for the default language when its content is in a subfolder).
+ */
+const unprefixedPath = (scheme: UrlScheme, collection: string, doc: Doc) =>
+  documentPath({ ...scheme, localePaths: 'prefix-others' }, collection, doc, scheme.defaultLocale)
+
 const markdownPath = (collection: string, doc: Doc, { locale, scheme }: Context) => {
   const suffix = locale === scheme.defaultLocale ? '' : `.${locale}`
-  if (collection === 'pages' && doc.slug === 'home') return `content/_index${suffix}.md`
+  if (collection === 'pages' && unprefixedPath(scheme, collection, doc) === '/') return `content/_index${suffix}.md`
   if (collection === 'categories') return `content/categories/${fileStem(doc)}/_index${suffix}.md`
   return `content/${collection}/${fileStem(doc)}${suffix}.md`
 }
 
 const common = (collection: string, doc: Doc, { scheme, locale }: Context) => {
   const path = documentPath(scheme, collection, doc, locale)
-  // Hugo puts the language in front of `url` itself (a translation's `url` is the default
-  // language's path); Eleventy's `permalink` is the whole path.
-  const hugoPath = documentPath(scheme, collection, doc, scheme.defaultLocale)
+  // Hugo puts the language in front of `url` itself; Eleventy's `permalink` is the whole path.
+  const hugoPath = unprefixedPath(scheme, collection, doc)
   return {
     title: doc.title,
     slug: doc.slug,

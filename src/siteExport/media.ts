@@ -10,17 +10,18 @@ export type MediaUrls = {
 }
 
 /**
- * Media URLs as Payload writes them (`url`, `sizes.*.url`, `thumbnailURL`, `src`/`srcset` in rich-text
- * HTML): `<server>/api/media/file/<name>`, or without the origin when no PUBLIC_SERVER_URL is set.
- * `copy`: each becomes the path the copied file has on the site (`<site base path>/media/<name>`);
- * `link`: each stays on the server, made absolute. Either way the file names are collected, so the
- * export knows which files its documents show.
+ * Media URLs as Greenroom answers them (`url`, `sizes.*.url`, `thumbnailURL`, `src`/`srcset` in
+ * rich-text HTML): `<media base>/api/media/file/<name>`, the media base being MEDIA_BASE_URL or this
+ * server (src/collections/Media/hooks/absoluteUrls.ts); the server's origin and the origin-less form
+ * are recognised too. `copy`: each becomes the path the copied file has on the site
+ * (`<site base path>/media/<name>`); `link`: each stays on the media base. Either way the file names
+ * are collected, so the export knows which files its documents show.
  */
-export const mediaUrls = ({ mode, serverUrl, siteUrl, folder }: { mode: MediaMode; serverUrl: string; siteUrl: string; folder: string }): MediaUrls => {
-  const origin = new URL(serverUrl).origin
+export const mediaUrls = ({ mode, mediaBase, serverUrl, siteUrl, folder }: { mode: MediaMode; mediaBase: string; serverUrl: string; siteUrl: string; folder: string }): MediaUrls => {
+  const prefixes = [...new Set([mediaBase, new URL(serverUrl).origin])].map(escapeRegExp)
   const basePath = new URL(siteUrl).pathname.replace(/\/+$/, '')
   // The origin-less form only where no other origin stands before it.
-  const pattern = new RegExp(`(?:${escapeRegExp(origin)}|(?<![\\w.:/-]))/api/media/file/([^\\s"'<>?#),]+)(?:\\?[^\\s"'<>#),]*)?`, 'g')
+  const pattern = new RegExp(`(?:${prefixes.join('|')}|(?<![\\w.:/-]))/api/media/file/([^\\s"'<>?#),]+)(?:\\?[^\\s"'<>#),]*)?`, 'g')
   const exportPath = (filename: string) => `${folder}/${filename}`
 
   const rewriteString = (text: string, found: Set<string>) =>
@@ -34,7 +35,7 @@ export const mediaUrls = ({ mode, serverUrl, siteUrl, folder }: { mode: MediaMod
           }
           if (filename.includes('/') || filename.startsWith('.')) return match
           found.add(filename)
-          return mode === 'copy' ? `${basePath}/media/${encoded}` : `${origin}/api/media/file/${encoded}`
+          return mode === 'copy' ? `${basePath}/media/${encoded}` : `${mediaBase}/api/media/file/${encoded}`
         })
       : text
 

@@ -1,7 +1,7 @@
 import type { PayloadRequest } from 'payload'
 
-import type { UrlScheme } from './urls'
-import { documentPath } from './urls'
+import type { UrlScheme } from '../urls'
+import { documentPath } from '../urls'
 
 export type SiteRedirect = { from: string; to: string; status: number }
 

@@ -7,7 +7,8 @@ import { convertLexicalToHTMLAsync } from '@payloadcms/richtext-lexical/html-asy
 import { sanitizeUrl } from 'payload/shared'
 
 import { CODE_LANGUAGES } from '../blocks/Code/config'
-import { documentPath } from './documentPath'
+import type { UrlScheme } from '../urls'
+import { documentPath, routingSelect, urlSchemeFromSettings } from '../urls'
 import { isLexicalState } from './richText'
 
 /** Loads a document a node points at; Payload's converters call it `populate` (the type is not exported). */
@@ -69,26 +70,41 @@ const loadDocument = async <T extends object>(
   return (await populate<T & { id: number | string }>({ collectionSlug, id, select })) ?? undefined
 }
 
+/** The address scheme links are written in, and the language of the rendition (for its path prefix). */
+export type Rendering = { scheme: UrlScheme; locale?: string }
+
 const LINKABLE_COLLECTIONS = new Set(['posts', 'pages'])
 
-const internalHref = async (doc: Relation | undefined, populate: Populate): Promise<string | null> => {
+const internalHref = async (
+  doc: Relation | undefined,
+  populate: Populate,
+  rendering: Rendering,
+): Promise<string | null> => {
   const collection = doc?.relationTo
   if (typeof collection !== 'string' || !LINKABLE_COLLECTIONS.has(collection)) return null
-  const target = await loadDocument<{ slug?: unknown }>(collection, doc?.value, populate, { slug: true })
-  return typeof target?.slug === 'string' && target.slug ? documentPath(collection, target.slug) : null
+  const target = await loadDocument<{ slug?: string | null; publishedAt?: string | null; id?: number | string }>(
+    collection,
+    doc?.value,
+    populate,
+    routingSelect(collection),
+  )
+  return target ? documentPath(rendering.scheme, collection, target, rendering.locale) : null
 }
 
 type LinkFields = { linkType?: string; url?: string; newTab?: boolean; doc?: Relation }
 
 /** A link the reader cannot follow (unsafe URL, unreadable or deleted target) keeps its text and loses the anchor. */
-const linkConverter: HTMLConverterAsync<any> = async ({ node, nodesToHTML, populate, providedStyleTag }) => {
-  const children = (await nodesToHTML({ nodes: node.children ?? [] })).join('')
-  const fields: LinkFields = node.fields ?? {}
-  const href = fields.linkType === 'internal' ? await internalHref(fields.doc, populate) : safeHref(fields.url)
-  if (!href) return children
-  const newTab = fields.newTab ? ' target="_blank" rel="noopener noreferrer"' : ''
-  return `<a${providedStyleTag} href="${escapeHtml(href)}"${newTab}>${children}</a>`
-}
+const linkConverter =
+  (rendering: Rendering): HTMLConverterAsync<any> =>
+  async ({ node, nodesToHTML, populate, providedStyleTag }) => {
+    const children = (await nodesToHTML({ nodes: node.children ?? [] })).join('')
+    const fields: LinkFields = node.fields ?? {}
+    const href =
+      fields.linkType === 'internal' ? await internalHref(fields.doc, populate, rendering) : safeHref(fields.url)
+    if (!href) return children
+    const newTab = fields.newTab ? ' target="_blank" rel="noopener noreferrer"' : ''
+    return `<a${providedStyleTag} href="${escapeHtml(href)}"${newTab}>${children}</a>`
+  }
 
 /** Widths a reader's browser may pick from; `og` is cropped to 1200×630 for link previews, not for reading. */
 const RESPONSIVE_SIZES = ['thumbnail', 'card', 'feature'] as const
@@ -157,11 +173,13 @@ const blockConverters: Record<string, HTMLConverterAsync<any>> = {
 }
 
 /** Payload's converters, with our links, images and blocks; a node type nobody knows keeps its text. */
-export const htmlConverters: HTMLConvertersFunctionAsync = ({ defaultConverters }) =>
+const htmlConverters =
+  (rendering: Rendering): HTMLConvertersFunctionAsync =>
+  ({ defaultConverters }) =>
   ({
     ...defaultConverters,
-    link: linkConverter,
-    autolink: linkConverter,
+    link: linkConverter(rendering),
+    autolink: linkConverter(rendering),
     upload: uploadConverter,
     blocks: blockConverters,
     unknown: async ({ node, nodesToHTML }) => {
@@ -171,7 +189,16 @@ export const htmlConverters: HTMLConvertersFunctionAsync = ({ defaultConverters 
   }) as HTMLConvertersAsync
 
 /** HTML for a Lexical document, without a wrapping element; null for anything that is not one. */
-export const richTextToHtml = async (value: unknown, populate?: HTMLPopulateFn): Promise<string | null> => {
+export const richTextToHtml = async (
+  value: unknown,
+  populate?: HTMLPopulateFn,
+  rendering: Rendering = { scheme: urlSchemeFromSettings({}, { locales: [], defaultLocale: 'en' }) },
+): Promise<string | null> => {
   if (!isLexicalState(value)) return null
-  return convertLexicalToHTMLAsync({ data: value, converters: htmlConverters, populate, disableContainer: true })
+  return convertLexicalToHTMLAsync({
+    data: value,
+    converters: htmlConverters(rendering),
+    populate,
+    disableContainer: true,
+  })
 }

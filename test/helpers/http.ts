@@ -53,3 +53,13 @@ export const login = async (base: string, email: string, password: string): Prom
 
 export const graphql = (base: string, query: string, variables: Json = {}, auth?: string) =>
   api(base, '/api/graphql', { method: 'POST', body: { query, variables }, auth })
+
+/**
+ * An absolute URL from an answer (media URLs are on PUBLIC_SERVER_URL, by default http://localhost:PORT), fetched
+ * from the test's server: the same path on the address the test reached it at.
+ */
+export const servedAt = (url: string, absolute: string): string => {
+  const parsed = new URL(absolute)
+  if (parsed.port !== new URL(url).port) throw new Error(`${absolute} is not on the server at ${url}`)
+  return `${url}${parsed.pathname}${parsed.search}`
+}

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 
 import { richTextFromPlain } from '../../src/seed/lexical'
 import type { Json } from '../helpers/http'
-import { api, graphql, login } from '../helpers/http'
+import { api, graphql, login, servedAt } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, startTestServer } from '../helpers/server'
 
@@ -48,7 +48,7 @@ describe('REST reads', () => {
     expect(post).toMatchObject({ title: 'Welcome to Greenroom', slug: 'welcome-to-greenroom', readingTime: 1 })
     expect(Object.keys(post.heroImage.sizes)).toEqual(expect.arrayContaining(['thumbnail', 'card', 'feature', 'og']))
     expect(post.heroImage.sizes.card).toMatchObject({ width: 640, mimeType: 'image/webp' })
-    const image = await fetch(`${url}${post.heroImage.sizes.thumbnail.url}`)
+    const image = await fetch(servedAt(url, post.heroImage.sizes.thumbnail.url))
     expect(image.status).toBe(200)
     expect(image.headers.get('content-type')).toBe('image/webp')
   })
@@ -249,7 +249,7 @@ describe('conflicts', () => {
     expect(res.status).toBe(409)
     expect(res.body.errors[0].message).toContain(`posts "${post.title}"`)
     expect((await api(url, `/api/media/${post.heroImage}`)).status).toBe(200)
-    const file = await fetch(`${url}${(await api(url, `/api/media/${post.heroImage}`)).body.url}`)
+    const file = await fetch(servedAt(url, (await api(url, `/api/media/${post.heroImage}`)).body.url))
     expect(file.status).toBe(200)
   })
 

@@ -29,7 +29,7 @@ test('lists published posts with populated relationships, typed', async () => {
   const [newest] = page.docs
   expect(newest.title).toBe('Field notes from the newsroom')
   expect(newest._status).toBe('published')
-  if (newest.heroImage) expect(isMedia(newest.heroImage) && newest.heroImage.url).toMatch(/^\/api\/media\/file\//)
+  if (newest.heroImage) expect(isMedia(newest.heroImage) && newest.heroImage.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\//)
 })
 
 test('finds a post by slug, by id, with select, and counts', async () => {

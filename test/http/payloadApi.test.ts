@@ -2,7 +2,7 @@
 // that path besides plain JSON reads, which the rest of the HTTP suite covers.
 import sharp from 'sharp'
 
-import { api, login } from '../helpers/http'
+import { api, login, servedAt } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, startTestServer } from '../helpers/server'
 
@@ -59,7 +59,7 @@ test('streams a multipart upload through to Payload and sharp', async () => {
   const body = await res.json()
   expect(res.status).toBe(201)
   expect(body.doc).toMatchObject({ alt: 'A green rectangle', width: 64, height: 48, mimeType: 'image/png' })
-  const file = await fetch(`${url}${body.doc.url}`)
+  const file = await fetch(servedAt(url, body.doc.url))
   expect(file.status).toBe(200)
   expect(file.headers.get('content-type')).toBe('image/png')
   expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true)

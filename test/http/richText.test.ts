@@ -1,5 +1,5 @@
 import type { Json } from '../helpers/http'
-import { api, graphql, login } from '../helpers/http'
+import { api, graphql, login, servedAt } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, startTestServer } from '../helpers/server'
 import { internalLink, link, paragraph, richText } from '../../src/seed/lexical'
@@ -43,7 +43,7 @@ describe('rich text over REST', () => {
     )
     const src = /<figure class="media-block media-block-wide"><img src="([^"]+)"/.exec(post.contentHtml)?.[1]
     expect(src).toBeDefined()
-    const image = await fetch(`${url}${src}`)
+    const image = await fetch(servedAt(url, src!))
     expect(image.status).toBe(200)
   })
 

@@ -9,6 +9,7 @@ import { isEditorial, isEditorialField } from '../../access/isEditorial'
 import { nobodyField } from '../../access/nobody'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { absoluteMediaUrls } from './hooks/absoluteUrls'
 import { recordUploader } from './hooks/recordUploader'
 
 /** Where uploads live: `media/` beside the project unless MEDIA_DIR points elsewhere (a volume, say). */
@@ -34,6 +35,7 @@ export const Media: CollectionConfig<'media'> = {
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [recordUploader],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
+    afterRead: [absoluteMediaUrls()],
   },
   upload: {
     staticDir: mediaDirectory,

@@ -1,8 +1,10 @@
-import type { GlobalConfig } from 'payload'
+import type { Field, GlobalConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import type { RoutedCollection } from '../../urls'
+import { DEFAULT_PATH_PATTERNS, LOCALE_PATH_MODES, validatePathPattern } from '../../urls'
 
 export const SOCIAL_PLATFORMS = ['mastodon', 'bluesky', 'x', 'github', 'linkedin', 'instagram', 'youtube', 'facebook', 'rss', 'other'] as const
 
@@ -15,6 +17,16 @@ const httpUrl = (value: unknown) => {
     return 'Enter an absolute URL, such as https://example.com.'
   }
 }
+
+const pathPatternField = (name: string, collection: RoutedCollection, label: string): Field => ({
+  name,
+  label,
+  type: 'text',
+  required: true,
+  defaultValue: DEFAULT_PATH_PATTERNS[collection],
+  validate: (value: unknown) => validatePathPattern(value, collection),
+  admin: { width: '33%' },
+})
 
 const requiredHttpUrl = (value: unknown) => (value ? httpUrl(value) : 'A URL is required.')
 
@@ -31,6 +43,53 @@ export const SiteSettings: GlobalConfig = {
       type: 'text',
       validate: httpUrl,
       admin: { description: 'Public address of the website, used for canonical and SEO URLs.' },
+    },
+    {
+      name: 'urls',
+      label: 'Site addresses',
+      type: 'group',
+      admin: {
+        description:
+          'Where the site serves each kind of document. Links, rich text, sitemaps, feeds, SEO, redirects and ' +
+          'previews all follow these patterns. Tokens: :slug, :id, and for posts :year, :month, :day (publish date, UTC).',
+      },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            pathPatternField('postPath', 'posts', 'Post path'),
+            pathPatternField('pagePath', 'pages', 'Page path'),
+            pathPatternField('categoryPath', 'categories', 'Category path'),
+          ],
+        },
+        {
+          type: 'row',
+          fields: [
+            {
+              name: 'homePage',
+              label: 'Home page',
+              type: 'relationship',
+              relationTo: 'pages',
+              admin: { width: '50%', description: 'Served at "/". When empty, the page whose slug is "home" is.' },
+            },
+            {
+              name: 'localePaths',
+              label: 'Language in the path',
+              type: 'select',
+              required: true,
+              defaultValue: 'prefix-others',
+              options: LOCALE_PATH_MODES.map((value) => ({
+                value,
+                label:
+                  value === 'prefix-others'
+                    ? 'Other languages only (/posts/x, /de/posts/x)'
+                    : 'Every language (/en/posts/x, /de/posts/x)',
+              })),
+              admin: { width: '50%' },
+            },
+          ],
+        },
+      ],
     },
     { name: 'description', type: 'textarea', maxLength: 300, localized: true },
     { name: 'defaultOgImage', label: 'Default social image', type: 'upload', relationTo: 'media' },

@@ -7,6 +7,7 @@ import * as migration_20261201_161039_media_uploaded_by from './20261201_161039_
 import * as migration_20261201_185339_change_log from './20261201_185339_change_log';
 import * as migration_20261201_185428_build_hooks from './20261201_185428_build_hooks';
 import * as migration_20261201_191536_build_deploys from './20261201_191536_build_deploys';
+import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261201_191536_build_deploys.up,
     down: migration_20261201_191536_build_deploys.down,
-    name: '20261201_191536_build_deploys'
+    name: '20261201_191536_build_deploys',
+  },
+  {
+    up: migration_20261202_013449_issue13_urls.up,
+    down: migration_20261202_013449_issue13_urls.down,
+    name: '20261202_013449_issue13_urls'
   },
 ];

@@ -1,0 +1,38 @@
+import type { PayloadRequest } from 'payload'
+import { createDataloaderCacheKey } from 'payload'
+
+import type { HTMLPopulateFn } from './richTextHtml'
+
+/**
+ * Loads documents that a rendition or a link points at (images, link targets) through the request's dataloader,
+ * so a list of posts costs one query per collection, and with the reader's own rights: what the
+ * reader may not read (a draft, for an anonymous reader) comes back empty.
+ */
+export const populateAsReader = ({
+  req,
+  draft,
+  overrideAccess,
+}: {
+  req: PayloadRequest
+  draft?: boolean
+  overrideAccess?: boolean
+}): HTMLPopulateFn =>
+  (async ({ collectionSlug, id, select }) => {
+    const doc = await req.payloadDataLoader.load(
+      createDataloaderCacheKey({
+        collectionSlug,
+        docID: id,
+        depth: 0,
+        currentDepth: 1,
+        draft: Boolean(draft),
+        // Payload's own population passes these through unset in the same way.
+        locale: req.locale!,
+        fallbackLocale: req.fallbackLocale!,
+        overrideAccess: Boolean(overrideAccess),
+        showHiddenFields: false,
+        transactionID: req.transactionID!,
+        select,
+      }),
+    )
+    return doc ?? undefined
+  }) as HTMLPopulateFn
