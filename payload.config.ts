@@ -18,6 +18,7 @@ import { createDatabaseAdapter, parseDatabaseUri } from './src/db/databaseAdapte
 import { localServerOrigins, parseOrigins, resolvePayloadSecret } from './src/env'
 import { defaultLexical } from './src/fields/lexical'
 import { graphqlLimitsFromEnv, graphqlValidationRules } from './src/graphql/guards'
+import { graphqlSchemaEndpoint } from './src/graphql/schemaEndpoint'
 import { Footer } from './src/globals/Footer/config'
 import { Header } from './src/globals/Header/config'
 import { SiteSettings } from './src/globals/SiteSettings/config'
@@ -108,7 +109,7 @@ export const greenroomConfig: Config = {
   plugins,
   // /api/openapi.json and the API reference at /api/docs. Later root endpoints go here too, each with
   // `custom.openapi` documentation (test/http/openapi.test.ts fails for a route the spec lacks).
-  endpoints: [...apiReferenceEndpoints, syncEndpoint(readerPolicy)],
+  endpoints: [...apiReferenceEndpoints, graphqlSchemaEndpoint, syncEndpoint(readerPolicy)],
   hooks: {
     afterError: [answerDatabaseUnavailable],
   },
@@ -131,6 +132,8 @@ export const greenroomConfig: Config = {
     // The guards' cost rule (GRAPHQL_MAX_COMPLEXITY) is Payload's estimate plus what a root field
     // costs; Payload's own limit, which counts a root field as 1, would only repeat its refusals.
     maxComplexity: Number.MAX_SAFE_INTEGER,
+    // The SDL that `npm run generate:graphql-schema` writes and CI checks; served at /api/graphql/schema.graphql.
+    schemaOutputFile: path.resolve(projectRoot, 'schema.graphql'),
     validationRules: ({ variableValues }) => graphqlValidationRules(graphqlLimits, variableValues),
   },
   jobs: {

@@ -1,12 +1,18 @@
 // CI guard: files Payload generates must match the config they are generated from. Regenerates the
-// types and the admin import map, asks for a migration of any schema change, and fails when any
-// of that differs from what is committed, saying which command to run.
+// types, the admin import map, the GraphQL SDL and the typed client's copy of the types, asks for a
+// migration of any schema change, and fails when any of that differs from what is committed, saying
+// which command to run.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-const GENERATED = ['src/payload-types.ts', 'src/app/(payload)/admin/importMap.js']
+const GENERATED = [
+  'src/payload-types.ts',
+  'src/app/(payload)/admin/importMap.js',
+  'schema.graphql',
+  'client/src/generated/payload-types.ts',
+]
 // migrate:create diffs the config against the newest snapshot in each folder; it never connects,
 // so the PostgreSQL URI only has to select the adapter.
 const MIGRATION_SETS = [
@@ -14,8 +20,8 @@ const MIGRATION_SETS = [
   { dir: 'src/migrations/postgres', databaseUri: () => 'postgres://check:check@127.0.0.1:9/check' },
 ]
 
-const run = (args, env = {}) => {
-  const result = spawnSync(process.execPath, ['scripts/payload.mjs', ...args], {
+const run = (args, env = {}, script = 'scripts/payload.mjs') => {
+  const result = spawnSync(process.execPath, [script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'development', ...env },
   })
@@ -30,7 +36,9 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-generated-'))
 const scratchEnv = { DATABASE_URI: MIGRATION_SETS[0].databaseUri(scratch), PAYLOAD_SECRET: 'check-generated' }
 
 run(['generate:types'], scratchEnv)
+run([], {}, 'client/scripts/copy-types.mjs')
 run(['generate:importmap'], scratchEnv)
+run(['generate:schema'], scratchEnv, 'scripts/payload-graphql.mjs')
 const git = (...args) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim()
 // Working tree against the index: what regeneration changed, whatever was staged before.
 const diff = [git('diff', '--name-only', '--', ...GENERATED), git('ls-files', '--others', '--exclude-standard', '--', ...GENERATED)]
@@ -38,7 +46,7 @@ const diff = [git('diff', '--name-only', '--', ...GENERATED), git('ls-files', '-
   .join('\n')
 if (diff) {
   problems.push(
-    `Generated files are out of date:\n${diff}\n  Run \`npm run generate:types && npm run generate:importmap\` and commit the result.`,
+    `Generated files are out of date:\n${diff}\n  Run \`npm run generate:types && npm run generate:importmap && npm run generate:graphql-schema\` and commit the result.`,
   )
 }
 
@@ -61,4 +69,4 @@ if (problems.length) {
   console.error(`\n${problems.join('\n\n')}\n`)
   process.exit(1)
 }
-console.log('Generated files (types, import map, SQLite and PostgreSQL migrations) are up to date.')
+console.log('Generated files (types, import map, GraphQL SDL, SQLite and PostgreSQL migrations) are up to date.')

@@ -221,6 +221,10 @@ export interface Post {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -349,6 +353,10 @@ export interface Category {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   parent?: (number | null) | Category;
   breadcrumbs?:
     | {
@@ -430,6 +438,10 @@ export interface Page {
    * The URL segment. Generated from the title until you edit it; lowercase letters, digits and hyphens.
    */
   slug?: string | null;
+  /**
+   * Where the site serves this document (Site settings → Site addresses).
+   */
+  path?: string | null;
   mediaInRichText?: (number | Media)[] | null;
   meta?: {
     title?: string | null;
@@ -1290,6 +1302,7 @@ export interface PostsSelect<T extends boolean = true> {
   readingTime?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1345,6 +1358,7 @@ export interface PagesSelect<T extends boolean = true> {
   publishedAt?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   mediaInRichText?: T;
   meta?:
     | T
@@ -1461,6 +1475,7 @@ export interface CategoriesSelect<T extends boolean = true> {
   description?: T;
   generateSlug?: T;
   slug?: T;
+  path?: T;
   parent?: T;
   breadcrumbs?:
     | T

@@ -1,9 +1,9 @@
 import { PayloadSDK } from '@payloadcms/sdk'
 
-import type { Config } from '../../src/payload-types'
+import type { Config } from './generated/payload-types.js'
 
 // The generated types are the package's types: every collection, global, field and select shape.
-export type * from '../../src/payload-types'
+export type * from './generated/payload-types.js'
 export { PayloadSDKError } from '@payloadcms/sdk'
 
 export type GreenroomClient = PayloadSDK<Config>

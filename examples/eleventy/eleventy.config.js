@@ -11,8 +11,8 @@ const GREENROOM_URL = (process.env.GREENROOM_URL || 'http://localhost:3000').rep
 const GREENROOM_API_KEY = process.env.GREENROOM_API_KEY
 const STATE_FILE = process.env.GREENROOM_STATE_FILE || '.greenroom/state.json'
 
-/** The one place that says where a document lives on the site. */
-const urlOf = (collection, doc) => (collection === 'posts' ? `/posts/${doc.slug}/` : doc.slug === 'home' ? '/' : `/${doc.slug}/`)
+/** Where a document lives: Greenroom's `path` (its address scheme, set in site settings), as an Eleventy folder. */
+const urlOf = (collection, doc) => (doc.path.endsWith('/') ? doc.path : `${doc.path}/`)
 
 const newestFirst = (a, b) => String(b.publishedAt).localeCompare(String(a.publishedAt))
 const idOf = (value) => String(value?.id ?? value)

@@ -49,7 +49,7 @@ export const PRIVATE_NO_STORE = 'private, no-store'
 /** An API key's answers: a client may keep and revalidate them, a shared cache must not. */
 const API_KEY_CACHE_CONTROL = 'private, no-cache'
 /** A public answer its route marks `no-cache`: any cache may keep it, but must ask (an ETag, a cheap 304) before each use. */
-const PUBLIC_REVALIDATED = 'public, no-cache'
+export const PUBLIC_REVALIDATED = 'public, no-cache'
 /** An answer its route marks `immutable`: the same URL never needs asking again (a past page of /api/sync). */
 export const IMMUTABLE = 'max-age=31536000, immutable'
 

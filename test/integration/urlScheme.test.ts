@@ -33,8 +33,21 @@ const createPage = (title: string, slug: string, status: 'published' | 'draft' =
     data: { title, slug, _status: status, layout: [{ blockType: 'cta', links: [] }] } as never,
   })
 
+const DEFAULT_URLS = {
+  postPath: '/posts/:slug',
+  pagePath: '/:slug',
+  categoryPath: '/categories/:slug',
+  homePage: null,
+  localePaths: 'prefix-others',
+}
+
+/** An update merges into the stored group, so every setting is sent: what a test leaves out is the default. */
 const setUrls = (urls: Record<string, unknown>, baseUrl = 'https://www.example.com') =>
-  payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { siteName: 'Example', baseUrl, urls } as never })
+  payload.updateGlobal({
+    slug: 'site-settings',
+    overrideAccess: true,
+    data: { siteName: 'Example', baseUrl, urls: { ...DEFAULT_URLS, ...urls } } as never,
+  })
 
 const navLink = (reference: { relationTo: 'pages' | 'posts'; value: number | string }, label: string) => ({
   link: { type: 'reference', reference, label },
@@ -110,6 +123,33 @@ describe('one URL scheme', () => {
         req,
       } as never)
       expect(seoUrl).toBe('https://www.example.com/de/2026/03/scheme-post')
+    } finally {
+      await setUrls({})
+    }
+  })
+
+  test('posts, pages and categories answer their path, also when populated, and follow a new pattern at once', async () => {
+    const read = await payload.findByID({ collection: 'posts', id: post.id, depth: 0, overrideAccess: false })
+    expect(read.path).toBe('/posts/scheme-post')
+    const german = await payload.findByID({ collection: 'posts', id: post.id, depth: 0, overrideAccess: false, locale: 'de' })
+    expect(german.path).toBe('/de/posts/scheme-post')
+    expect((await payload.findByID({ collection: 'pages', id: about.id, overrideAccess: false })).path).toBe('/about')
+
+    const category = await payload.create({
+      collection: 'categories',
+      overrideAccess: true,
+      data: { title: 'Scheme news', slug: 'scheme-news' } as never,
+    })
+    const related = await createPost('Related to the scheme', 'published', {
+      relatedPosts: [post.id],
+      categories: [category.id],
+    })
+    await setUrls({ postPath: '/blog/:slug', categoryPath: '/topics/:slug' })
+    try {
+      const withRelations = await payload.findByID({ collection: 'posts', id: related.id, depth: 1, overrideAccess: false })
+      expect((withRelations.relatedPosts as { path?: string }[])[0].path).toBe('/blog/scheme-post')
+      expect((withRelations.categories as { path?: string }[])[0].path).toBe('/topics/scheme-news')
+      expect(withRelations.path).toBe(`/blog/${withRelations.slug}`)
     } finally {
       await setUrls({})
     }

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
+import { sitePathField } from '../../fields/sitePath'
 import { slugField } from '../../fields/slug'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
@@ -17,7 +18,7 @@ export const Categories: CollectionConfig<'categories'> = {
     update: isEditor,
     delete: isEditor,
   },
-  defaultPopulate: { title: true, slug: true, breadcrumbs: true },
+  defaultPopulate: { title: true, slug: true, path: true, breadcrumbs: true },
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'slug', 'parent'],
@@ -31,5 +32,6 @@ export const Categories: CollectionConfig<'categories'> = {
     { name: 'title', type: 'text', required: true, maxLength: 120 },
     { name: 'description', type: 'textarea', maxLength: 500 },
     slugField(),
+    sitePathField(),
   ],
 }

@@ -11,6 +11,7 @@ import { MediaBlock } from '../../blocks/MediaBlock/config'
 import { heroField } from '../../fields/hero'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { loadRenditionSources } from '../../fields/richTextRenditions'
+import { sitePathField } from '../../fields/sitePath'
 import { slugField } from '../../fields/slug'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
@@ -25,7 +26,7 @@ export const Pages: CollectionConfig<'pages'> = {
     update: isEditor,
     delete: isEditor,
   },
-  defaultPopulate: { title: true, slug: true },
+  defaultPopulate: { title: true, slug: true, path: true },
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'slug', '_status', 'updatedAt'],
@@ -57,6 +58,7 @@ export const Pages: CollectionConfig<'pages'> = {
       admin: { position: 'sidebar', date: { pickerAppearance: 'dayAndTime' } },
     },
     slugField(),
+    sitePathField(),
     mediaInRichTextField(),
   ],
   hooks: {

@@ -6,6 +6,7 @@ import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { loadRenditionSources, richTextRenditions } from '../../fields/richTextRenditions'
+import { sitePathField } from '../../fields/sitePath'
 import { slugField } from '../../fields/slug'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
@@ -31,6 +32,7 @@ export const Posts: CollectionConfig<'posts'> = {
     heroImage: true,
     categories: true,
     publishedAt: true,
+    path: true,
   },
   defaultSort: '-publishedAt',
   // The list readers ask for most: published posts, newest first. Access control adds the
@@ -122,6 +124,7 @@ export const Posts: CollectionConfig<'posts'> = {
       access: { create: () => false, update: () => false },
     },
     slugField(),
+    sitePathField(),
     mediaInRichTextField(),
   ],
   hooks: {
