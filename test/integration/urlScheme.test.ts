@@ -178,7 +178,7 @@ describe('one URL scheme', () => {
       file: { data: image.data, mimetype: 'image/png', name: image.name, size: image.data.length },
     })
     const read = await payload.findByID({ collection: 'media', id: media.id, overrideAccess: false })
-    expect(read.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\/scheme(-\d+)?\.png$/)
+    expect(read.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\/scheme(-\d+)?\.png\?v=[0-9a-f]{16}$/)
     for (const size of Object.values(read.sizes ?? {})) if (size?.url) expect(size.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\//)
 
     const withImage = await createPost('Image post', 'published', { content: richText(upload(media.id)) })
