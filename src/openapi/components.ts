@@ -107,7 +107,8 @@ export const headers = {
   RetryAfter: { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 0 } },
 }
 
-const cacheHeaders = {
+/** The headers every stored, validated answer carries. */
+export const cacheHeaders = {
   ETag: ref('headers', 'ETag'),
   'Last-Modified': ref('headers', 'LastModified'),
   'Cache-Control': ref('headers', 'CacheControl'),

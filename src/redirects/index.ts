@@ -1,4 +1,4 @@
-import type { CollectionConfig, Config, Field } from 'payload'
+import type { CollectionConfig, Config, Field, Plugin } from 'payload'
 
 import { redirectDeletedDocument, redirectMovedDocument, rememberMainRow } from './documentHooks'
 import { exportEndpoints } from './export'
@@ -50,15 +50,16 @@ const withRedirectRules = (collection: CollectionConfig): CollectionConfig => ({
   },
 })
 
+const documentRedirectsPlugins = new WeakSet<Plugin>()
+
 /**
  * Redirects that keep themselves (after the official redirects plugin, whose collection they use):
  * published posts and pages that move leave a redirect behind, a `replacedBy` field names where an
  * unpublished or deleted one's readers go, loops are refused and chains collapsed, and builds read
  * the result as Netlify's `_redirects` or a JSON map. See README, Redirects.
  */
-export const documentRedirectsPlugin =
-  () =>
-  (config: Config): Config => {
+export const documentRedirectsPlugin = (): Plugin => {
+  const plugin = (config: Config): Config => {
     if (!config.collections?.some(({ slug }) => slug === REDIRECTS)) {
       throw new Error('documentRedirectsPlugin comes after the redirects plugin')
     }
@@ -71,3 +72,9 @@ export const documentRedirectsPlugin =
       }),
     }
   }
+  documentRedirectsPlugins.add(plugin)
+  return plugin
+}
+
+/** For a config as it was before automatic redirects existed (the migration tests build one). */
+export const isDocumentRedirectsPlugin = (plugin: Plugin) => documentRedirectsPlugins.has(plugin)

@@ -1,14 +1,5 @@
-import { errorResponses, ref } from '../openapi/components'
+import { cacheHeaders, errorResponses, ref } from '../openapi/components'
 import type { Paths } from '../openapi/paths'
-
-const cached = {
-  ETag: ref('headers', 'ETag'),
-  'Last-Modified': ref('headers', 'LastModified'),
-  'Cache-Control': ref('headers', 'CacheControl'),
-  'Cache-Tag': ref('headers', 'CacheTag'),
-  'Surrogate-Key': ref('headers', 'SurrogateKey'),
-  'Cache-Status': ref('headers', 'CacheStatus'),
-}
 
 const TAGS = ['Site files']
 const text = { type: 'string' }
@@ -22,7 +13,7 @@ const jsonFeed = {
 
 const answered = (description: string, mediaType: string) => ({
   description,
-  headers: cached,
+  headers: cacheHeaders,
   content: { [mediaType]: { schema: /json/.test(mediaType) ? jsonFeed : text } },
 })
 

@@ -1,16 +1,14 @@
-import { SMTPServer } from 'smtp-server'
-
 import { api, login } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, freePort, startTestServer } from '../helpers/server'
+import type { ReceivedMail, TestMailServer } from '../helpers/smtp'
+import { startMailServer } from '../helpers/smtp'
 
-type Received = { from: string; to: string[]; data: string }
-
-let smtp: SMTPServer
+let smtp: TestMailServer
 let server: TestServer
-const inbox: Received[] = []
+const inbox: ReceivedMail[] = []
 
-const waitForMail = async (timeoutMs = 20_000): Promise<Received> => {
+const waitForMail = async (timeoutMs = 20_000): Promise<ReceivedMail> => {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const mail = inbox.shift()
@@ -21,26 +19,8 @@ const waitForMail = async (timeoutMs = 20_000): Promise<Received> => {
 }
 
 beforeAll(async () => {
-  // A real SMTP server on loopback; Greenroom talks to it through nodemailer.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let data = ''
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')))
-      stream.on('end', () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          data,
-        })
-        callback()
-      })
-    },
-  })
   const smtpPort = await freePort()
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve))
+  smtp = await startMailServer(smtpPort, inbox)
   server = await startTestServer({
     seed: true,
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), EMAIL_FROM_ADDRESS: 'cms@greenroom.test' },
@@ -49,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop()
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()))
+  await smtp?.close()
 })
 
 test('a forgotten password is reset through a mailed link', async () => {

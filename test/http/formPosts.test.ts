@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 
-import { SMTPServer } from 'smtp-server'
 
 import { mintFillToken } from '../../src/forms/spamGuard'
 import { richTextFromPlain } from '../../src/seed/lexical'
@@ -9,6 +8,8 @@ import type { Json } from '../helpers/http'
 import { assertConformsToSpec } from '../helpers/openapi'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, freePort, startTestServer } from '../helpers/server'
+import type { ReceivedMail, TestMailServer } from '../helpers/smtp'
+import { startMailServer } from '../helpers/smtp'
 
 // A page's own form, posted the way browsers and fetch() post it, through the real server; the
 // emails it sends reach a real SMTP server that is down at first.
@@ -22,9 +23,9 @@ const MIN_FILL_SECONDS = 3
 let server: TestServer
 let url: string
 let adminAuth: string
-let smtp: SMTPServer | undefined
+let smtp: TestMailServer | undefined
 let smtpPort: number
-const inbox: { to: string[]; data: string }[] = []
+const inbox: ReceivedMail[] = []
 
 let redirectForm: number
 let pageForm: number
@@ -88,20 +89,7 @@ const createForm = async (data: Json) => {
 }
 
 const startSmtp = async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let data = ''
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')))
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), data })
-        callback()
-      })
-    },
-  })
-  await new Promise<void>((resolve) => smtp!.listen(smtpPort, '127.0.0.1', resolve))
+  smtp = await startMailServer(smtpPort, inbox)
 }
 
 beforeAll(async () => {
@@ -159,7 +147,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop()
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()))
+  await smtp?.close()
 })
 
 describe('a page’s own form post', () => {

@@ -4,35 +4,23 @@
 // test/http/formPosts.test.ts runs the same through a real server and its runner.
 import type { Payload } from 'payload'
 import { createLocalReq, initTransaction, killTransaction } from 'payload'
-import { SMTPServer } from 'smtp-server'
 
 import { closePayload } from '../../src/db/closePayload'
 import { FORM_EMAILS_QUEUE, SEND_FORM_EMAIL_TASK } from '../../src/forms/emails'
 import { richTextFromPlain } from '../../src/seed/lexical'
 import { freePort } from '../helpers/server'
 import { initPayload } from '../helpers/payload'
+import type { ReceivedMail, TestMailServer } from '../helpers/smtp'
+import { startMailServer } from '../helpers/smtp'
 
 let payload: Payload
-let smtp: SMTPServer | undefined
+let smtp: TestMailServer | undefined
 let smtpPort: number
 let form: number | string
-const inbox: { to: string[]; data: string }[] = []
+const inbox: ReceivedMail[] = []
 
-const startSmtp = () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let data = ''
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')))
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), data })
-        callback()
-      })
-    },
-  })
-  return new Promise<void>((resolve) => smtp!.listen(smtpPort, '127.0.0.1', resolve))
+const startSmtp = async () => {
+  smtp = await startMailServer(smtpPort, inbox)
 }
 
 const formJobs = async () =>
@@ -82,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closePayload(payload)
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()))
+  await smtp?.close()
   delete process.env.SMTP_HOST
   delete process.env.SMTP_PORT
   delete process.env.FORM_EMAIL_FIRST_RETRY_SECONDS
