@@ -1,6 +1,7 @@
 import type { Field, GroupField } from 'payload'
 
 import { resolveLinkHref } from '../urls/linkHref'
+import { inFieldOrder } from './inFieldOrder'
 
 export type LinkAppearance = 'default' | 'primary' | 'secondary'
 
@@ -78,7 +79,7 @@ export const linkField = ({ withLabel = true, appearances = false, name = 'link'
     // Computed on every read from the target's current address; whatever a client sends is dropped.
     access: { create: () => false, update: () => false },
     admin: { hidden: true },
-    hooks: { afterRead: [resolveLinkHref] },
+    hooks: { afterRead: [inFieldOrder(resolveLinkHref)] },
   })
 
   if (appearances !== false) {

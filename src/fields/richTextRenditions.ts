@@ -12,6 +12,7 @@ import { richTextToPlainText } from '../utilities/richText'
 import { richTextToHtml } from '../utilities/richTextHtml'
 import { populateAsReader } from '../utilities/populateAsReader'
 import { urlSchemeFor } from '../urls'
+import { inFieldOrder } from './inFieldOrder'
 
 /**
  * `locale=all` reads a localized rich-text field as `{ en: …, de: … }`: each language gets its own
@@ -62,7 +63,7 @@ const derived = (name: string, description: string, hook: FieldHook): Field => (
   // Computed on every read; whatever a client sends for it is dropped.
   access: { create: () => false, update: () => false },
   admin: { disabled: true, readOnly: true, description },
-  hooks: { afterRead: [hook] },
+  hooks: { afterRead: [inFieldOrder(hook)] },
   // Not a localized field (nothing is stored), but read with locale=all it is one value per language.
   custom: { readPerLocale: true },
 })

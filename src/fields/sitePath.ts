@@ -1,6 +1,7 @@
 import type { Field, FieldHook } from 'payload'
 
 import { documentPath, urlSchemeFor } from '../urls'
+import { inFieldOrder } from './inFieldOrder'
 
 const resolvePath: FieldHook = async ({ siblingData, collection, req }) => {
   if (!collection || !siblingData) return null
@@ -22,5 +23,5 @@ export const sitePathField = (): Field => ({
     readOnly: true,
     description: 'Where the site serves this document (Site settings → Site addresses).',
   },
-  hooks: { afterRead: [resolvePath] },
+  hooks: { afterRead: [inFieldOrder(resolvePath)] },
 })

@@ -155,6 +155,18 @@ describe('one URL scheme', () => {
     }
   })
 
+  test('computed fields keep their place in the answer, so the same content always gives the same bytes', async () => {
+    // Payload sets a computed field when its hook finishes; without a reserved place `path` (quick) would
+    // land before `contentHtml` (slow) on one read and after it on another.
+    const reads = await Promise.all(
+      [0, 1, 2].map(() => payload.findByID({ collection: 'posts', id: post.id, depth: 1, overrideAccess: false })),
+    )
+    const keys = Object.keys(reads[0])
+    expect(keys.indexOf('contentHtml')).toBeLessThan(keys.indexOf('path'))
+    expect(keys.indexOf('contentText')).toBeLessThan(keys.indexOf('path'))
+    for (const read of reads) expect(JSON.stringify(read)).toBe(JSON.stringify(reads[0]))
+  })
+
   test('a pattern that cannot address documents is refused', async () => {
     const refusal = (urls: Record<string, unknown>) =>
       setUrls(urls).then(

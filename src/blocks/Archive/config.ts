@@ -1,9 +1,9 @@
 import type { Block } from 'payload'
 
+import { inFieldOrder } from '../../fields/inFieldOrder'
 import { richTextRenditions } from '../../fields/richTextRenditions'
 
 import { ARCHIVE_MAX_LIMIT, countArchive, populateArchive } from './hooks/populateArchive'
-
 
 export const Archive: Block = {
   slug: 'archive',
@@ -56,14 +56,14 @@ export const Archive: Block = {
         disabled: true,
         description: 'Filled in when the page is read: the published posts this block shows, newest first.',
       },
-      hooks: { afterRead: [populateArchive] },
+      hooks: { afterRead: [inFieldOrder(populateArchive)] },
     },
     {
       name: 'populatedDocsTotal',
       type: 'number',
       virtual: true,
       admin: { readOnly: true, disabled: true },
-      hooks: { afterRead: [countArchive] },
+      hooks: { afterRead: [inFieldOrder(countArchive)] },
     },
   ],
 }

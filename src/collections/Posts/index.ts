@@ -3,6 +3,7 @@ import type { CollectionConfig } from 'payload'
 import { editorOrOwnPost } from '../../access/editorOrOwnPost'
 import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
+import { inFieldOrder } from '../../fields/inFieldOrder'
 import { postContentEditor } from '../../fields/lexical'
 import { collectMediaInRichText, mediaInRichTextField } from '../../fields/mediaInRichText'
 import { loadRenditionSources, richTextRenditions } from '../../fields/richTextRenditions'
@@ -104,7 +105,7 @@ export const Posts: CollectionConfig<'posts'> = {
       virtual: true,
       access: { update: () => false, create: () => false },
       admin: { disabled: true, readOnly: true },
-      hooks: { afterRead: [populateAuthors] },
+      hooks: { afterRead: [inFieldOrder(populateAuthors)] },
       // Each row shows a user: a change to that user changes the post's answer (see src/changes/cacheTags.ts).
       custom: { rowsAreDocumentsOf: 'users' },
       fields: [
