@@ -1,7 +1,7 @@
 import type { FieldHook } from 'payload'
 
 import { populateAsReader } from '../utilities/populateAsReader'
-import { safeHref } from '../utilities/richTextHtml'
+import { idOf, safeHref } from '../utilities/richTextHtml'
 import { documentPath, routingSelect, urlSchemeFor } from '.'
 
 type LinkData = {
@@ -11,12 +11,6 @@ type LinkData = {
 }
 
 type Routed = { id?: number | string; slug?: string | null; publishedAt?: string | null }
-
-const idOf = (value: unknown): number | string | undefined => {
-  if (typeof value === 'number' || typeof value === 'string') return value
-  if (value && typeof value === 'object' && 'id' in value) return idOf((value as { id: unknown }).id)
-  return undefined
-}
 
 /**
  * A link's `href`, resolved by the server so front ends do not each re-implement the site's address

@@ -49,7 +49,8 @@ export const safeHref = (url: unknown): string | null => {
   return cleaned
 }
 
-const idOf = (value: unknown): number | string | undefined => {
+/** The id of a relation's value, whether populated or not. */
+export const idOf = (value: unknown): number | string | undefined => {
   if (typeof value === 'number' || typeof value === 'string') return value
   if (value && typeof value === 'object' && 'id' in value) return idOf((value as { id: unknown }).id)
   return undefined
