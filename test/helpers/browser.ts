@@ -46,6 +46,8 @@ export type TestBrowser = {
   page: Page
   /** Browser console errors/warnings, uncaught page errors, failed requests and 4xx/5xx answers, in order. */
   messages: string[]
+  /** Every URL the pages asked for, in order (documents, scripts, fonts, fetches, frames, workers). */
+  requests: string[]
   /** Closes the browser and removes its profile folder; safe to call more than once. */
   close: () => Promise<void>
 }
@@ -70,6 +72,9 @@ export const launchBrowser = async (executablePath: string): Promise<TestBrowser
     throw error
   }
   const messages: string[] = []
+  const requests: string[] = []
+  // On the context, so requests of every page, frame (live preview) and worker (Monaco's) count.
+  context.on('request', (request) => requests.push(request.url()))
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') {
@@ -94,7 +99,7 @@ export const launchBrowser = async (executablePath: string): Promise<TestBrowser
       fs.rmSync(userDataDir, { recursive: true, force: true })
     }
   }
-  return { context, page, messages, close }
+  return { context, page, messages, requests, close }
 }
 
 /** Saves a full-page screenshot to test-results/ and returns its path (or null if that failed too). */
@@ -108,4 +113,30 @@ export const saveScreenshot = async (page: Page | undefined, name: string): Prom
   } catch {
     return null
   }
+}
+
+/**
+ * The requests that went anywhere but `origin` (data:, blob: and about: URLs never leave the browser).
+ * The admin must work offline and under a strict CSP, so any such request is a bug.
+ */
+export const requestsToOtherOrigins = (browser: TestBrowser, origin: string): string[] => {
+  const own = new URL(origin).origin
+  return browser.requests.filter((url) => {
+    if (/^(data|blob|about):/.test(url)) return false
+    return new URL(url).origin !== own
+  })
+}
+
+/** Where the screenshots the e2e tests keep as artifacts go (git-ignored, overwritten on each run). */
+export const SCREENSHOTS_DIR = path.join(RESULTS_DIR, 'screenshots')
+
+/**
+ * Keeps a screenshot of what a step shows, under a stable name (test-results/screenshots/NAME.png),
+ * for people to look at after a run; unlike saveScreenshot it throws when it cannot take one.
+ */
+export const keepScreenshot = async (page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> => {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true })
+  const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}.png`)
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true, timeout: 20_000 })
+  return file
 }

@@ -41,6 +41,11 @@ type StartOptions = {
   timeoutMs?: number
   /** Run on this database (another test server's) instead of a new one. */
   databaseUri?: string
+  /**
+   * Set PUBLIC_SERVER_URL to the address the test reaches the server at (http://127.0.0.1:PORT), so
+   * absolute media URLs share the admin's origin; without it they name http://localhost:PORT.
+   */
+  publicServerUrl?: boolean
 }
 
 /** Spawns the production server on its own SQLite file and media folder in `dir`. */
@@ -77,7 +82,8 @@ export const startTestServer = async ({ seed = true, env = {}, timeoutMs = 90_00
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-server-'))
   const port = await freePort()
   const databaseUri = options.databaseUri ?? (await createTestDatabase()) ?? `file:${path.join(dir, 'greenroom.db')}`
-  const child = spawnServer({ dir, port, seed, env: { DATABASE_URI: databaseUri, ...env } })
+  const ownUrl = options.publicServerUrl ? { PUBLIC_SERVER_URL: `http://127.0.0.1:${port}` } : {}
+  const child = spawnServer({ dir, port, seed, env: { DATABASE_URI: databaseUri, ...ownUrl, ...env } })
   let output = ''
   child.stdout?.on('data', (chunk) => (output += chunk))
   child.stderr?.on('data', (chunk) => (output += chunk))
