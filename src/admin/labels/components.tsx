@@ -1,0 +1,41 @@
+'use client'
+import { useRowLabel } from '@payloadcms/ui'
+import React from 'react'
+
+import { blockSummary, columnSummary, linkRowSummary } from './summaries'
+
+type Summarize = (row: Record<string, unknown> | undefined) => string
+
+const RowLabelOf = ({ summarize, fallback }: { summarize: Summarize; fallback: string }) => {
+  const { data, rowNumber } = useRowLabel<Record<string, unknown>>()
+  const number = String((rowNumber ?? 0) + 1).padStart(2, '0')
+  const summary = summarize(data)
+  return (
+    <span data-row-label>
+      {number} · {summary || <span style={{ color: 'var(--theme-elevation-500)' }}>{fallback}</span>}
+    </span>
+  )
+}
+
+/** Navigation items, footer links and link lists: the link's label. */
+export const LinkRowLabel = () => <RowLabelOf fallback="New link" summarize={linkRowSummary} />
+
+/** A content block's columns: the column's first text. */
+export const ColumnRowLabel = () => <RowLabelOf fallback="Empty column" summarize={columnSummary} />
+
+/**
+ * A layout block's header: its number, its kind and its heading or first text. A name an editor
+ * gave the block (`blockName`, set through the API) wins over the text.
+ */
+export const BlockLabel = ({ blockLabel }: { blockLabel?: string }) => {
+  const { data, rowNumber } = useRowLabel<Record<string, unknown>>()
+  const number = String((rowNumber ?? 0) + 1).padStart(2, '0')
+  const name = typeof data?.blockName === 'string' && data.blockName.trim() ? data.blockName : blockSummary(data)
+  return (
+    <span data-row-label style={{ display: 'inline-flex', gap: 'calc(var(--base) / 2)', alignItems: 'center' }}>
+      <span>{number}</span>
+      {blockLabel && <span className="pill pill--style-white pill--size-small">{blockLabel}</span>}
+      <span>{name || <span style={{ color: 'var(--theme-elevation-500)' }}>Empty</span>}</span>
+    </span>
+  )
+}
