@@ -136,6 +136,13 @@ suite('the admin panel for editors, in headless Chromium', () => {
       await lines.waitFor({ state: 'visible' })
       await page.waitForFunction(() => document.querySelector('.monaco-editor .view-lines')?.textContent?.includes('curl'))
       expect(plain(await lines.innerText())).toContain('curl "http://localhost:3000/api/posts?limit=10&depth=1"')
+      // The rich text's blocks are labelled by their content too: the code blocks by their captions.
+      const headers = page.locator('[data-row-label]')
+      await headers.filter({ hasText: 'GraphQL' }).first().waitFor({ state: 'visible' })
+      expect((await headers.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim())).toEqual(
+        expect.arrayContaining(['Code REST', 'Code GraphQL']),
+      )
+      expect(await page.getByText('Untitled', { exact: true }).count()).toBe(0)
       // Rich text around it rendered too.
       await page.getByText('Static-site generators fetch published posts once per build.').first().waitFor({ state: 'visible' })
       await page.locator('.monaco-editor').first().scrollIntoViewIfNeeded()

@@ -59,7 +59,10 @@ describe('row and block labels', () => {
 
   it('give a layout block a Label component that knows its kind', () => {
     const block = labelledByContent({ slug: 'mediaBlock', fields: [] })
-    expect(block.admin?.components?.Label).toEqual({ path: '/admin/labels/components#BlockLabel', clientProps: { blockLabel: 'Media Block' } })
+    expect(block.admin?.components?.Label).toEqual({
+      path: '/admin/labels/components#BlockLabel',
+      clientProps: { blockLabel: 'Media Block', blockType: 'mediaBlock' },
+    })
     const named = labelledByContent({ slug: 'cta', labels: { singular: 'Call to action', plural: 'Calls to action' }, fields: [] })
     expect(named.admin?.components?.Label).toMatchObject({ clientProps: { blockLabel: 'Call to action' } })
   })

@@ -1,5 +1,5 @@
 'use client'
-import { useRowLabel } from '@payloadcms/ui'
+import { useFormFields, useRowLabel } from '@payloadcms/ui'
 import React from 'react'
 
 import { blockSummary, columnSummary, linkRowSummary } from './summaries'
@@ -29,11 +29,25 @@ export const ColumnRowLabel = () => <RowLabelOf fallback="Empty column" summariz
  */
 export const BlockLabel = ({ blockLabel }: { blockLabel?: string }) => {
   const { data, rowNumber } = useRowLabel<Record<string, unknown>>()
-  const number = String((rowNumber ?? 0) + 1).padStart(2, '0')
+  return <BlockHeader blockLabel={blockLabel} data={data} number={String((rowNumber ?? 0) + 1).padStart(2, '0')} />
+}
+
+/**
+ * A rich-text block's header (Banner, Code, Media in a post's body): the same text, read from the
+ * block's own form, inside which the lexical editor draws the header.
+ */
+export const RichTextBlockLabel = ({ blockLabel, blockType }: { blockLabel?: string; blockType?: string }) => {
+  const values = useFormFields(([fields]) => fields)
+  const data: Record<string, unknown> = { blockType }
+  for (const [path, field] of Object.entries(values ?? {})) if (!path.includes('.')) data[path] = field?.value
+  return <BlockHeader blockLabel={blockLabel} data={data} />
+}
+
+const BlockHeader = ({ blockLabel, data, number }: { blockLabel?: string; data?: Record<string, unknown>; number?: string }) => {
   const name = typeof data?.blockName === 'string' && data.blockName.trim() ? data.blockName : blockSummary(data)
   return (
     <span data-row-label style={{ display: 'inline-flex', gap: 'calc(var(--base) / 2)', alignItems: 'center' }}>
-      <span>{number}</span>
+      {number && <span>{number}</span>}
       {blockLabel && <span className="pill pill--style-white pill--size-small">{blockLabel}</span>}
       <span>{name || <span style={{ color: 'var(--theme-elevation-500)' }}>Empty</span>}</span>
     </span>

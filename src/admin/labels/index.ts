@@ -11,7 +11,12 @@ export const COLUMN_ROW_LABEL: RowLabelComponent = '/admin/labels/components#Col
  * "Untitled" (Payload's block `admin.components.Label`). For blocks fields only: the rich-text
  * editor's blocks have headers of their own.
  */
-export const labelledByContent = (block: Block): Block => {
+export const labelledByContent = (block: Block): Block => withLabel(block, '/admin/labels/components#BlockLabel')
+
+/** The same for a block in rich text, whose header Payload's lexical editor draws inside the block's own form. */
+export const labelledByContentInRichText = (block: Block): Block => withLabel(block, '/admin/labels/components#RichTextBlockLabel')
+
+const withLabel = (block: Block, path: string): Block => {
   const singular = block.labels?.singular
   const blockLabel =
     typeof singular === 'string' ? singular : block.slug.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())
@@ -19,7 +24,7 @@ export const labelledByContent = (block: Block): Block => {
     ...block,
     admin: {
       ...block.admin,
-      components: { ...block.admin?.components, Label: { path: '/admin/labels/components#BlockLabel', clientProps: { blockLabel } } },
+      components: { ...block.admin?.components, Label: { path, clientProps: { blockLabel, blockType: block.slug } } },
     },
   }
 }

@@ -7,7 +7,7 @@ import { ConfigurationError } from '../../env'
  * what scheduled publishing offers first and what the dashboard shows times in. A name the
  * runtime does not know stops the start instead of scheduling in the wrong zone.
  */
-export const siteTimeZoneFromEnv = (env: NodeJS.ProcessEnv = process.env): string => {
+export const siteTimeZoneFromEnv = (env: Record<string, string | undefined> = process.env): string => {
   const name = env.SITE_TIME_ZONE?.trim() || 'UTC'
   try {
     // Canonical spelling (e.g. `europe/berlin` → `Europe/Berlin`); throws a RangeError for an unknown zone.
