@@ -46,7 +46,8 @@ export const RichTextBlockLabel = ({ blockLabel, blockType }: { blockLabel?: str
 const BlockHeader = ({ blockLabel, data, number }: { blockLabel?: string; data?: Record<string, unknown>; number?: string }) => {
   const name = typeof data?.blockName === 'string' && data.blockName.trim() ? data.blockName : blockSummary(data)
   return (
-    <span data-row-label style={{ display: 'inline-flex', gap: 'calc(var(--base) / 2)', alignItems: 'center' }}>
+    // Grows, so that the header's buttons stay at its end (the lexical editor's header is a row).
+    <span data-row-label style={{ display: 'inline-flex', flex: '1 1 auto', gap: 'calc(var(--base) / 2)', alignItems: 'center' }}>
       {number && <span>{number}</span>}
       {blockLabel && <span className="pill pill--style-white pill--size-small">{blockLabel}</span>}
       <span>{name || <span style={{ color: 'var(--theme-elevation-500)' }}>Empty</span>}</span>
