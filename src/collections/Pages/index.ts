@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isEditor } from '../../access/isEditor'
+import { labelledByContent } from '../../admin/labels'
 import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { Archive } from '../../blocks/Archive/config'
@@ -43,7 +44,7 @@ export const Pages: CollectionConfig<'pages'> = {
             {
               name: 'layout',
               type: 'blocks',
-              blocks: [Content, CallToAction, MediaBlock, Archive, FormBlock],
+              blocks: [Content, CallToAction, MediaBlock, Archive, FormBlock].map(labelledByContent),
               required: true,
               minRows: 1,
               admin: { initCollapsed: true },

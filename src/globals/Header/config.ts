@@ -4,6 +4,7 @@ import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
 import { linkField } from '../../fields/link'
+import { LINK_ROW_LABEL } from '../../admin/labels'
 
 export const Header: GlobalConfig = {
   slug: 'header',
@@ -16,7 +17,7 @@ export const Header: GlobalConfig = {
       type: 'array',
       maxRows: 8,
       fields: [linkField()],
-      admin: { initCollapsed: true },
+      admin: { initCollapsed: true, components: { RowLabel: LINK_ROW_LABEL } },
     },
   ],
 }
