@@ -43,10 +43,11 @@ export const READER_COLLECTIONS: ReaderPolicy['collections'] = {
   search: 'everything',
 }
 
+/** Globals have drafts: readers see what was last published. */
 export const READER_GLOBALS: ReaderPolicy['globals'] = {
-  header: 'everything',
-  footer: 'everything',
-  'site-settings': 'everything',
+  header: 'published',
+  footer: 'published',
+  'site-settings': 'published',
 }
 
 export const readerPolicyFromEnv = (env: Record<string, string | undefined>, locales: readonly string[]): ReaderPolicy => ({
