@@ -6,6 +6,7 @@
 // GraphQL or /api/sync until it is published.
 import crypto from 'node:crypto'
 
+import { internalLink, paragraph, richText } from '../../src/seed/lexical'
 import type { Json } from '../helpers/http'
 import { api, graphql, login } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
@@ -75,36 +76,13 @@ describe('a trashed post or page', () => {
   let cursors: Record<string, string>
 
   beforeAll(async () => {
-    target = await createAs('posts', {
-      title: 'Trashable post',
-      slug: 'trashable-post',
-      content: { root: { type: 'root', version: 1, children: [{ type: 'paragraph', version: 1, children: [{ type: 'text', text: 'Trash me', version: 1 }] }] } },
-    })
+    target = await createAs('posts', { title: 'Trashable post', slug: 'trashable-post', content: richText(paragraph('Trash me')) })
     page = await createAs('pages', { title: 'Trashable page', slug: 'trashable-page', layout: [{ blockType: 'cta', links: [] }] })
     linking = await createAs('posts', {
       title: 'Points at the trash',
       slug: 'points-at-the-trash',
       relatedPosts: [target.id],
-      content: {
-        root: {
-          type: 'root',
-          version: 1,
-          children: [
-            {
-              type: 'paragraph',
-              version: 1,
-              children: [
-                {
-                  type: 'link',
-                  version: 3,
-                  fields: { linkType: 'internal', doc: { relationTo: 'pages', value: page.id }, newTab: false },
-                  children: [{ type: 'text', text: 'the page', version: 1 }],
-                },
-              ],
-            },
-          ],
-        },
-      },
+      content: richText(paragraph(internalLink('pages', page.id, 'the page'))),
     })
     // The old address of a renamed page redirects to it, while it is published.
     expect((await api(url, `/api/pages/${page.id}`, { method: 'PATCH', auth: adminAuth, body: { slug: 'trashable-page-moved' } })).status).toBe(200)

@@ -245,6 +245,11 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   );
   `)
   await db.run(sql`INSERT INTO \`__new_site_settings\`("id", "base_url", "urls_post_path", "urls_page_path", "urls_category_path", "urls_home_page_id", "urls_locale_paths", "default_og_image_id", "_status", "updated_at", "created_at") SELECT "id", "base_url", "urls_post_path", "urls_page_path", "urls_category_path", "urls_home_page_id", "urls_locale_paths", "default_og_image_id", 'published', "updated_at", "created_at" FROM \`site_settings\`;`)
+  // Hand-edited: Payload runs a migration in a transaction, where PRAGMA foreign_keys is a no-op, so
+  // dropping site_settings would cascade to its social links and locales. Their rows are kept aside
+  // and put back once site_settings is rebuilt.
+  await db.run(sql`CREATE TABLE \`__keep_site_settings_social_links\` AS SELECT * FROM \`site_settings_social_links\`;`)
+  await db.run(sql`CREATE TABLE \`__keep_site_settings_locales\` AS SELECT * FROM \`site_settings_locales\`;`)
   await db.run(sql`DROP TABLE \`site_settings\`;`)
   await db.run(sql`ALTER TABLE \`__new_site_settings\` RENAME TO \`site_settings\`;`)
   await db.run(sql`CREATE INDEX \`site_settings_urls_urls_home_page_idx\` ON \`site_settings\` (\`urls_home_page_id\`);`)
@@ -259,13 +264,16 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`site_settings\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(sql`INSERT INTO \`__new_site_settings_locales\`("site_name", "description", "id", "_locale", "_parent_id") SELECT "site_name", "description", "id", "_locale", "_parent_id" FROM \`site_settings_locales\`;`)
+  await db.run(sql`INSERT INTO \`__new_site_settings_locales\`("site_name", "description", "id", "_locale", "_parent_id") SELECT "site_name", "description", "id", "_locale", "_parent_id" FROM \`__keep_site_settings_locales\`;`)
   await db.run(sql`DROP TABLE \`site_settings_locales\`;`)
   await db.run(sql`ALTER TABLE \`__new_site_settings_locales\` RENAME TO \`site_settings_locales\`;`)
   await db.run(sql`CREATE UNIQUE INDEX \`site_settings_locales_locale_parent_id_unique\` ON \`site_settings_locales\` (\`_locale\`,\`_parent_id\`);`)
   await db.run(sql`CREATE INDEX \`site_settings_locales_parent_id_idx\` ON \`site_settings_locales\` (\`_parent_id\`);`)
-  // Hand-edited: foreign keys stay off until site_settings is rebuilt too (dropping it with them on
-  // would cascade to its locales and social links).
+  await db.run(sql`DELETE FROM \`site_settings_social_links\`;`)
+  await db.run(sql`INSERT INTO \`site_settings_social_links\`("_order", "_parent_id", "id", "platform", "url") SELECT "_order", "_parent_id", "id", "platform", "url" FROM \`__keep_site_settings_social_links\`;`)
+  await db.run(sql`DROP TABLE \`__keep_site_settings_social_links\`;`)
+  await db.run(sql`DROP TABLE \`__keep_site_settings_locales\`;`)
+  // Hand-edited: foreign keys back on after site_settings is rebuilt too (where PRAGMA works at all).
   await db.run(sql`PRAGMA foreign_keys=ON;`)
   await db.run(sql`ALTER TABLE \`pages\` ADD \`deleted_at\` text;`)
   await db.run(sql`CREATE INDEX \`pages_deleted_at_idx\` ON \`pages\` (\`deleted_at\`);`)
@@ -327,6 +335,9 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   );
   `)
   await db.run(sql`INSERT INTO \`__new_site_settings\`("id", "base_url", "urls_post_path", "urls_page_path", "urls_category_path", "urls_home_page_id", "urls_locale_paths", "default_og_image_id", "updated_at", "created_at") SELECT "id", "base_url", "urls_post_path", "urls_page_path", "urls_category_path", "urls_home_page_id", "urls_locale_paths", "default_og_image_id", "updated_at", "created_at" FROM \`site_settings\`;`)
+  // Hand-edited, as in up(): keep the rows that dropping site_settings would cascade to.
+  await db.run(sql`CREATE TABLE \`__keep_site_settings_social_links\` AS SELECT * FROM \`site_settings_social_links\`;`)
+  await db.run(sql`CREATE TABLE \`__keep_site_settings_locales\` AS SELECT * FROM \`site_settings_locales\`;`)
   await db.run(sql`DROP TABLE \`site_settings\`;`)
   await db.run(sql`ALTER TABLE \`__new_site_settings\` RENAME TO \`site_settings\`;`)
   await db.run(sql`PRAGMA foreign_keys=ON;`)
@@ -367,7 +378,7 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`site_settings\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(sql`INSERT INTO \`__new_site_settings_social_links\`("_order", "_parent_id", "id", "platform", "url") SELECT "_order", "_parent_id", "id", "platform", "url" FROM \`site_settings_social_links\`;`)
+  await db.run(sql`INSERT INTO \`__new_site_settings_social_links\`("_order", "_parent_id", "id", "platform", "url") SELECT "_order", "_parent_id", "id", "platform", "url" FROM \`__keep_site_settings_social_links\`;`)
   await db.run(sql`DROP TABLE \`site_settings_social_links\`;`)
   await db.run(sql`ALTER TABLE \`__new_site_settings_social_links\` RENAME TO \`site_settings_social_links\`;`)
   await db.run(sql`CREATE INDEX \`site_settings_social_links_order_idx\` ON \`site_settings_social_links\` (\`_order\`);`)
@@ -381,9 +392,11 @@ export async function down({ db, payload, req }: MigrateDownArgs): Promise<void>
   	FOREIGN KEY (\`_parent_id\`) REFERENCES \`site_settings\`(\`id\`) ON UPDATE no action ON DELETE cascade
   );
   `)
-  await db.run(sql`INSERT INTO \`__new_site_settings_locales\`("site_name", "description", "id", "_locale", "_parent_id") SELECT "site_name", "description", "id", "_locale", "_parent_id" FROM \`site_settings_locales\`;`)
+  await db.run(sql`INSERT INTO \`__new_site_settings_locales\`("site_name", "description", "id", "_locale", "_parent_id") SELECT "site_name", "description", "id", "_locale", "_parent_id" FROM \`__keep_site_settings_locales\`;`)
   await db.run(sql`DROP TABLE \`site_settings_locales\`;`)
   await db.run(sql`ALTER TABLE \`__new_site_settings_locales\` RENAME TO \`site_settings_locales\`;`)
   await db.run(sql`CREATE UNIQUE INDEX \`site_settings_locales_locale_parent_id_unique\` ON \`site_settings_locales\` (\`_locale\`,\`_parent_id\`);`)
   await db.run(sql`CREATE INDEX \`site_settings_locales_parent_id_idx\` ON \`site_settings_locales\` (\`_parent_id\`);`)
+  await db.run(sql`DROP TABLE \`__keep_site_settings_social_links\`;`)
+  await db.run(sql`DROP TABLE \`__keep_site_settings_locales\`;`)
 }
