@@ -85,6 +85,18 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
     }
   }
 
+  /** Polls `read` until it gives `expected` (deep equality), or fails with the last value after UI_TIMEOUT. */
+  const until = async (read: () => Promise<unknown>, expected: unknown) => {
+    const deadline = Date.now() + UI_TIMEOUT
+    let last: unknown
+    while (Date.now() < deadline) {
+      last = await read()
+      if (JSON.stringify(last) === JSON.stringify(expected)) return
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    expect(last).toEqual(expected)
+  }
+
   const apiJson = async (path: string, auth?: string) => {
     const res = await fetch(`${server!.url}${path}`, { headers: auth ? { authorization: auth } : {} })
     return { status: res.status, body: await res.json() }
@@ -156,7 +168,7 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
       const answer = page.waitForResponse((res) => res.url().includes('/api/posts') && res.request().method() === 'PATCH')
       await modal.getByRole('button', { name: 'Confirm' }).click()
       expect((await answer).status()).toBe(200)
-      await expect.poll(async () => (await apiJson(`/api/posts/${post.id}?depth=0`)).status, { timeout: UI_TIMEOUT }).toBe(200)
+      await until(async () => (await apiJson(`/api/posts/${post.id}?depth=0`)).status, 200)
     })
 
     await step('delete it again and empty the trash', async () => {
@@ -169,7 +181,7 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
       const answer = page.waitForResponse((res) => res.url().includes('/api/posts') && res.request().method() === 'DELETE')
       await modal.getByRole('button', { name: 'Confirm' }).click()
       expect((await answer).status()).toBe(200)
-      await expect.poll(async () => (await apiJson(`/api/posts/${post.id}?trash=true`, adminAuth)).status, { timeout: UI_TIMEOUT }).toBe(404)
+      await until(async () => (await apiJson(`/api/posts/${post.id}?trash=true`, adminAuth)).status, 404)
     })
   }, 600_000)
 
@@ -191,7 +203,7 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
       const answer = page.waitForResponse((res) => res.url().includes('/api/globals/header') && res.request().method() === 'POST')
       await page.getByRole('button', { name: 'Save Draft' }).click()
       expect((await answer).status()).toBe(200)
-      await expect.poll(() => labels(adminAuth, true), { timeout: UI_TIMEOUT }).toEqual(['Start here', ...published.slice(1)])
+      await until(() => labels(adminAuth, true), ['Start here', ...published.slice(1)])
       expect(await labels()).toEqual(published)
       await keepScreenshot(page, 'global-draft')
     })
@@ -200,7 +212,7 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
       const answer = page.waitForResponse((res) => res.url().includes('/api/globals/header') && res.request().method() === 'POST')
       await page.getByRole('button', { name: 'Publish changes' }).click()
       expect((await answer).status()).toBe(200)
-      await expect.poll(() => labels(), { timeout: UI_TIMEOUT }).toEqual(['Start here', ...published.slice(1)])
+      await until(() => labels(), ['Start here', ...published.slice(1)])
     })
   }, 600_000)
 })

@@ -173,7 +173,7 @@ describe('a trashed post or page', () => {
         expect.objectContaining({ collection: 'pages', id: page.id, op: 'delete', event: 'deleted' }),
       ]),
     )
-    expect(delta.changes.find((change) => change.id === target.id && change.collection === 'posts').doc).toBeUndefined()
+    expect(delta.changes.find((change) => change.id === target.id && change.collection === 'posts')?.doc).toBeUndefined()
   })
 
   test('the team sees it in the trash; a restore brings it back everywhere, as an upsert in the delta', async () => {
@@ -194,13 +194,13 @@ describe('a trashed post or page', () => {
   })
 
   test('REST DELETE deletes for good, as in Payload; a trashed document needs ?trash=true to be deleted', async () => {
-    const post = await createAs('posts', { title: 'Delete me twice', content: linking.content })
+    const post = await createAs('posts', { title: 'Delete me twice', content: richText(paragraph('Twice')) })
     await trash('posts', post.id)
     expect((await api(url, `/api/posts/${post.id}`, { method: 'DELETE', auth: adminAuth })).status).toBe(404)
     expect((await api(url, `/api/posts/${post.id}?trash=true`, { method: 'DELETE', auth: adminAuth })).status).toBe(200)
     expect((await api(url, `/api/posts/${post.id}?trash=true`, { auth: adminAuth })).status).toBe(404)
     // An API key reads only: it can neither trash nor delete.
-    const other = await createAs('posts', { title: 'Not for keys', content: linking.content })
+    const other = await createAs('posts', { title: 'Not for keys', content: richText(paragraph('Keys')) })
     const attempt = await api(url, `/api/posts/${other.id}`, { method: 'PATCH', auth: keyAuth, body: { deletedAt: new Date().toISOString() } })
     expect(attempt.status).toBe(403)
   })
