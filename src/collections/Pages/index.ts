@@ -20,6 +20,8 @@ import { setPublishedAt } from '../../hooks/setPublishedAt'
 export const Pages: CollectionConfig<'pages'> = {
   slug: 'pages',
   labels: { singular: 'Page', plural: 'Pages' },
+  // Deleting in the admin moves a page to the trash (`deletedAt`); readers never see it there.
+  trash: true,
   access: {
     read: publishedOrEditorial,
     readVersions: isEditorial,

@@ -3,6 +3,7 @@ import type { GlobalConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import { globalVersions } from '../versions'
 import { linkField } from '../../fields/link'
 import { LINK_ROW_LABEL } from '../../admin/labels'
 
@@ -10,6 +11,7 @@ export const Footer: GlobalConfig = {
   slug: 'footer',
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
+  versions: globalVersions,
   fields: [
     {
       name: 'navItems',
