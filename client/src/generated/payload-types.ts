@@ -248,6 +248,22 @@ export interface Post {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -477,6 +493,22 @@ export interface Page {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   _status?: ('draft' | 'published') | null;
@@ -1340,6 +1372,9 @@ export interface PostsSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
@@ -1397,6 +1432,9 @@ export interface PagesSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   _status?: T;
