@@ -190,7 +190,7 @@ describe('publishing', () => {
     expect((refused as APIError).status).toBe(400)
     expect((refused as APIError).message).toContain('"blocked link" (content, en) links to pages')
     expect((refused as APIError).message).toContain('which is not published')
-    expect(summary((refused as APIError).data.brokenLinks as BrokenLink[])).toEqual([
+    expect(summary((refused as APIError).data?.brokenLinks as BrokenLink[])).toEqual([
       { path: 'content', label: 'blocked link', reason: 'unpublished', target: `pages:${target.id}`, locale: 'en' },
     ])
     expect((await payload.find({ collection: 'posts', where: { title: { equals: 'Blocked' } }, overrideAccess: true })).totalDocs).toBe(0)
