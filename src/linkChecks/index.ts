@@ -14,7 +14,8 @@ import { linkChecksMode } from './settings'
 
 const withLinkChecks = (collection: CollectionConfig): CollectionConfig => ({
   ...collection,
-  fields: [...collection.fields, linkCheckWarningField(), ...linkCheckFields()],
+  // The warning first, so it heads the sidebar.
+  fields: [linkCheckWarningField(), ...collection.fields, ...linkCheckFields()],
   admin: {
     ...collection.admin,
     defaultColumns: collection.admin?.defaultColumns ? [...collection.admin.defaultColumns, 'brokenLinkCount'] : undefined,

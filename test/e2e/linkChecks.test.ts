@@ -138,6 +138,12 @@ suite('broken links in the admin panel (headless Chromium)', () => {
       await keepScreenshot(page, 'broken-link-warning')
     })
 
+    await step('the posts list filters the documents with broken links', async () => {
+      await page.goto(`${server!.url}/admin/collections/posts?where[brokenLinkCount][greater_than]=0`)
+      await page.locator('table').getByRole('link', { name: 'Announcing our prices' }).waitFor({ state: 'visible' })
+      expect(await page.locator('table tbody tr').count()).toBe(1)
+    })
+
     await step('once the page is published, the warning goes away', async () => {
       const published = await fetch(`${server!.url}/api/pages/${pageId}`, {
         method: 'PATCH',
