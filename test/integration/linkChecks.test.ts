@@ -204,6 +204,32 @@ describe('publishing', () => {
     expect((published as unknown as { brokenLinks: BrokenLink[] }).brokenLinks).toEqual([])
   })
 
+  test('a scheduled publish is checked like any other: listed under warn, refused under block', async () => {
+    const target = await page('Scheduled target', 'draft')
+    const schedule = async (id: Id) => {
+      await payload.jobs.queue({
+        task: 'schedulePublish',
+        waitUntil: new Date(Date.now() - 1000),
+        input: { type: 'publish', doc: { relationTo: 'posts', value: id }, user: { relationTo: 'users', value: editor.id } },
+      })
+      await payload.jobs.run({ queue: 'default' })
+      return payload.findByID({ collection: 'posts', id, overrideAccess: true })
+    }
+    const content = richText(paragraph(internalLink('pages', target.id, 'scheduled link')))
+
+    process.env.LINK_CHECKS = 'block'
+    const blocked = await post('Scheduled, blocked', 'draft', { content })
+    expect((await schedule(blocked.id))._status).toBe('draft')
+
+    process.env.LINK_CHECKS = 'warn'
+    const warned = await post('Scheduled, warned', 'draft', { content })
+    const published = (await schedule(warned.id)) as unknown as { _status: string; brokenLinks: BrokenLink[] }
+    expect(published._status).toBe('published')
+    expect(summary(published.brokenLinks)).toEqual([
+      { path: 'content', label: 'scheduled link', reason: 'unpublished', target: `pages:${target.id}`, locale: 'en' },
+    ])
+  })
+
   test('off: nothing is checked', async () => {
     process.env.LINK_CHECKS = 'off'
     const target = await page('Off target', 'draft')
