@@ -14,6 +14,13 @@ export type BrokenLink = {
   reason: BrokenLinkReason
 }
 
+const fitsIdType = (req: PayloadRequest, collection: string, id: DocumentID) => {
+  const config = req.payload.collections[collection as CollectionSlug]
+  if (!config) return false
+  const type = config.customIDType ?? req.payload.db.defaultIDType
+  return type !== 'number' || (typeof id === 'number' ? Number.isSafeInteger(id) : /^\d{1,15}$/.test(id))
+}
+
 type TargetState = { reason: BrokenLinkReason | null; title?: string }
 
 /** The document being checked: a link to itself is never broken (it is published with it). */
@@ -27,7 +34,8 @@ export type SelfState = { collection: string; id?: DocumentID }
 const targetStates = async (req: PayloadRequest, links: FoundLink[]): Promise<Map<string, TargetState>> => {
   const idsByCollection = new Map<string, Set<DocumentID>>()
   for (const { target } of links) {
-    if (!target) continue
+    // An id that cannot be one of the collection's (a word where ids are numbers) names nothing.
+    if (!target || !fitsIdType(req, target.relationTo, target.id)) continue
     const ids = idsByCollection.get(target.relationTo) ?? new Set<DocumentID>()
     ids.add(target.id)
     idsByCollection.set(target.relationTo, ids)

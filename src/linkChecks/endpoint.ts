@@ -1,4 +1,4 @@
-import type { Endpoint, PayloadHandler } from 'payload'
+import type { CollectionSlug, Endpoint, PayloadHandler } from 'payload'
 import { APIError } from 'payload'
 
 import { editorialRole } from '../access/roles'
@@ -32,6 +32,10 @@ const checkDraftLinks: PayloadHandler = async (req) => {
   }
   const collection = body.collection as string
   const id = typeof body.id === 'number' || (typeof body.id === 'string' && body.id) ? (body.id as DocumentID) : undefined
+  const idType = req.payload.collections[collection as CollectionSlug].customIDType ?? req.payload.db.defaultIDType
+  if (id !== undefined && idType === 'number' && !/^\d{1,15}$/.test(String(id))) {
+    throw new APIError('`id` is not an id of this collection.', 400, undefined, true)
+  }
   const codes = req.payload.config.localization ? req.payload.config.localization.localeCodes : []
   const locale = typeof body.locale === 'string' && codes.includes(body.locale) ? body.locale : undefined
   const links = await linksOfEdit(req, collection, id, body.data, locale)

@@ -1,5 +1,6 @@
 import type {
   CollectionAfterChangeHook,
+  CollectionSlug,
   CollectionAfterDeleteHook,
   CollectionBeforeChangeHook,
   CollectionBeforeDeleteHook,
@@ -31,9 +32,12 @@ export const linksOfEdit = async (
   data: Record<string, unknown>,
   locale: string | undefined,
 ): Promise<FoundLink[]> => {
-  const editing = locale && locale !== 'all' ? locale : undefined
-  const links = findLinks(req.payload, collection, data, { locale: editing ?? (req.payload.config.localization ? req.payload.config.localization.defaultLocale : undefined) })
-  if (id === undefined || !editing || !req.payload.config.localization) return links
+  // Written in every language at once, the data holds every language's values itself.
+  if (locale === 'all') return findLinks(req.payload, collection, data)
+  const localization = req.payload.config.localization
+  const editing = locale ?? (localization ? localization.defaultLocale : undefined)
+  const links = findLinks(req.payload, collection, data, { locale: editing })
+  if (id === undefined || !editing || !localization) return links
   const { main, latest } = await readStored(req, collection, id)
   const stored = latest?.version ?? main
   if (!stored) return links
@@ -49,9 +53,13 @@ export const brokenLinksMessage = (broken: BrokenLink[]) =>
  * On every save of a post or page (drafts and autosaves too, so the list stays current): which of
  * its links lead nowhere a reader can go. With LINK_CHECKS=block a publish with any is refused.
  */
-export const checkLinksBeforeChange: CollectionBeforeChangeHook = async ({ collection, data, originalDoc, req }) => {
+export const checkLinksBeforeChange: CollectionBeforeChangeHook = async ({ collection, data, originalDoc, operation, req }) => {
   const mode = linkChecksMode()
   if (mode === 'off') return data
+  if (operation === 'update' && (originalDoc as Doc | undefined)?.id !== undefined) {
+    const id = (originalDoc as Doc).id!
+    req.context[seenKey(collection.slug, id)] = await readersSeeStored(req, collection.slug, id)
+  }
   // A partial update (one field through the API, a scheduled publish) still publishes the rest.
   const merged = { ...(originalDoc ?? {}), ...data }
   const id = (originalDoc as Doc | undefined)?.id
@@ -65,20 +73,33 @@ export const checkLinksBeforeChange: CollectionBeforeChangeHook = async ({ colle
   return data
 }
 
-const readersSee = (doc: Doc | undefined) => Boolean(doc && doc._status === 'published' && !doc.deletedAt)
+const seenKey = (collection: string, id: DocumentID) => `linkChecks:readersSaw:${collection}:${id}`
 
 /**
- * A post or page published, unpublished, trashed or restored: the documents that link to it get
- * their lists again, in this write's transaction. A draft saved over a published document changes
- * its status in the hook's view but not in the readers': the check reads the stored one.
+ * Whether readers see the document: its stored row (what Payload writes on publish and unpublish),
+ * not the version a save hands the hooks, which for a draft saved over a published document reads
+ * "draft", and for an unpublish under a newer draft reads "draft" before and after.
  */
-export const refreshReferrersAfterChange: CollectionAfterChangeHook = async ({ collection, doc, previousDoc, operation, req }) => {
+const readersSeeStored = async (req: PayloadRequest, collection: string, id: DocumentID) => {
+  const stored = await req.payload.db.findOne<Doc & { id: DocumentID }>({
+    collection: collection as CollectionSlug,
+    where: { id: { equals: id } },
+    select: { _status: true, ...(req.payload.collections[collection as CollectionSlug].config.trash ? { deletedAt: true } : {}) },
+    req,
+  })
+  return Boolean(stored && stored._status === 'published' && !stored.deletedAt)
+}
+
+/**
+ * A post or page published, unpublished, trashed or restored (or new, under an id SQLite may give
+ * out again): the documents that link to it get their lists again, in this write's transaction.
+ */
+export const refreshReferrersAfterChange: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
   if (linkChecksMode() === 'off') return doc
-  const before = operation === 'create' ? undefined : (previousDoc as Doc)
-  if (operation === 'update' && readersSee(before) === readersSee(doc as Doc) && Boolean(before?.deletedAt) === Boolean((doc as Doc).deletedAt)) {
-    return doc
-  }
-  await refreshReferrers(req, targetKey({ relationTo: collection.slug, id: (doc as Doc).id! }))
+  const id = (doc as Doc).id!
+  const before = req.context[seenKey(collection.slug, id)]
+  if (operation === 'update' && typeof before === 'boolean' && before === (await readersSeeStored(req, collection.slug, id))) return doc
+  await refreshReferrers(req, targetKey({ relationTo: collection.slug, id }))
   return doc
 }
 

@@ -77,6 +77,16 @@ describe('publishing with broken links', () => {
     const bad = await api(server.url, '/api/link-check', { method: 'POST', auth: adminAuth, body: { collection: 'users', data: {} } })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0].message).toContain('collection')
+    const notAnId = await api(server.url, '/api/link-check', { method: 'POST', auth: adminAuth, body: { ...body, id: 'abc' } })
+    expect(notAnId.status).toBe(400)
+    // Ids in the form's data that cannot name a document are reported missing, not a server error.
+    const odd = await api(server.url, '/api/link-check', {
+      method: 'POST',
+      auth: adminAuth,
+      body: { collection: 'posts', data: { content: richText(paragraph(internalLink('pages', 'abc' as never, 'odd'))), relatedPosts: ['x'] } },
+    })
+    expect(odd.status).toBe(200)
+    expect(odd.body.brokenLinks.map((link: Json) => link.reason)).toEqual(['missing', 'missing'])
   })
 
   test('block: a publish answers 400 naming each broken link; a draft is saved', async () => {

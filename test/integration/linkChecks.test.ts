@@ -210,7 +210,7 @@ describe('publishing', () => {
       await payload.jobs.queue({
         task: 'schedulePublish',
         waitUntil: new Date(Date.now() - 1000),
-        input: { type: 'publish', doc: { relationTo: 'posts', value: id }, user: { relationTo: 'users', value: editor.id } },
+        input: { type: 'publish', doc: { relationTo: 'posts', value: id as number }, user: { relationTo: 'users', value: editor.id } },
       })
       await payload.jobs.run({ queue: 'default' })
       return payload.findByID({ collection: 'posts', id, overrideAccess: true })
@@ -303,6 +303,20 @@ describe('when a linked document changes', () => {
       { path: 'hero.links.0.link.reference', label: 'To the linked page', reason: 'missing', target: `pages:${target.id}` },
     ])
   })
+})
+
+test('unpublishing a document that has a newer draft updates the documents that link to it', async () => {
+  const target = await page('Target with a draft', 'published')
+  const referrer = await post('Links to a page with a draft', 'published', {
+    content: richText(paragraph(internalLink('pages', target.id, 'to the page'))),
+  })
+  await payload.update({ collection: 'pages', id: target.id, draft: true, overrideAccess: true, data: { title: 'Target, edited' } as never })
+  expect(await brokenOf('posts', referrer.id)).toEqual([])
+  // The admin's Unpublish: a save of the draft as the document's state, over a newer draft.
+  await payload.update({ collection: 'pages', id: target.id, overrideAccess: true, data: { _status: 'draft' } as never })
+  expect(summary(await brokenOf('posts', referrer.id))).toEqual([
+    { path: 'content', label: 'to the page', reason: 'unpublished', target: `pages:${target.id}`, locale: 'en' },
+  ])
 })
 
 describe('readers', () => {
