@@ -46,10 +46,16 @@ type Walk = {
 const labelOf = (field: { name?: string; label?: unknown }) =>
   typeof field.label === 'string' ? field.label : (field.name ?? '').replace(/([a-z])([A-Z])/g, '$1 $2')
 
-const textOf = (node: unknown): string => {
-  if (!isData(node)) return ''
+/**
+ * Lexical nests a few levels deep (lists in lists); data from a client can nest far deeper, and a
+ * walk that followed it would run out of stack.
+ */
+const MAX_NODE_DEPTH = 100
+
+const textOf = (node: unknown, depth = 0): string => {
+  if (!isData(node) || depth > MAX_NODE_DEPTH) return ''
   if (typeof node.text === 'string') return node.text
-  return Array.isArray(node.children) ? node.children.map(textOf).join('') : ''
+  return Array.isArray(node.children) ? node.children.map((child) => textOf(child, depth + 1)).join('') : ''
 }
 
 const isChecked = (relationTo: unknown) =>
@@ -104,8 +110,8 @@ const visitLexical = (walk: Walk, field: Extract<Field, { type: 'richText' }>, v
   if (!isData(value) || !isData(value.root)) return
   const features = (field.editor as { editorConfig?: { features?: LexicalFeatures } } | undefined)?.editorConfig?.features
   const req = { payload: walk.payload } as PayloadRequest
-  const visitNode = (node: unknown) => {
-    if (!isData(node)) return
+  const visitNode = (node: unknown, depth: number) => {
+    if (!isData(node) || depth > MAX_NODE_DEPTH) return
     const type = typeof node.type === 'string' ? node.type : ''
     if ((type === 'upload' || type === 'relationship') && isChecked(node.relationTo)) {
       const id = idOf(node.value)
@@ -120,14 +126,20 @@ const visitLexical = (walk: Walk, field: Extract<Field, { type: 'richText' }>, v
         add(walk, { path, label: textOf(node) || labelOf(field), target: { relationTo: doc.relationTo as string, id } }, locale)
       }
     } else {
-      const subFields = features?.getSubFields?.get(type)?.({ node, req })
-      const subData = features?.getSubFieldsData?.get(type)?.({ node, req })
+      let subFields: Field[] | null | undefined
+      let subData: Data | undefined
+      try {
+        subFields = features?.getSubFields?.get(type)?.({ node, req })
+        subData = features?.getSubFieldsData?.get(type)?.({ node, req })
+      } catch {
+        // A node the feature cannot read (sent by a client, not saved: saves are validated) holds no fields.
+      }
       // Fields inside a node are not localized on their own: they take the language of the rich text.
       if (subFields && isData(subData)) visitFields({ ...walk, allLocales: false, locale: locale ?? walk.locale }, subFields, subData, path, path)
     }
-    if (Array.isArray(node.children)) node.children.forEach(visitNode)
+    if (Array.isArray(node.children)) node.children.forEach((child) => visitNode(child, depth + 1))
   }
-  visitNode(value.root)
+  visitNode(value.root, 0)
 }
 
 const findBlock = (payload: Payload, field: Extract<Field, { type: 'blocks' }>, slug: unknown): Block | undefined => {
