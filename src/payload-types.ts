@@ -248,6 +248,22 @@ export interface Post {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   deletedAt?: string | null;
@@ -478,6 +494,22 @@ export interface Page {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   deletedAt?: string | null;
@@ -1342,6 +1374,9 @@ export interface PostsSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   deletedAt?: T;
@@ -1400,6 +1435,9 @@ export interface PagesSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   deletedAt?: T;

@@ -11,6 +11,7 @@ import { badInputPlugin } from '../badInput/plugin'
 import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
 import { isAdmin } from '../access/isAdmin'
+import { linkChecksPlugin } from '../linkChecks'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
@@ -103,6 +104,8 @@ export const plugins: Plugin[] = [
   unservedRoutesPlugin(),
   buildHooksPlugin(),
   buildStatusPlugin(),
+  // Links checked before publish: fields and hooks on posts and pages, POST /api/link-check.
+  linkChecksPlugin(),
   // After every plugin that adds a collection or a dashboard panel (src/admin/index.ts).
   editorAdminPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.

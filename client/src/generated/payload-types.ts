@@ -249,6 +249,22 @@ export interface Post {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   deletedAt?: string | null;
@@ -479,6 +495,22 @@ export interface Page {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
   deletedAt?: string | null;
@@ -1343,6 +1375,9 @@ export interface PostsSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   deletedAt?: T;
@@ -1401,6 +1436,9 @@ export interface PagesSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
   deletedAt?: T;

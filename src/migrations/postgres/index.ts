@@ -11,6 +11,7 @@ import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue
 import * as migration_20261202_020803_issue13_redirects from './20261202_020803_issue13_redirects';
 import * as migration_20261202_024723_issue13_forms from './20261202_024723_issue13_forms';
 import * as migration_20261202_045737_issue14_trash from './20261202_045737_issue14_trash';
+import * as migration_20261202_054540_issue14_links from './20261202_054540_issue14_links';
 
 export const migrations = [
   {
@@ -76,6 +77,11 @@ export const migrations = [
   {
     up: migration_20261202_045737_issue14_trash.up,
     down: migration_20261202_045737_issue14_trash.down,
-    name: '20261202_045737_issue14_trash'
+    name: '20261202_045737_issue14_trash',
+  },
+  {
+    up: migration_20261202_054540_issue14_links.up,
+    down: migration_20261202_054540_issue14_links.down,
+    name: '20261202_054540_issue14_links'
   },
 ];

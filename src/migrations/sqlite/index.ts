@@ -10,6 +10,7 @@ import * as migration_20261201_191529_build_deploys from './20261201_191529_buil
 import * as migration_20261202_013427_issue13_urls from './20261202_013427_issue13_urls';
 import * as migration_20261202_020754_issue13_redirects from './20261202_020754_issue13_redirects';
 import * as migration_20261202_045711_issue14_trash from './20261202_045711_issue14_trash';
+import * as migration_20261202_054535_issue14_links from './20261202_054535_issue14_links';
 
 export const migrations = [
   {
@@ -70,6 +71,11 @@ export const migrations = [
   {
     up: migration_20261202_045711_issue14_trash.up,
     down: migration_20261202_045711_issue14_trash.down,
-    name: '20261202_045711_issue14_trash'
+    name: '20261202_045711_issue14_trash',
+  },
+  {
+    up: migration_20261202_054535_issue14_links.up,
+    down: migration_20261202_054535_issue14_links.down,
+    name: '20261202_054535_issue14_links'
   },
 ];

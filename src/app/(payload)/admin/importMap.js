@@ -1,3 +1,4 @@
+import { LinkCheckWarning as LinkCheckWarning_df2f72bd4ecfd3caf0b4bff6e9e5a286 } from '../../../linkChecks/components/LinkCheckWarning'
 import { RscEntryLexicalCell as RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { RscEntryLexicalField as RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
 import { LexicalDiffComponent as LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e } from '@payloadcms/richtext-lexical/rsc'
@@ -31,19 +32,20 @@ import { MetaDescriptionComponent as MetaDescriptionComponent_a8a977ebc872c5d5ea
 import { MetaImageComponent as MetaImageComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { PreviewComponent as PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860 } from '@payloadcms/plugin-seo/client'
 import { DocumentBuildStatus as DocumentBuildStatus_a539a073dcb89b17c254a5b4d339b239 } from '../../../buildStatus/components/DocumentBuildStatus'
+import { JSONField as JSONField_8c7f967781573c6383282c0a32a22f4b } from '../../../admin/monaco/fields'
 import { PublishButton as PublishButton_6c58c7287f3bb8cc1c1ede833b69be86 } from '../../../admin/scheduling/PublishButton'
 import { LinkRowLabel as LinkRowLabel_609a56f9724861e49287342e6b51a350 } from '../../../admin/labels/components'
 import { ColumnRowLabel as ColumnRowLabel_609a56f9724861e49287342e6b51a350 } from '../../../admin/labels/components'
 import { BlockLabel as BlockLabel_609a56f9724861e49287342e6b51a350 } from '../../../admin/labels/components'
 import { LinkToDoc as LinkToDoc_aead06e4cbf6b2620c5c51c9ab283634 } from '@payloadcms/plugin-search/client'
 import { ReindexButton as ReindexButton_aead06e4cbf6b2620c5c51c9ab283634 } from '@payloadcms/plugin-search/client'
-import { JSONField as JSONField_8c7f967781573c6383282c0a32a22f4b } from '../../../admin/monaco/fields'
 import { EditorDashboard as EditorDashboard_865aafcaac24cadfc82170f5f27e9e99 } from '../../../admin/dashboard/EditorDashboard'
 import { BuildStatusDashboard as BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f } from '../../../buildStatus/components/BuildStatusDashboard'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
 export const importMap = {
+  "/linkChecks/components/LinkCheckWarning#LinkCheckWarning": LinkCheckWarning_df2f72bd4ecfd3caf0b4bff6e9e5a286,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalCell": RscEntryLexicalCell_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#RscEntryLexicalField": RscEntryLexicalField_44fe37237e0ebf4470c9990d8cb7b07e,
   "@payloadcms/richtext-lexical/rsc#LexicalDiffComponent": LexicalDiffComponent_44fe37237e0ebf4470c9990d8cb7b07e,
@@ -77,13 +79,13 @@ export const importMap = {
   "@payloadcms/plugin-seo/client#MetaImageComponent": MetaImageComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "@payloadcms/plugin-seo/client#PreviewComponent": PreviewComponent_a8a977ebc872c5d5ea7ee689724c0860,
   "/buildStatus/components/DocumentBuildStatus#DocumentBuildStatus": DocumentBuildStatus_a539a073dcb89b17c254a5b4d339b239,
+  "/admin/monaco/fields#JSONField": JSONField_8c7f967781573c6383282c0a32a22f4b,
   "/admin/scheduling/PublishButton#PublishButton": PublishButton_6c58c7287f3bb8cc1c1ede833b69be86,
   "/admin/labels/components#LinkRowLabel": LinkRowLabel_609a56f9724861e49287342e6b51a350,
   "/admin/labels/components#ColumnRowLabel": ColumnRowLabel_609a56f9724861e49287342e6b51a350,
   "/admin/labels/components#BlockLabel": BlockLabel_609a56f9724861e49287342e6b51a350,
   "@payloadcms/plugin-search/client#LinkToDoc": LinkToDoc_aead06e4cbf6b2620c5c51c9ab283634,
   "@payloadcms/plugin-search/client#ReindexButton": ReindexButton_aead06e4cbf6b2620c5c51c9ab283634,
-  "/admin/monaco/fields#JSONField": JSONField_8c7f967781573c6383282c0a32a22f4b,
   "/admin/dashboard/EditorDashboard#EditorDashboard": EditorDashboard_865aafcaac24cadfc82170f5f27e9e99,
   "/buildStatus/components/BuildStatusDashboard#BuildStatusDashboard": BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
