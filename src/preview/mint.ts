@@ -1,5 +1,7 @@
 import type { Endpoint, GeneratePreviewURL, LivePreviewConfig, PayloadRequest } from 'payload'
 
+import { LRUCache } from 'lru-cache'
+
 import { editorialRole } from '../access/roles'
 import type { RoutedDocument } from '../urls'
 import { previewTokenTtlFromEnv, signPreviewToken } from './token'
@@ -9,22 +11,36 @@ import { fillPreviewUrl, isPreviewCollection, PREVIEW_COLLECTIONS, previewPathFo
 export type MintedPreview = { token: string; expiresAt: string; url: string }
 
 /**
+ * The admin asks for the preview URL on every render of a document and after every save (autosave
+ * runs every 800 ms while typing). A new token each time would change the live preview's URL, and
+ * the admin reloads its frame for a new URL; the same token is given again while more than half of
+ * its lifetime is left, so the frame stays and refreshes itself after saves instead.
+ */
+const adminTokens = new LRUCache<string, { token: string; expiresAt: number }>({ max: 5_000 })
+
+/**
  * A token for one document, minted for the signed-in editor, and the URL that previews it. The
  * caller has checked that the editor may read the document.
  */
 export const mintPreview = async (
   req: PayloadRequest,
-  { collection, doc, locale }: { collection: PreviewCollection; doc: RoutedDocument & { id: number | string }; locale?: string },
+  {
+    collection,
+    doc,
+    locale,
+    reuse = false,
+  }: { collection: PreviewCollection; doc: RoutedDocument & { id: number | string }; locale?: string; reuse?: boolean },
 ): Promise<MintedPreview> => {
   const user = req.user
   if (!user || editorialRole(user) === null) throw new Error('Only a signed-in editor mints preview tokens.')
   const id = String(doc.id)
-  const { token, expiresAt } = await signPreviewToken(req.payload.secret, {
-    target: { collection, id },
-    userId: String(user.id),
-    locale,
-    ttlSeconds: previewTokenTtlFromEnv(),
-  })
+  const ttlSeconds = previewTokenTtlFromEnv()
+  const key = `${String(user.id)}\n${collection}\n${id}\n${locale ?? ''}`
+  const kept = reuse ? adminTokens.get(key) : undefined
+  const fresh = kept && kept.expiresAt - Date.now() / 1000 > ttlSeconds / 2 ? kept : undefined
+  const { token, expiresAt } =
+    fresh ?? (await signPreviewToken(req.payload.secret, { target: { collection, id }, userId: String(user.id), locale, ttlSeconds }))
+  if (reuse && !fresh) adminTokens.set(key, { token, expiresAt })
   const [pattern, path] = await Promise.all([previewUrlPatternFor(req), previewPathFor(req, collection, doc, locale)])
   const url = fillPreviewUrl(pattern, { path, token, collection, id, locale: locale ?? '' })
   return { token, expiresAt: new Date(expiresAt * 1000).toISOString(), url }
@@ -49,7 +65,7 @@ const previewUrlForAdmin = async (
     slug: typeof data.slug === 'string' ? data.slug : undefined,
     publishedAt: typeof data.publishedAt === 'string' ? data.publishedAt : undefined,
   }
-  return (await mintPreview(req, { collection, doc, locale })).url
+  return (await mintPreview(req, { collection, doc, locale, reuse: true })).url
 }
 
 export const previewButtonUrl =
@@ -145,7 +161,7 @@ export const previewTokenEndpoint: Endpoint = {
       responses: {
         201: {
           description: 'A new preview token',
-          headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+          headers: { 'Cache-Control': { schema: { type: 'string', description: 'private, no-store' } } },
           content: {
             'application/json': {
               schema: {

@@ -30,15 +30,23 @@ export const isCollectionTarget = (target: PreviewTarget): target is { collectio
  * - `refused`: the token itself was refused (expired, altered, another audience, its editor gone):
  *   the strategy found nobody, and the answer is 401 whatever the route would have said;
  * - `elsewhere`: a valid token used for something other than reading its own target;
- * - `readingTarget`/`readTarget`: the request read its target, the one thing the token is for.
+ * - `readTarget`: the request read its target, the one thing the token is for.
  */
-type PreviewState = { refused?: string; elsewhere?: string; readingTarget?: boolean; readTarget?: boolean }
+type PreviewState = { refused?: string; elsewhere?: string; readTarget?: boolean }
 
-const states = new WeakMap<object, PreviewState>()
+// A property of the request itself, not a WeakMap keyed by it: Payload's GraphQL resolvers hand
+// operations a proxy of the request (isolateObjectProperty), which reads and writes this through.
+const STATE = Symbol.for('greenroom.preview')
+type WithState = { [STATE]?: PreviewState }
+
+const peek = (req: object): PreviewState | undefined => (req as WithState)[STATE]
 
 const stateOf = (req: object): PreviewState => {
-  let state = states.get(req)
-  if (!state) states.set(req, (state = {}))
+  let state = peek(req)
+  if (!state) {
+    state = {}
+    Object.defineProperty(req, STATE, { value: state, enumerable: false, configurable: true })
+  }
   return state
 }
 
@@ -50,17 +58,24 @@ export const markUsedElsewhere = (req: object, message: string) => {
   stateOf(req).elsewhere ??= message
 }
 
+/**
+ * The request objects that are reading their target, by identity: server code reading during that
+ * read (an archive block's posts) is handed the same object, while each GraphQL root field gets a
+ * proxy of its own, so a second root field beside the target's is not taken for part of it.
+ */
+const readingTarget = new WeakSet<object>()
+
 export const markReadingTarget = (req: object) => {
-  stateOf(req).readingTarget = true
+  readingTarget.add(req)
 }
 
 export const markReadTarget = (req: object) => {
   stateOf(req).readTarget = true
 }
 
-export const isReadingTarget = (req: object) => Boolean(states.get(req)?.readingTarget)
+export const isReadingTarget = (req: object) => readingTarget.has(req)
 
-export const wasPreviewRefused = (req: object): boolean => Boolean(states.get(req)?.refused)
+export const wasPreviewRefused = (req: object): boolean => Boolean(peek(req)?.refused)
 
 export const NOT_THE_TARGET =
   'A preview token reads the drafts of its one document and nothing else; this request asks for something else. ' +
@@ -71,7 +86,7 @@ export const NOT_THE_TARGET =
  * but reading its own target. Decided once Payload has answered; undefined for every other request.
  */
 export const previewRefusalOf = (req: object, user: MaybeUser): string | undefined => {
-  const state = states.get(req)
+  const state = peek(req)
   if (state?.refused) return state.refused
   if (!isPreviewSession(user)) return undefined
   if (state?.elsewhere) return state.elsewhere

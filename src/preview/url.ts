@@ -42,7 +42,11 @@ export type PreviewUrlParts = Record<PreviewUrlToken, string>
  * Greenroom's built-in renderer, on this server's public address when PUBLIC_SERVER_URL is set (the
  * admin makes a relative URL absolute against its own origin otherwise).
  */
-export const fillPreviewUrl = (pattern: string | null | undefined, parts: PreviewUrlParts, env = process.env): string => {
+export const fillPreviewUrl = (
+  pattern: string | null | undefined,
+  parts: PreviewUrlParts,
+  env: Record<string, string | undefined> = process.env,
+): string => {
   if (pattern && validatePreviewUrlPattern(pattern) === true) {
     return pattern.replace(/\{([a-z]+)\}/g, (_, token: PreviewUrlToken) => encodeURIComponent(parts[token]))
   }

@@ -70,7 +70,7 @@ describe('minting', () => {
   test('an editor mints a token for one post, with the preview URL of the built-in renderer', async () => {
     const minted = await mint({ collection: 'posts', id: postId }, adminAuth)
     expect(minted.status).toBe(201)
-    expect(minted.headers.get('cache-control')).toBe('no-store')
+    expect(minted.headers.get('cache-control')).toBe('private, no-store')
     expect(minted.body.token.split('.')).toHaveLength(3)
     const lifetime = Date.parse(minted.body.expiresAt) - Date.now()
     expect(lifetime).toBeGreaterThan(3500_000)
@@ -149,9 +149,20 @@ describe('reading the target', () => {
     }
   })
 
+  test("a page's token reads the page, its archive blocks listing posts as the public sees them", async () => {
+    const pageToken = (await mint({ collection: 'pages', id: pageId }, adminAuth)).body.token
+    const page = await api(url, `/api/pages/${pageId}?draft=true&depth=1`, { auth: previewAuth(pageToken) })
+    expect(page.status).toBe(200)
+    const anonymous = await api(url, `/api/pages/${pageId}?depth=1`)
+    expect(page.body.layout.map((block: { blockType: string }) => block.blockType)).toEqual(
+      anonymous.body.layout.map((block: { blockType: string }) => block.blockType),
+    )
+    expect(JSON.stringify(page.body)).not.toContain(DRAFT_TITLE)
+  })
+
   test('GraphQL by id and by a list that finds it', async () => {
     const byId = await graphql(url, `query($id: Int!) { Post(id: $id, draft: true) { title categories { id } } }`, { id: postId }, previewAuth(token))
-    expect(byId.status).toBe(200)
+    expect({ status: byId.status, body: byId.status === 200 ? 'ok' : byId.body }).toEqual({ status: 200, body: 'ok' })
     expect(byId.body.errors).toBeUndefined()
     expect(byId.body.data.Post.title).toBe(DRAFT_TITLE)
     expect(byId.body.data.Post.categories[0].id).toBe(categoryId)
@@ -186,6 +197,11 @@ describe('every other use answers 401', () => {
     expect401('GraphQL: another collection', await graphql(url, `{ Categories { docs { id } } }`, {}, auth))
     expect401('GraphQL: the target and more', await graphql(url, `query($id: Int!) { Post(id: $id, draft: true) { title } Header { navItems { id } } }`, { id: postId }, auth))
     expect401('GraphQL: a mutation', await graphql(url, `mutation($id: Int!) { updatePost(id: $id, data: { title: "x" }) { title } }`, { id: postId }, auth))
+    for (const path of ['/sitemap.xml', '/feed.xml']) {
+      const res = await fetch(`${url}${path}`, { headers: { authorization: auth } })
+      expect({ path, status: res.status }).toEqual({ path, status: 401 })
+      expect(res.headers.get('cache-control')).toMatch(/no-store/)
+    }
     // Nothing was written.
     expect((await api(url, `/api/posts/${postId}?draft=true`, { auth: adminAuth })).body.title).toBe(DRAFT_TITLE)
   })
