@@ -129,9 +129,19 @@ suite('preview in headless Chromium', () => {
       const frame = page.frameLocator('#live-preview-iframe')
       await frame.locator('main > h1', { hasText: typed }).waitFor({ state: 'visible' })
       expect((await autosaved).status()).toBe(200)
-      // After the autosave the page is rendered again by the server, from the saved draft.
-      await page.waitForTimeout(1500)
-      await frame.locator('main > h1', { hasText: typed }).waitFor({ state: 'visible' })
+    })
+
+    await step('typing in the body changes the preview after the autosave, rendered by the server', async () => {
+      const frame = page.frameLocator('#live-preview-iframe')
+      const words = 'Fresh words typed just now.'
+      const editor = page.locator('[data-lexical-editor="true"]').first()
+      await editor.click()
+      await page.keyboard.press('Control+End')
+      const autosaved = page.waitForResponse((res) => res.url().includes(`/api/posts/${postId}`) && res.url().includes('autosave=true'))
+      await page.keyboard.type(` ${words}`)
+      expect((await autosaved).status()).toBe(200)
+      await frame.locator('main .prose', { hasText: words }).waitFor({ state: 'visible' })
+      await frame.locator('main > h1', { hasText: 'Coming soon: a preview that follows the editor' }).waitFor({ state: 'visible' })
       await keepScreenshot(page, 'live-preview', { fullPage: false })
     })
 
