@@ -26,7 +26,7 @@ import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable
 import { apiReferenceEndpoints } from './src/openapi/endpoints'
 import { plugins } from './src/plugins'
 import { guardPreviewSessions } from './src/preview/guard'
-import { previewTokenEndpoint } from './src/preview/mint'
+import { livePreviewForGlobals, previewTokenEndpoint } from './src/preview/mint'
 import { applyReaderPolicy } from './src/readerPolicy/enforce'
 import { readerPolicyFromEnv } from './src/readerPolicy/policy'
 import { syncEndpoint } from './src/sync/endpoint'
@@ -95,6 +95,8 @@ export const greenroomConfig: Config = {
     avatar: 'default',
     importMap: { baseDir: path.resolve(projectRoot, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
+    // Live preview of the header, footer and site settings; posts and pages configure their own (src/preview/).
+    livePreview: livePreviewForGlobals,
   },
   // Editors translate texts; structure, media, dates and relations are shared by both languages.
   // A reader's `?locale=de` gets German where it exists and English where it does not.

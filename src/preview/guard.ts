@@ -64,8 +64,15 @@ const confirmTarget: CollectionAfterOperationHook = ({ args, collection, operati
   return result
 }
 
-const guardGlobal: GlobalBeforeOperationHook = ({ args, operation, req }) => {
-  if (!previewTargetOf(req.user) || !isOwnOperation(args)) return args
+/** A global is one document: reading it is reading the whole target. */
+const guardGlobal: GlobalBeforeOperationHook = ({ args, global, operation, req }) => {
+  const target = previewTargetOf(req.user)
+  if (!target || !isOwnOperation(args)) return args
+  if (operation === 'read' && !isCollectionTarget(target) && target.global === global.slug) {
+    markReadingTarget(req)
+    markReadTarget(req)
+    return args
+  }
   if (operation === 'read' && isReadingTarget(req)) return args
   return usedElsewhere(req)
 }

@@ -1,12 +1,21 @@
-import type { Endpoint, GeneratePreviewURL, LivePreviewConfig, PayloadRequest } from 'payload'
+import type { Endpoint, GeneratePreviewURL, LivePreviewConfig, PayloadRequest, RootLivePreviewConfig } from 'payload'
 
 import { LRUCache } from 'lru-cache'
 
 import { editorialRole } from '../access/roles'
 import type { RoutedDocument } from '../urls'
+import type { PreviewTarget } from './token'
 import { previewTokenTtlFromEnv, signPreviewToken } from './token'
-import type { PreviewCollection } from './url'
-import { fillPreviewUrl, isPreviewCollection, PREVIEW_COLLECTIONS, previewPathFor, previewUrlPatternFor } from './url'
+import type { PreviewCollection, PreviewGlobal } from './url'
+import {
+  fillPreviewUrl,
+  isPreviewCollection,
+  isPreviewGlobal,
+  PREVIEW_COLLECTIONS,
+  PREVIEW_GLOBALS,
+  previewPathFor,
+  previewUrlPatternFor,
+} from './url'
 
 export type MintedPreview = { token: string; expiresAt: string; url: string }
 
@@ -25,26 +34,33 @@ const adminTokens = new LRUCache<string, { token: string; expiresAt: number }>({
 export const mintPreview = async (
   req: PayloadRequest,
   {
-    collection,
-    doc,
     locale,
     reuse = false,
-  }: { collection: PreviewCollection; doc: RoutedDocument & { id: number | string }; locale?: string; reuse?: boolean },
+    ...what
+  }: ({ collection: PreviewCollection; doc: RoutedDocument & { id: number | string } } | { global: PreviewGlobal }) & {
+    locale?: string
+    reuse?: boolean
+  },
 ): Promise<MintedPreview> => {
   const user = req.user
   if (!user || editorialRole(user) === null) throw new Error('Only a signed-in editor mints preview tokens.')
-  const id = String(doc.id)
+  const target: PreviewTarget = 'global' in what ? { global: what.global } : { collection: what.collection, id: String(what.doc.id) }
   const ttlSeconds = previewTokenTtlFromEnv()
-  const key = `${String(user.id)}\n${collection}\n${id}\n${locale ?? ''}`
+  const key = `${String(user.id)}\n${JSON.stringify(target)}\n${locale ?? ''}`
   const kept = reuse ? adminTokens.get(key) : undefined
   const fresh = kept && kept.expiresAt - Date.now() / 1000 > ttlSeconds / 2 ? kept : undefined
-  const { token, expiresAt } =
-    fresh ?? (await signPreviewToken(req.payload.secret, { target: { collection, id }, userId: String(user.id), locale, ttlSeconds }))
+  const { token, expiresAt } = fresh ?? (await signPreviewToken(req.payload.secret, { target, userId: String(user.id), locale, ttlSeconds }))
   if (reuse && !fresh) adminTokens.set(key, { token, expiresAt })
-  const [pattern, path] = await Promise.all([previewUrlPatternFor(req), previewPathFor(req, collection, doc, locale)])
-  const url = fillPreviewUrl(pattern, { path, token, collection, id, locale: locale ?? '' })
+  // A global shows on every page: its preview is the home page's.
+  const [pattern, path] = await Promise.all([
+    previewUrlPatternFor(req),
+    'global' in what ? '/' : previewPathFor(req, what.collection, what.doc, locale),
+  ])
+  const parts = 'global' in what ? { collection: what.global, id: '' } : { collection: what.collection, id: String(what.doc.id) }
+  const url = fillPreviewUrl(pattern, { path, token, ...parts, locale: locale ?? '' })
   return { token, expiresAt: new Date(expiresAt * 1000).toISOString(), url }
 }
+
 
 /**
  * The URL for the admin's Preview button and its live preview of a document, with a fresh token
@@ -74,14 +90,26 @@ export const previewButtonUrl =
     previewUrlForAdmin(req, collection, doc, locale)
 
 /** Payload's live preview for a collection: the preview URL, and the breakpoints its toolbar offers. */
+const BREAKPOINTS: LivePreviewConfig['breakpoints'] = [
+  { name: 'mobile', label: 'Mobile', width: 375, height: 667 },
+  { name: 'tablet', label: 'Tablet', width: 768, height: 1024 },
+  { name: 'desktop', label: 'Desktop', width: 1440, height: 900 },
+]
+
 export const livePreviewFor = (collection: PreviewCollection): LivePreviewConfig => ({
   url: ({ data, req, locale }) => previewUrlForAdmin(req, collection, data, locale?.code),
-  breakpoints: [
-    { name: 'mobile', label: 'Mobile', width: 375, height: 667 },
-    { name: 'tablet', label: 'Tablet', width: 768, height: 1024 },
-    { name: 'desktop', label: 'Desktop', width: 1440, height: 900 },
-  ],
+  breakpoints: BREAKPOINTS,
 })
+
+/** Live preview of the globals (header, footer, site settings), for the root config's `admin.livePreview`. */
+export const livePreviewForGlobals: RootLivePreviewConfig = {
+  globals: [...PREVIEW_GLOBALS],
+  breakpoints: BREAKPOINTS,
+  url: async ({ globalConfig, req, locale }) =>
+    isPreviewGlobal(globalConfig?.slug) && editorialRole(req.user) !== null
+      ? (await mintPreview(req, { global: globalConfig.slug as PreviewGlobal, locale: locale?.code, reuse: true })).url
+      : null,
+}
 
 const errorSchema = { $ref: '#/components/schemas/Error' }
 const jsonError = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } })
@@ -104,15 +132,28 @@ export const previewTokenEndpoint: Endpoint = {
     } catch {
       return problem(400, 'The body must be JSON: {"collection": "posts", "id": 1}.')
     }
-    const { collection, id, locale } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-    if (!isPreviewCollection(collection)) {
-      return problem(400, `"collection" must be one of ${PREVIEW_COLLECTIONS.join(', ')}.`)
-    }
-    if ((typeof id !== 'number' && typeof id !== 'string') || String(id) === '') return problem(400, '"id" must name a document.')
+    const { collection, id, global, locale } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
     const locales = req.payload.config.localization ? req.payload.config.localization.localeCodes : []
     if (locale !== undefined && (typeof locale !== 'string' || !locales.includes(locale))) {
       return problem(400, `"locale" must be one of ${locales.join(', ')}.`)
     }
+    if (global !== undefined || collection === undefined) {
+      if (!isPreviewGlobal(global) || collection !== undefined) {
+        return problem(400, `Name a "collection" (${PREVIEW_COLLECTIONS.join(', ')}) and "id", or a "global" (${PREVIEW_GLOBALS.join(', ')}).`)
+      }
+      // Read as the editor: a global they cannot read is one they cannot preview.
+      const readable = await req.payload
+        .findGlobal({ slug: global, draft: true, depth: 0, overrideAccess: false, user: req.user, locale: locale as never })
+        .then(() => true)
+        .catch(() => false)
+      if (!readable) return problem(403, `You cannot read ${global}.`)
+      const minted = await mintPreview(req, { global, locale: locale as string | undefined })
+      return Response.json(minted, { status: 201, headers: { 'Cache-Control': 'no-store' } })
+    }
+    if (!isPreviewCollection(collection)) {
+      return problem(400, `"collection" must be one of ${PREVIEW_COLLECTIONS.join(', ')}.`)
+    }
+    if ((typeof id !== 'number' && typeof id !== 'string') || String(id) === '') return problem(400, '"id" must name a document.')
     // Read as the editor, newest draft: a document they cannot read is one they cannot preview.
     const doc = await req.payload
       .findByID({
@@ -134,9 +175,10 @@ export const previewTokenEndpoint: Endpoint = {
   custom: {
     openapi: {
       operationId: 'mintPreviewToken',
-      summary: 'A preview token for one post or page',
+      summary: 'A preview token for one post or page, or one global',
       description:
         'For a signed-in editor (session cookie or `Authorization: JWT <token>`; not an API key, not a preview token). ' +
+        'With `{"global": "header"}` (or footer, site-settings) it reads that global, `GET /api/globals/{slug}?draft=true`. ' +
         'The token reads the newest draft of this one document, sent as `Authorization: Preview <token>` on ' +
         '`GET /api/{collection}/{id}?draft=true`, a list that finds only this document, or the GraphQL fields that read it; ' +
         'everything else answers 401. It lasts `PREVIEW_TOKEN_TTL_SECONDS` (default 3600). `url` is the preview URL ' +
@@ -151,9 +193,9 @@ export const previewTokenEndpoint: Endpoint = {
               properties: {
                 collection: { type: 'string', enum: [...PREVIEW_COLLECTIONS] },
                 id: { type: ['integer', 'string'] },
+                global: { type: 'string', enum: [...PREVIEW_GLOBALS], description: 'Instead of `collection` and `id`.' },
                 locale: { type: 'string' },
               },
-              required: ['collection', 'id'],
             },
           },
         },

@@ -148,6 +148,7 @@ export const renderPreviewPage = ({
   nonce,
   adminOrigins,
   lang,
+  label,
 }: {
   doc: PreviewDocument
   collection: string
@@ -155,6 +156,8 @@ export const renderPreviewPage = ({
   nonce: string
   adminOrigins: string[]
   lang: string
+  /** What is previewed, when it is not the document itself (a global around the home page). */
+  label?: string
 }): string => {
   const status = doc._status === 'published' ? 'published' : 'draft'
   const hero =
@@ -169,7 +172,7 @@ export const renderPreviewPage = ({
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>Preview: ${escapeHtml(doc.title)}</title><style nonce="${nonce}">${STYLE}</style></head>
-<body><div class="bar">Preview · ${status === 'draft' ? 'newest draft, not published' : 'published version'}</div>
+<body><div class="bar">Preview · ${label ? `${escapeHtml(label)}, newest draft` : status === 'draft' ? 'newest draft, not published' : 'published version'}</div>
 <header>${links(chrome.header?.navItems, 'site-nav')}</header>
 <main data-status="${status}">${collection === 'pages' ? `<h1>${escapeHtml(doc.title)}</h1>${hero}` : `${hero}<h1>${escapeHtml(doc.title)}</h1>`}
 ${authors.length ? `<p class="meta">By ${escapeHtml(authors.join(', '))}</p>` : ''}${body}</main>

@@ -8,7 +8,9 @@ import type { PreviewChrome, PreviewDocument } from './page'
 import { renderPreviewPage, renderRefusalPage } from './page'
 import { isCollectionTarget } from './session'
 import { authenticatePreviewToken } from './strategy'
-import { BUILT_IN_PREVIEW_PATH, isPreviewCollection } from './url'
+import { HOME_PAGE_SLUG } from '../urls'
+import type { PreviewGlobal } from './url'
+import { BUILT_IN_PREVIEW_PATH, isPreviewCollection, isPreviewGlobal } from './url'
 
 /** The admin's origins: this server's own, and PUBLIC_SERVER_URL's when the admin is reached there. */
 const adminOriginsFrom = (env: Record<string, string | undefined>): string[] => {
@@ -62,6 +64,53 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
     res.end(html)
   }
 
+  // Before the documents' route, which would take `globals` for a collection.
+  /**
+   * GET /preview/globals/:slug?token=…: a global shows on every page, so its preview is the home page
+   * (as readers see it) with the global's newest draft around it: the header's or footer's links, or
+   * site settings' name in the title.
+   */
+  router.get(`${BUILT_IN_PREVIEW_PATH}/globals/:slug`, async (req: Request, res: ExpressResponse) => {
+    const nonce = randomBytes(16).toString('base64')
+    const { slug } = req.params as { slug: string }
+    const token = typeof req.query.token === 'string' ? req.query.token : ''
+    if (!isPreviewGlobal(slug)) return send(res, 404, renderRefusalPage(UNKNOWN_PREVIEW, nonce), nonce)
+    if (!token) return send(res, 401, renderRefusalPage('This preview address has no token. Open the preview from the admin.', nonce), nonce)
+    const session = await authenticatePreviewToken(payload, token)
+    if ('refusal' in session) return send(res, 401, renderRefusalPage(session.refusal, nonce), nonce)
+    const target = session.user._preview.target
+    if (isCollectionTarget(target) || target.global !== slug) return send(res, 401, renderRefusalPage(WRONG_TARGET, nonce), nonce)
+    const asked = typeof req.query.locale === 'string' ? req.query.locale : session.user._preview.locale
+    const locale = (asked && locales.includes(asked) ? asked : undefined) as 'en' | undefined
+    const readGlobal = (name: PreviewGlobal) =>
+      name === slug
+        ? payload.findGlobal({ slug: name, draft: true, depth: 1, locale, overrideAccess: false, user: session.user })
+        : payload.findGlobal({ slug: name, depth: 1, locale, overrideAccess: false }).catch(() => ({}))
+    try {
+      const [home, header, footer, settings] = await Promise.all([
+        payload
+          .find({ collection: 'pages', where: { slug: { equals: HOME_PAGE_SLUG } }, limit: 1, depth: 1, locale, overrideAccess: false })
+          .then((found) => (found.docs[0] ?? { title: '' }) as unknown as PreviewDocument),
+        readGlobal('header'),
+        readGlobal('footer'),
+        readGlobal('site-settings'),
+      ])
+      const siteName = (settings as { siteName?: string }).siteName
+      const html = renderPreviewPage({
+        doc: { ...home, title: home.title || siteName || '' },
+        collection: 'pages',
+        chrome: { header, footer } as PreviewChrome,
+        nonce,
+        adminOrigins,
+        lang: locale ?? (payload.config.localization ? payload.config.localization.defaultLocale : 'en'),
+        label: `${slug}${siteName ? ` · ${siteName}` : ''}`,
+      })
+      return send(res, 200, html, nonce)
+    } catch (error) {
+      payload.logger.error({ err: error }, 'The preview page could not be rendered.')
+      return send(res, 500, renderRefusalPage('The preview could not be rendered; see the server log.', nonce), nonce)
+    }
+  })
   router.get(`${BUILT_IN_PREVIEW_PATH}/:collection/:id`, async (req: Request, res: ExpressResponse) => {
     const nonce = randomBytes(16).toString('base64')
     const { collection, id } = req.params as { collection: string; id: string }

@@ -22,6 +22,13 @@ export const previewTargetOf = (user: MaybeUser): PreviewTarget | undefined =>
 
 export const isCollectionTarget = (target: PreviewTarget): target is { collection: string; id: string } => 'collection' in target
 
+/** Whether a preview session's target is this collection (any of its documents) or this global. */
+export const targetsEntity = (user: MaybeUser, entity: { collection?: string; global?: string }): boolean => {
+  const target = previewTargetOf(user)
+  if (!target) return false
+  return isCollectionTarget(target) ? target.collection === entity.collection : target.global === entity.global
+}
+
 /**
  * What happened to a request that carried a preview token. Kept beside the request (Payload builds
  * its PayloadRequest on the very Request the HTTP layer handed it, so the HTTP layer finds it after

@@ -13,6 +13,11 @@ export type PreviewCollection = (typeof PREVIEW_COLLECTIONS)[number]
 export const isPreviewCollection = (value: unknown): value is PreviewCollection =>
   (PREVIEW_COLLECTIONS as readonly unknown[]).includes(value)
 
+/** The globals that have a preview: the site's chrome and settings, shown around the home page. */
+export const PREVIEW_GLOBALS = ['header', 'footer', 'site-settings'] as const
+export type PreviewGlobal = (typeof PREVIEW_GLOBALS)[number]
+export const isPreviewGlobal = (value: unknown): value is PreviewGlobal => (PREVIEW_GLOBALS as readonly unknown[]).includes(value)
+
 /** Where Greenroom's own renderer serves previews (src/preview/renderer.ts). */
 export const BUILT_IN_PREVIEW_PATH = '/preview'
 
@@ -52,7 +57,9 @@ export const fillPreviewUrl = (
   }
   const server = env.PUBLIC_SERVER_URL?.trim().replace(/\/+$/, '') ?? ''
   const query = new URLSearchParams({ token: parts.token, ...(parts.locale ? { locale: parts.locale } : {}) })
-  return `${server}${BUILT_IN_PREVIEW_PATH}/${encodeURIComponent(parts.collection)}/${encodeURIComponent(parts.id)}?${query}`
+  // A global has no id: its preview is the home page around it.
+  const path = isPreviewGlobal(parts.collection) ? `globals/${parts.collection}` : `${encodeURIComponent(parts.collection)}/${encodeURIComponent(parts.id)}`
+  return `${server}${BUILT_IN_PREVIEW_PATH}/${path}?${query}`
 }
 
 /** The pattern site settings hold, read with the request (published settings only). */

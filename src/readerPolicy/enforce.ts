@@ -10,7 +10,7 @@ import type {
 import { APIError, createLocalReq } from 'payload'
 
 import { editorialRole } from '../access/roles'
-import { isCollectionTarget, previewTargetOf } from '../preview/session'
+import { isCollectionTarget, previewTargetOf, targetsEntity } from '../preview/session'
 import { localeProblem, pagingProblem } from './parameters'
 import type { ReaderPolicy, Visibility } from './policy'
 
@@ -116,7 +116,19 @@ const asTheyArrived = (query: Record<string, unknown>) => {
  */
 const checkArguments =
   (policy: ReaderPolicy) =>
-  ({ args, operation, req, collection }: { args: unknown; operation: string; req: PayloadRequest; collection?: { slug: string } }) => {
+  ({
+    args,
+    operation,
+    req,
+    collection,
+    global,
+  }: {
+    args: unknown
+    operation: string
+    req: PayloadRequest
+    collection?: { slug: string }
+    global?: { slug: string }
+  }) => {
     if (!args || typeof args !== 'object') return args
     const given = args as Record<string, unknown>
     const reader = isReader(req)
@@ -132,16 +144,14 @@ const checkArguments =
     }
     // Server code reading as a reader (access not overridden) gets what a reader gets, too; a preview
     // session's own read of its target collection (not population: that stays the public's) keeps it.
-    if (reader && operation === 'read' && given.draft && !given.overrideAccess && !readsOwnTarget(collection?.slug, given, req)) {
+    if (reader && operation === 'read' && given.draft && !given.overrideAccess && !readsOwnTarget({ collection: collection?.slug, global: global?.slug }, given, req)) {
       return { ...given, draft: false }
     }
     return args
   }
 
-const readsOwnTarget = (collection: string | undefined, given: Record<string, unknown>, req: PayloadRequest) => {
-  const target = previewTargetOf(req.user)
-  return Boolean(target && collection && isCollectionTarget(target) && target.collection === collection && given.currentDepth === undefined)
-}
+const readsOwnTarget = (entity: { collection?: string; global?: string }, given: Record<string, unknown>, req: PayloadRequest) =>
+  targetsEntity(req.user, entity) && given.currentDepth === undefined
 
 /**
  * Applies the reader policy to the sanitized config, so that it covers every collection and global

@@ -240,6 +240,40 @@ describe('every other use answers 401', () => {
   })
 })
 
+describe('globals', () => {
+  // Globals get drafts from another change; until then their routes take no `draft` parameter, and the
+  // token reads the global as it is.
+  test("a global's token reads that global and nothing else", async () => {
+    const minted = await mint({ global: 'header' }, adminAuth)
+    expect(minted.status).toBe(201)
+    expect(minted.body.url).toMatch(/\/preview\/globals\/header\?token=/)
+    const auth = previewAuth(minted.body.token)
+    const header = await api(url, '/api/globals/header', { auth })
+    expect(header.status).toBe(200)
+    expect(header.headers.get('cache-control')).toBe('private, no-store')
+    expect(header.body.navItems).toEqual((await api(url, '/api/globals/header')).body.navItems)
+    const viaGraphql = await graphql(url, '{ Header { navItems { id } } }', {}, auth)
+    expect(viaGraphql.status).toBe(200)
+    expect(viaGraphql.body.data.Header.navItems).toHaveLength(header.body.navItems.length)
+    expect401('another global', await api(url, '/api/globals/footer', { auth }))
+    expect401('a post', await api(url, `/api/posts/${postId}?draft=true`, { auth }))
+    expect401('a write to the global', await api(url, '/api/globals/header', { method: 'POST', auth, body: { navItems: [] } }))
+    expect((await mint({ global: 'users' }, adminAuth)).status).toBe(400)
+    expect((await mint({ global: 'header' }, keyAuth)).status).toBe(403)
+  })
+
+  test("the built-in page shows the home page around the global's draft", async () => {
+    const minted = await mint({ global: 'footer' }, adminAuth)
+    const res = await fetch(new URL(new URL(minted.body.url, url).pathname + new URL(minted.body.url, url).search, url))
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('footer')
+    expect(html).toMatch(/<footer><nav class="footer-nav">/)
+    const wrong = await fetch(`${url}/preview/globals/header?token=${encodeURIComponent(minted.body.token)}`)
+    expect(wrong.status).toBe(401)
+  })
+})
+
 describe('expired and foreign tokens', () => {
   // The test server's secret (test/helpers/server.ts), as Payload keeps it (payload.secret).
   const secret = crypto.createHash('sha256').update('test-secret-0123456789abcdef0123456789abcdef').digest('hex').slice(0, 32)

@@ -73,6 +73,7 @@ describe('preview URLs', () => {
   test("no pattern: Greenroom's own renderer, on PUBLIC_SERVER_URL when set", () => {
     expect(fillPreviewUrl('', parts, {})).toBe('/preview/posts/42?token=t.o.k&locale=de')
     expect(fillPreviewUrl(null, { ...parts, locale: '' }, { PUBLIC_SERVER_URL: 'https://cms.example/' })).toBe('https://cms.example/preview/posts/42?token=t.o.k')
+    expect(fillPreviewUrl('', { ...parts, collection: 'header', id: '', locale: '' }, {})).toBe('/preview/globals/header?token=t.o.k')
   })
 
   test('patterns are validated', () => {
