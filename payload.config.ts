@@ -25,6 +25,8 @@ import { SiteSettings } from './src/globals/SiteSettings/config'
 import { answerDatabaseUnavailable } from './src/hooks/answerDatabaseUnavailable'
 import { apiReferenceEndpoints } from './src/openapi/endpoints'
 import { plugins } from './src/plugins'
+import { guardPreviewSessions } from './src/preview/guard'
+import { livePreviewForGlobals, previewTokenEndpoint } from './src/preview/mint'
 import { applyReaderPolicy } from './src/readerPolicy/enforce'
 import { readerPolicyFromEnv } from './src/readerPolicy/policy'
 import { syncEndpoint } from './src/sync/endpoint'
@@ -93,6 +95,8 @@ export const greenroomConfig: Config = {
     avatar: 'default',
     importMap: { baseDir: path.resolve(projectRoot, 'src') },
     meta: { titleSuffix: ' · Greenroom' },
+    // Live preview of the header, footer and site settings; posts and pages configure their own (src/preview/).
+    livePreview: livePreviewForGlobals,
   },
   // Editors translate texts; structure, media, dates and relations are shared by both languages.
   // A reader's `?locale=de` gets German where it exists and English where it does not.
@@ -109,7 +113,7 @@ export const greenroomConfig: Config = {
   plugins,
   // /api/openapi.json and the API reference at /api/docs. Later root endpoints go here too, each with
   // `custom.openapi` documentation (test/http/openapi.test.ts fails for a route the spec lacks).
-  endpoints: [...apiReferenceEndpoints, graphqlSchemaEndpoint, syncEndpoint(readerPolicy)],
+  endpoints: [...apiReferenceEndpoints, graphqlSchemaEndpoint, syncEndpoint(readerPolicy), previewTokenEndpoint],
   hooks: {
     afterError: [answerDatabaseUnavailable],
   },
@@ -165,8 +169,10 @@ export const greenroomConfig: Config = {
 
 // After sanitizing, when Payload's own collections, globals and endpoints exist too: Payload's own
 // globals are Payload's to write (src/access/payloadInternalGlobals.ts), API keys change nothing
-// (src/access/readOnlyApiKeys.ts), and what readers may read and ask for (src/readerPolicy).
+// (src/access/readOnlyApiKeys.ts), what readers may read and ask for (src/readerPolicy), and a preview
+// token reads its one document and nothing else (src/preview/guard.ts).
 export default buildConfig(copyPlain(greenroomConfig))
   .then(closePayloadInternalGlobals)
   .then(readOnlyApiKeys)
   .then(applyReaderPolicy(readerPolicy))
+  .then(guardPreviewSessions)

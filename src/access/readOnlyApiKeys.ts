@@ -13,10 +13,13 @@ import { Forbidden } from 'payload'
 
 import { asThePublic } from '../readerPolicy/enforce'
 import { isPayloadInternalCollection } from '../utilities/internalCollections'
-import { isApiKeySession } from './roles'
+import { isPreviewSession, NOT_THE_TARGET } from '../preview/session'
+import { isReaderSession } from './roles'
 
 /**
- * An API key reads what the public reads and changes nothing. Payload treats a key as its owner
+ * An API key reads what the public reads and changes nothing; so does a preview token, which reads
+ * the drafts of its one document besides (src/preview/guard.ts). Both are "reader sessions"
+ * (src/access/roles.ts), and everything below applies to both alike. Payload treats a key as its owner
  * signed in, so every default that lets "any signed-in user" in (`Boolean(req.user)`: document locks,
  * preferences, the migrations table, plugins' collections and fields) would let a key in too. The
  * rule is applied here to the sanitized config, once Payload has added its own collections, to every
@@ -60,7 +63,7 @@ export const readOnlyApiKeys = (config: SanitizedConfig): SanitizedConfig => {
   // Queueing, cancelling and running jobs (GET /api/payload-jobs/run runs them).
   const jobsAccess = config.jobs.access as Record<string, ((args: { req: PayloadRequest }) => boolean | Promise<boolean>) | undefined>
   for (const [name, check] of Object.entries(jobsAccess ?? {})) {
-    if (check) jobsAccess[name] = (args) => !isApiKeySession(args.req.user) && check(args)
+    if (check) jobsAccess[name] = (args) => !isReaderSession(args.req.user) && check(args)
   }
   return config
 }
@@ -68,7 +71,8 @@ export const readOnlyApiKeys = (config: SanitizedConfig): SanitizedConfig => {
 export const API_KEY_READ_ONLY_MESSAGE =
   'An API key reads what the public reads: it cannot change anything, and cannot use this route. Sign in to edit.'
 
-const refusal = (req: PayloadRequest) => Object.assign(new Forbidden(req.t), { message: API_KEY_READ_ONLY_MESSAGE })
+const refusal = (req: PayloadRequest) =>
+  Object.assign(new Forbidden(req.t), { message: isPreviewSession(req.user) ? NOT_THE_TARGET : API_KEY_READ_ONLY_MESSAGE })
 
 const COLLECTION_ACCESS = ['create', 'read', 'readVersions', 'update', 'delete', 'unlock']
 const GLOBAL_ACCESS = ['read', 'readVersions', 'update']
@@ -89,7 +93,7 @@ const guardAccess = (operation: string, original: Access | undefined): Access =>
   if (original && (original as Guarded<Access>)[GUARDED]) return original
   const decide = original ?? signedIn
   if (READ_ACCESS.has(operation)) return decide
-  return mark<Access>((args) => (isApiKeySession(args.req.user) ? false : decide(args)))
+  return mark<Access>((args) => (isReaderSession(args.req.user) ? false : decide(args)))
 }
 
 type FieldAccess = NonNullable<NonNullable<Extract<Field, { access?: unknown }>['access']>['read']>
@@ -101,7 +105,7 @@ const guardFieldReads = (fields: Field[] | undefined): void => {
     const read = access?.read
     // The access object is changed in place: Payload keeps copies of fields (flattenedFields) that share it.
     if (access && read && !read[GUARDED]) {
-      access.read = mark<FieldAccess>((args) => (isApiKeySession(args.req.user) ? read({ ...args, req: asThePublic(args.req) }) : read(args)))
+      access.read = mark<FieldAccess>((args) => (isReaderSession(args.req.user) ? read({ ...args, req: asThePublic(args.req) }) : read(args)))
     }
     if ('fields' in field && Array.isArray(field.fields)) guardFieldReads(field.fields as Field[])
     if ('flattenedFields' in field && Array.isArray(field.flattenedFields)) guardFieldReads(field.flattenedFields as Field[])
@@ -111,16 +115,16 @@ const guardFieldReads = (fields: Field[] | undefined): void => {
 }
 
 const refuseKeyOperations: CollectionBeforeOperationHook = ({ operation, overrideAccess, req }) => {
-  if (isApiKeySession(req.user) && !overrideAccess && !READ_OPERATIONS.has(operation)) throw refusal(req)
+  if (isReaderSession(req.user) && !overrideAccess && !READ_OPERATIONS.has(operation)) throw refusal(req)
 }
 
 const refuseKeyGlobalOperations: GlobalBeforeOperationHook = ({ operation, overrideAccess, req }) => {
-  if (isApiKeySession(req.user) && !overrideAccess && !READ_OPERATIONS.has(operation)) throw refusal(req)
+  if (isReaderSession(req.user) && !overrideAccess && !READ_OPERATIONS.has(operation)) throw refusal(req)
 }
 
 /** Logout has no `beforeOperation`; its hooks run before it ends sessions (`?allSessions=true` ends all of the owner's). */
 const refuseKeyLogout: CollectionAfterLogoutHook = ({ req }) => {
-  if (isApiKeySession(req.user)) throw refusal(req)
+  if (isReaderSession(req.user)) throw refusal(req)
 }
 
 const guardEndpoint = <E extends Endpoint>(endpoint: E, internal: boolean): E => {
@@ -133,7 +137,7 @@ const guardEndpoint = <E extends Endpoint>(endpoint: E, internal: boolean): E =>
   return {
     ...endpoint,
     handler: mark<PayloadHandler>((req) => {
-      if (isApiKeySession(req.user)) throw refusal(req)
+      if (isReaderSession(req.user)) throw refusal(req)
       return handler(req)
     }),
   }

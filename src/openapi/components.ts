@@ -147,7 +147,9 @@ export const responses = {
     'The request is invalid: a malformed query parameter (`depth`, `limit`, `where`…) or data that fails validation; `data.errors` lists the fields.',
   ),
   Unauthorized: errorAnswer(
-    'The credentials are wrong. Sign-in gives the same answer for an unknown email as for a wrong password.',
+    'The credentials are wrong. Sign-in gives the same answer for an unknown email as for a wrong password. ' +
+      'Any route answers 401 to a preview token (`Authorization: Preview <token>`) that is expired, altered or no longer its editor\'s, ' +
+      'or that is used for anything but reading its own document.',
   ),
   Forbidden: errorAnswer('Not allowed: sign in, or your role may not do this.'),
   NotFound: errorAnswer('No such document, or it is not visible to you (drafts are not visible to readers).'),
@@ -177,9 +179,11 @@ const errorResponseNames: Record<ErrorStatus, keyof typeof responses> = {
   413: 'PayloadTooLarge',
 }
 
-/** The error answers an operation can give, plus those every /api route can give (429, 431, 503). */
+/** The error answers an operation can give, plus those every /api route can give (401, 429, 431, 503). */
 export const errorResponses = (...statuses: ErrorStatus[]) => ({
   ...Object.fromEntries(statuses.map((status) => [status, ref('responses', errorResponseNames[status])])),
+  // A preview token on any route but the read of its own document (src/preview/).
+  401: ref('responses', 'Unauthorized'),
   429: ref('responses', 'TooManyRequests'),
   // Node's HTTP parser refuses a longer URL before any route sees it (src/server/startServer.ts).
   431: ref('responses', 'RequestHeaderFieldsTooLarge'),

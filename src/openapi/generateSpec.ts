@@ -13,6 +13,7 @@ import type { Access, Collection, Payload, PayloadRequest, SanitizedGlobalConfig
 import { siteOutputPaths } from '../siteOutputs/openapi'
 import { documentFormPosts } from '../forms/openapi'
 import { formSettingsFromEnv } from '../forms/settings'
+import { isPreviewCollection } from '../preview/url'
 import { isPayloadInternalCollection } from '../utilities/internalCollections'
 import { errorResponses, headers, json, paginated, parameters, ref, responses, sharedSchemas } from './components'
 import type { CollectionDescription, EntityDescription, Paths, Security } from './paths'
@@ -483,7 +484,8 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
       versions: Boolean(versions),
       drafts: Boolean(versions && versions.drafts),
       localized,
-      readSecurity: await securityFor(access.read, payload),
+      // A preview token reads one post's or page's drafts through these routes (src/preview/).
+      readSecurity: [...(await securityFor(access.read, payload)), ...(isPreviewCollection(slug) ? [{ previewToken: [] }] : [])],
       writeSecurity: await securityFor(access.update, payload),
       idSchema,
       upload: Boolean(upload),
@@ -618,6 +620,14 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
           in: 'query',
           name: 'token',
           description: "The same deploy token as `?token=`, for hosts whose outgoing webhooks cannot set headers (Netlify, Vercel).",
+        },
+        previewToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            '`Authorization: Preview <token>`, from `POST ' + api + '/preview-tokens`: reads one post or page, its newest draft with ' +
+            '`draft=true`, and nothing else (anything else answers 401).',
         },
         sessionCookie: {
           type: 'apiKey',

@@ -10,6 +10,7 @@ import type {
 import { APIError, createLocalReq } from 'payload'
 
 import { editorialRole } from '../access/roles'
+import { isCollectionTarget, previewTargetOf, targetsEntity } from '../preview/session'
 import { localeProblem, pagingProblem } from './parameters'
 import type { ReaderPolicy, Visibility } from './policy'
 
@@ -67,18 +68,35 @@ const both = (first: AccessResult, second: AccessResult): AccessResult => {
   return { and: [first, second] }
 }
 
+/** Either: a boolean decides at once, two queries are joined by `or`. */
+const either = (first: AccessResult, second: AccessResult): AccessResult => {
+  if (first === true || second === true) return true
+  if (first === false) return second
+  if (second === false) return first
+  return { or: [first, second] }
+}
+
+/** The one document of this collection a preview session (src/preview/) may read whatever its status. */
+const previewTargetIn = (collection: string, req: PayloadRequest): AccessResult => {
+  const target = previewTargetOf(req.user)
+  return target && isCollectionTarget(target) && target.collection === collection ? { id: { equals: target.id } } : false
+}
+
 /**
  * Read access as the policy bounds it: the editorial team gets what the collection's own access
  * gives; a reader (an API key too) gets at most what the policy lists (nothing, published documents,
- * or everything), and less if the collection's own access refuses the public.
+ * or everything), and less if the collection's own access refuses the public. A preview session reads
+ * as the public does, and its one target document besides, draft or not.
  */
 const boundedRead =
-  (own: Access | undefined, visibility: Visibility | undefined, trash: boolean): Access =>
+  (collection: string | undefined, own: Access | undefined, visibility: Visibility | undefined, trash: boolean): Access =>
   async (args) => {
     if (!isReader(args.req)) return own ? own(args) : true
-    if (!visibility) return false
+    const target = collection ? previewTargetIn(collection, args.req) : false
+    if (!visibility) return target
     const granted: AccessResult = own ? await own({ ...args, req: asThePublic(args.req) }) : true
-    return both(both(granted, visibility === 'published' ? PUBLISHED : true), trash ? NOT_TRASHED : true)
+    // A trashed document is gone for every reader, its own preview included.
+    return both(either(both(granted, visibility === 'published' ? PUBLISHED : true), target), trash ? NOT_TRASHED : true)
   }
 
 /** Versions and drafts are the team's: a reader reads the published document itself. */
@@ -106,7 +124,19 @@ const asTheyArrived = (query: Record<string, unknown>) => {
  */
 const checkArguments =
   (policy: ReaderPolicy) =>
-  ({ args, operation, req }: { args: unknown; operation: string; req: PayloadRequest }) => {
+  ({
+    args,
+    operation,
+    req,
+    collection,
+    global,
+  }: {
+    args: unknown
+    operation: string
+    req: PayloadRequest
+    collection?: { slug: string }
+    global?: { slug: string }
+  }) => {
     if (!args || typeof args !== 'object') return args
     const given = args as Record<string, unknown>
     const reader = isReader(req)
@@ -120,13 +150,18 @@ const checkArguments =
         pagingProblem(given, reader ? policy : undefined)
       if (problem) throw new APIError(problem, 400)
     }
-    // Server code reading as a reader (access not overridden) gets what a reader gets, too.
+    // Server code reading as a reader (access not overridden) gets what a reader gets, too; a preview
+    // session's own read of its target collection (not population: that stays the public's) keeps its draft.
     if (reader && operation === 'read' && !given.overrideAccess && (given.draft || given.trash)) {
+      const keepsDraft = given.draft && readsOwnTarget({ collection: collection?.slug, global: global?.slug }, given, req)
       // The trash is the team's: a reader's `trash=true` reads what it reads without it.
-      return { ...given, draft: false, trash: false }
+      if (given.trash || !keepsDraft) return { ...given, draft: keepsDraft ? given.draft : false, trash: false }
     }
     return args
   }
+
+const readsOwnTarget = (entity: { collection?: string; global?: string }, given: Record<string, unknown>, req: PayloadRequest) =>
+  targetsEntity(req.user, entity) && given.currentDepth === undefined
 
 /**
  * Applies the reader policy to the sanitized config, so that it covers every collection and global
@@ -139,13 +174,13 @@ export const applyReaderPolicy =
     const check = checkArguments(policy)
     for (const collection of config.collections) {
       const { access } = collection
-      access.read = boundedRead(access.read, policy.collections[collection.slug], Boolean(collection.trash))
+      access.read = boundedRead(collection.slug, access.read, policy.collections[collection.slug], Boolean(collection.trash))
       access.readVersions = teamOnly(access.readVersions)
       collection.hooks.beforeOperation = [check as CollectionBeforeOperationHook, ...(collection.hooks.beforeOperation ?? [])]
     }
     for (const global of config.globals) {
       const { access } = global
-      access.read = boundedRead(access.read, policy.globals[global.slug], false)
+      access.read = boundedRead(undefined, access.read, policy.globals[global.slug], false)
       access.readVersions = teamOnly(access.readVersions)
       global.hooks.beforeOperation = [check as GlobalBeforeOperationHook, ...(global.hooks.beforeOperation ?? [])]
     }

@@ -11,6 +11,7 @@ import { createPayloadRequest, handleEndpoints } from 'payload'
 import { classifyBadInput } from '../badInput/answerBadInput'
 import { inErrorShape } from '../badInput/errorShape'
 import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
+import { previewRefusalOf } from '../preview/session'
 import { discardRestOfBody } from './bodyLimits'
 import type { HttpCache, Produced } from './httpCache'
 import type { PayloadVerdict } from './readers'
@@ -172,6 +173,12 @@ const requestOf = (body: Buffer): { query: string; operationName?: unknown } | u
   }
 }
 
+const unauthorized = (message: string) =>
+  new Response(JSON.stringify({ errors: [{ message }] }), {
+    status: 401,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  })
+
 const refused = (messages: string[]) =>
   new Response(JSON.stringify({ errors: messages.map((message) => ({ message })) }), {
     status: 400,
@@ -265,6 +272,13 @@ export const payloadApi = (config: SanitizedConfig, httpCache?: HttpCache, logge
     try {
       const response =
         req.path === graphqlRoute && req.method === 'POST' ? await handleGraphql(request) : await handleEndpoints({ config, request })
+      // A preview token is good for reading its own document only: a refused token, or a valid one
+      // used for anything else, gets 401 whatever Payload answered (src/preview/session.ts).
+      const previewRefusal = previewRefusalOf(request, (request as { user?: never }).user)
+      if (previewRefusal) {
+        await response.body?.cancel()
+        return { response: unauthorized(previewRefusal), verdict: verdictOf(request) }
+      }
       return { response: await inErrorShape(response), verdict: verdictOf(request) }
     } finally {
       await uploadedFiles.remove()

@@ -53,7 +53,8 @@ const POLICY_NAMES: Record<Bucket, string> = {
 const bucketOf = (reader: Reader): Bucket => {
   if (reader.kind === 'anonymous') return 'ip'
   if (reader.verified === 'apiKey') return 'apiKey'
-  if (reader.verified === 'editor') return 'session'
+  // A preview token counts as the editor who minted it: the same limit as their session, per address.
+  if (reader.verified === 'editor' || reader.verified === 'preview') return 'session'
   return 'ip'
 }
 

@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http'
 
 import { LRUCache } from 'lru-cache'
 
+import { isPreviewSession, wasPreviewRefused } from '../preview/session'
+
 /**
  * Who a request is, as far as the response store and the rate limits care.
  *
@@ -25,8 +27,12 @@ export type Reader =
   | { kind: 'anonymous' }
   | { kind: 'credentialed'; fingerprint: string; verified: VerifiedReader | undefined }
 
-/** What Payload's authentication decided a request is, once it has run. */
-export type PayloadVerdict = 'anonymous' | 'apiKey' | 'editor' | 'unknown'
+/**
+ * What Payload's authentication decided a request is, once it has run. `preview`: a valid preview
+ * token (src/preview/); `previewRefused`: a preview token Payload's strategy refused, which is
+ * answered 401 whoever else the request could be.
+ */
+export type PayloadVerdict = 'anonymous' | 'apiKey' | 'editor' | 'preview' | 'previewRefused' | 'unknown'
 
 type VerifiedReader = Exclude<PayloadVerdict, 'unknown'>
 
@@ -74,9 +80,11 @@ const fingerprintOf = (credentials: string[]) => createHash('sha256').update(cre
  */
 export const verdictOf = (request: Request): PayloadVerdict => {
   if (!('user' in request)) return 'unknown'
+  if (wasPreviewRefused(request)) return 'previewRefused'
   const user = (request as { user?: { _strategy?: string } | null }).user
   if (user === null) return 'anonymous'
   if (!user) return 'unknown'
+  if (isPreviewSession(user as never)) return 'preview'
   return user._strategy === 'api-key' ? 'apiKey' : 'editor'
 }
 

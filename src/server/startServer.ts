@@ -16,6 +16,7 @@ import { formSettingsFromEnv } from '../forms/settings'
 import { seedDemoContentIfEmpty } from '../seed'
 import { ensureContentVersion } from '../changes/contentVersion'
 import { isSiteOutputPath, siteOutputRoutes } from '../siteOutputs/routes'
+import { previewRenderer } from '../preview/renderer'
 import { siteOutputSettingsFromEnv } from '../siteOutputs/settings'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
@@ -151,6 +152,9 @@ export const startServer = async ({
       settings: siteOutputSettings,
     }),
   )
+  // The built-in preview renderer (/preview/:collection/:id?token=…), counted like API reads.
+  app.use('/preview', apiRateLimit(limiter, client))
+  app.use(previewRenderer(payload))
   if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 

@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response as ExpressResponse } from 'express
 import { Router } from 'express'
 import type { Payload } from 'payload'
 
+import { NOT_THE_TARGET } from '../preview/session'
 import type { HttpCache } from '../server/httpCache'
 import { sendWebResponse } from '../server/payloadApi'
 import type { PayloadVerdict, Readers } from '../server/readers'
@@ -31,6 +32,9 @@ const toResponse = ({ status, contentType, body }: Output) =>
     typeof body === 'string' ? body : (Readable.toWeb(Readable.from(bytesOf(body))) as unknown as ReadableStream<Uint8Array>),
     { status, headers: { 'content-type': contentType } },
   )
+
+const PREVIEW_REFUSED = () =>
+  Response.json({ errors: [{ message: NOT_THE_TARGET }] }, { status: 401, headers: { 'cache-control': 'no-store' } })
 
 type RouteParts = {
   payload: Payload
@@ -60,6 +64,8 @@ export const siteOutputRoutes = ({ payload, cache, readers, authenticate, settin
       try {
         const unsent = await cache.serve(req, res, async () => {
           const [verdict, output] = await Promise.all([verdictOf(req), make(req)])
+          // A preview token reads its one document and nothing else (src/preview/).
+          if (verdict === 'preview' || verdict === 'previewRefused') return { response: PREVIEW_REFUSED(), verdict }
           return { response: toResponse(output), verdict, tags: output.tags }
         })
         if (unsent) await sendWebResponse(req, res, unsent)

@@ -2077,6 +2077,10 @@ export interface SiteSetting {
      */
     homePage?: (number | null) | Page;
     localePaths: 'prefix-others' | 'prefix-all';
+    /**
+     * Your front end's preview route, for the Preview button and live preview, e.g. https://site.example/api/preview?path={path}&token={token}. Tokens: {path} (the address above), {token} (send it as "Authorization: Preview <token>"), {collection}, {id}, {locale}. Empty: Greenroom's built-in preview page.
+     */
+    previewUrl?: string | null;
   };
   description?: string | null;
   defaultOgImage?: (number | null) | Media;
@@ -2176,6 +2180,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         categoryPath?: T;
         homePage?: T;
         localePaths?: T;
+        previewUrl?: T;
       };
   description?: T;
   defaultOgImage?: T;

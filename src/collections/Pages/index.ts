@@ -15,6 +15,7 @@ import { loadRenditionSources } from '../../fields/richTextRenditions'
 import { sitePathField } from '../../fields/sitePath'
 import { slugField } from '../../fields/slug'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { livePreviewFor, previewButtonUrl } from '../../preview/mint'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 
 export const Pages: CollectionConfig<'pages'> = {
@@ -32,6 +33,10 @@ export const Pages: CollectionConfig<'pages'> = {
   defaultPopulate: { title: true, slug: true, path: true },
   admin: {
     useAsTitle: 'title',
+    // The Preview button and live preview: the front end's preview URL from site settings, or
+    // Greenroom's own renderer, with a preview token for the editor (src/preview/).
+    preview: previewButtonUrl('pages'),
+    livePreview: livePreviewFor('pages'),
     defaultColumns: ['title', 'slug', '_status', 'updatedAt'],
   },
   fields: [

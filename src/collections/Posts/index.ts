@@ -10,6 +10,7 @@ import { loadRenditionSources, richTextRenditions } from '../../fields/richTextR
 import { sitePathField } from '../../fields/sitePath'
 import { slugField } from '../../fields/slug'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
+import { livePreviewFor, previewButtonUrl } from '../../preview/mint'
 import { setPublishedAt } from '../../hooks/setPublishedAt'
 import { assignAuthors } from './hooks/assignAuthors'
 import { computeReadingTime } from './hooks/computeReadingTime'
@@ -45,6 +46,10 @@ export const Posts: CollectionConfig<'posts'> = {
   trash: true,
   admin: {
     useAsTitle: 'title',
+    // The Preview button and live preview: the front end's preview URL from site settings, or
+    // Greenroom's own renderer, with a preview token for the editor (src/preview/).
+    preview: previewButtonUrl('posts'),
+    livePreview: livePreviewFor('posts'),
     defaultColumns: ['title', 'slug', '_status', 'publishedAt', 'updatedAt'],
     listSearchableFields: ['title', 'slug', 'excerpt'],
   },

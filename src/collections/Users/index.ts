@@ -4,6 +4,7 @@ import { adminOrSelf, adminOrSelfField } from '../../access/adminOrSelf'
 import { isAdmin, isAdminField } from '../../access/isAdmin'
 import { isEditorial } from '../../access/isEditorial'
 import { ROLES, editorialRole } from '../../access/roles'
+import { previewTokenStrategy } from '../../preview/strategy'
 import { accountDetailFields } from './fields/accountDetails'
 import { firstUserIsAdmin } from './hooks/firstUserIsAdmin'
 import { keepOneAdminOnChange, keepOneAdminOnDelete } from './hooks/keepOneAdmin'
@@ -23,6 +24,9 @@ export const Users: CollectionConfig<'users'> = {
   custom: { changeLog: { visibleFields: ['name', 'bio', 'avatar'] } },
   auth: {
     useAPIKey: true,
+    // `Authorization: Preview <token>`: a front end reading one document's drafts (src/preview/).
+    // Payload runs it before the API-key and session strategies, and adds those itself.
+    strategies: [previewTokenStrategy],
     tokenExpiration: 60 * 60 * 8,
     // Payload's lock after N failures is off: any stranger could lock any account, the admin's too.
     // Sign-in is throttled instead, by client and by account, with growing delays (hooks/loginProtection.ts).

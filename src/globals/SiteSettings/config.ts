@@ -6,6 +6,7 @@ import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
 import { globalVersions } from '../versions'
 import type { RoutedCollection } from '../../urls'
 import { DEFAULT_PATH_PATTERNS, LOCALE_PATH_MODES, validatePathPattern } from '../../urls'
+import { validatePreviewUrlPattern } from '../../preview/url'
 
 export const SOCIAL_PLATFORMS = ['mastodon', 'bluesky', 'x', 'github', 'linkedin', 'instagram', 'youtube', 'facebook', 'rss', 'other'] as const
 
@@ -90,6 +91,19 @@ export const SiteSettings: GlobalConfig = {
               admin: { width: '50%' },
             },
           ],
+        },
+        {
+          name: 'previewUrl',
+          label: 'Preview URL',
+          type: 'text',
+          maxLength: 500,
+          validate: validatePreviewUrlPattern,
+          admin: {
+            description:
+              "Your front end's preview route, for the Preview button and live preview, e.g. " +
+              'https://site.example/api/preview?path={path}&token={token}. Tokens: {path} (the address above), {token} ' +
+              "(send it as \"Authorization: Preview <token>\"), {collection}, {id}, {locale}. Empty: Greenroom's built-in preview page.",
+          },
         },
       ],
     },

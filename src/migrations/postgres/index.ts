@@ -12,6 +12,7 @@ import * as migration_20261202_020803_issue13_redirects from './20261202_020803_
 import * as migration_20261202_024723_issue13_forms from './20261202_024723_issue13_forms';
 import * as migration_20261202_045737_issue14_trash from './20261202_045737_issue14_trash';
 import * as migration_20261202_054540_issue14_links from './20261202_054540_issue14_links';
+import * as migration_20261202_054847_issue14_preview from './20261202_054847_issue14_preview';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261202_054540_issue14_links.up,
     down: migration_20261202_054540_issue14_links.down,
-    name: '20261202_054540_issue14_links'
+    name: '20261202_054540_issue14_links',
+  },
+  {
+    up: migration_20261202_054847_issue14_preview.up,
+    down: migration_20261202_054847_issue14_preview.down,
+    name: '20261202_054847_issue14_preview'
   },
 ];

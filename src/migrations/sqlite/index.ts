@@ -11,6 +11,7 @@ import * as migration_20261202_013427_issue13_urls from './20261202_013427_issue
 import * as migration_20261202_020754_issue13_redirects from './20261202_020754_issue13_redirects';
 import * as migration_20261202_045711_issue14_trash from './20261202_045711_issue14_trash';
 import * as migration_20261202_054535_issue14_links from './20261202_054535_issue14_links';
+import * as migration_20261202_054842_issue14_preview from './20261202_054842_issue14_preview';
 
 export const migrations = [
   {
@@ -76,6 +77,11 @@ export const migrations = [
   {
     up: migration_20261202_054535_issue14_links.up,
     down: migration_20261202_054535_issue14_links.down,
-    name: '20261202_054535_issue14_links'
+    name: '20261202_054535_issue14_links',
+  },
+  {
+    up: migration_20261202_054842_issue14_preview.up,
+    down: migration_20261202_054842_issue14_preview.down,
+    name: '20261202_054842_issue14_preview'
   },
 ];
