@@ -319,6 +319,32 @@ test('unpublishing a document that has a newer draft updates the documents that 
   ])
 })
 
+test('moving the target to the trash breaks the links to it; restoring it mends them', async () => {
+  const target = await post('Target in the trash', 'published')
+  const referrer = await page('Links to a post that will be trashed', 'published', {
+    hero: { type: 'lowImpact', links: [linkTo('posts', target.id, 'to the post')] },
+  })
+  expect(await brokenOf('pages', referrer.id)).toEqual([])
+
+  // The admin's "Move to trash": an update that sets deletedAt.
+  await payload.update({ collection: 'posts', id: target.id, overrideAccess: true, data: { deletedAt: new Date().toISOString() } as never })
+  expect(summary(await brokenOf('pages', referrer.id))).toEqual([
+    { path: 'hero.links.0.link.reference', label: 'to the post', reason: 'trashed', target: `posts:${target.id}` },
+  ])
+  // A publish of a page linking to a trashed post is refused under block, naming the reason.
+  process.env.LINK_CHECKS = 'block'
+  try {
+    await expect(
+      page('Publishes a link to the trash', 'published', { hero: { type: 'lowImpact', links: [linkTo('posts', target.id, 'into the trash')] } }),
+    ).rejects.toThrow(/into the trash/)
+  } finally {
+    delete process.env.LINK_CHECKS
+  }
+
+  await payload.update({ collection: 'posts', id: target.id, overrideAccess: true, trash: true, data: { deletedAt: null } as never })
+  expect(await brokenOf('pages', referrer.id)).toEqual([])
+})
+
 describe('readers', () => {
   test('never read, query or sort by the link checks', async () => {
     const target = await page('Hidden target', 'draft')
