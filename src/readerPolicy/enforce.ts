@@ -89,10 +89,11 @@ const previewTargetIn = (collection: string, req: PayloadRequest): AccessResult 
  * as the public does, and its one target document besides, draft or not.
  */
 const boundedRead =
-  (collection: string | undefined, own: Access | undefined, visibility: Visibility | undefined, trash: boolean): Access =>
+  (entity: { collection: string } | { global: string }, own: Access | undefined, visibility: Visibility | undefined, trash: boolean): Access =>
   async (args) => {
     if (!isReader(args.req)) return own ? own(args) : true
-    const target = collection ? previewTargetIn(collection, args.req) : false
+    // A global is one document: its preview session reads it whole, its newest draft included.
+    const target = 'collection' in entity ? previewTargetIn(entity.collection, args.req) : targetsEntity(args.req.user, entity)
     if (!visibility) return target
     const granted: AccessResult = own ? await own({ ...args, req: asThePublic(args.req) }) : true
     // A trashed document is gone for every reader, its own preview included.
@@ -174,13 +175,13 @@ export const applyReaderPolicy =
     const check = checkArguments(policy)
     for (const collection of config.collections) {
       const { access } = collection
-      access.read = boundedRead(collection.slug, access.read, policy.collections[collection.slug], Boolean(collection.trash))
+      access.read = boundedRead({ collection: collection.slug }, access.read, policy.collections[collection.slug], Boolean(collection.trash))
       access.readVersions = teamOnly(access.readVersions)
       collection.hooks.beforeOperation = [check as CollectionBeforeOperationHook, ...(collection.hooks.beforeOperation ?? [])]
     }
     for (const global of config.globals) {
       const { access } = global
-      access.read = boundedRead(undefined, access.read, policy.globals[global.slug], false)
+      access.read = boundedRead({ global: global.slug }, access.read, policy.globals[global.slug], false)
       access.readVersions = teamOnly(access.readVersions)
       global.hooks.beforeOperation = [check as GlobalBeforeOperationHook, ...(global.hooks.beforeOperation ?? [])]
     }

@@ -241,25 +241,46 @@ describe('every other use answers 401', () => {
 })
 
 describe('globals', () => {
-  // Globals get drafts from another change; until then their routes take no `draft` parameter, and the
-  // token reads the global as it is.
-  test("a global's token reads that global and nothing else", async () => {
+  // The header gets a draft on top of what is published: readers keep the published one, the
+  // global's token reads the draft with `draft=true`.
+  test("a global's token reads that global's draft and nothing else", async () => {
+    const published = (await api(url, '/api/globals/header')).body.navItems as { link: { label: string } }[]
+    expect(published.length).toBeGreaterThan(0)
+    const draftItems = [{ link: { type: 'custom', url: 'https://example.com/draft', label: 'Draft-only item' } }]
+    const saved = await api(url, '/api/globals/header?draft=true', { method: 'POST', auth: adminAuth, body: { navItems: draftItems, _status: 'draft' } })
+    expect(saved.status).toBe(200)
+    const labels = (body: { navItems?: { link: { label: string } }[] }) => (body.navItems ?? []).map(({ link }) => link.label)
+
     const minted = await mint({ global: 'header' }, adminAuth)
     expect(minted.status).toBe(201)
     expect(minted.body.url).toMatch(/\/preview\/globals\/header\?token=/)
     const auth = previewAuth(minted.body.token)
-    const header = await api(url, '/api/globals/header', { auth })
+    const header = await api(url, '/api/globals/header?draft=true', { auth })
     expect(header.status).toBe(200)
     expect(header.headers.get('cache-control')).toBe('private, no-store')
-    expect(header.body.navItems).toEqual((await api(url, '/api/globals/header')).body.navItems)
-    const viaGraphql = await graphql(url, '{ Header { navItems { id } } }', {}, auth)
+    expect(labels(header.body)).toEqual(['Draft-only item'])
+    // Without draft=true the token reads what is published; readers never get the draft.
+    expect(labels((await api(url, '/api/globals/header', { auth })).body)).toEqual(published.map(({ link }) => link.label))
+    for (const path of ['/api/globals/header?draft=true', '/api/globals/header']) {
+      expect(labels((await api(url, path)).body)).toEqual(published.map(({ link }) => link.label))
+      expect(labels((await api(url, path, { auth: keyAuth })).body)).toEqual(published.map(({ link }) => link.label))
+    }
+    const viaGraphql = await graphql(url, '{ Header(draft: true) { navItems { link { label } } } }', {}, auth)
     expect(viaGraphql.status).toBe(200)
-    expect(viaGraphql.body.data.Header.navItems).toHaveLength(header.body.navItems.length)
+    expect(viaGraphql.body.data.Header.navItems.map(({ link }: { link: { label: string } }) => link.label)).toEqual(['Draft-only item'])
+    const anonymousGraphql = await graphql(url, '{ Header(draft: true) { navItems { link { label } } } }', {})
+    expect(JSON.stringify(anonymousGraphql.body)).not.toContain('Draft-only item')
+
     expect401('another global', await api(url, '/api/globals/footer', { auth }))
     expect401('a post', await api(url, `/api/posts/${postId}?draft=true`, { auth }))
     expect401('a write to the global', await api(url, '/api/globals/header', { method: 'POST', auth, body: { navItems: [] } }))
     expect((await mint({ global: 'users' }, adminAuth)).status).toBe(400)
     expect((await mint({ global: 'header' }, keyAuth)).status).toBe(403)
+
+    // The built-in page shows the home page inside the header's draft.
+    const page = await fetch(new URL(minted.body.url, url))
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Draft-only item')
   })
 
   test("the built-in page shows the home page around the global's draft", async () => {
