@@ -6,6 +6,7 @@ import { seoPlugin } from '@payloadcms/plugin-seo'
 import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
+import { auditLogPlugin } from '../auditLog/plugin'
 import { badInputPlugin } from '../badInput/plugin'
 import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
@@ -102,6 +103,8 @@ export const plugins: Plugin[] = [
   unservedRoutesPlugin(),
   buildHooksPlugin(),
   buildStatusPlugin(),
+  // After every plugin that adds a collection people write to: it records their writes.
+  auditLogPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
   // Last: see its comment.

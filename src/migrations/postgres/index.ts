@@ -10,6 +10,7 @@ import * as migration_20261201_191536_build_deploys from './20261201_191536_buil
 import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
 import * as migration_20261202_020803_issue13_redirects from './20261202_020803_issue13_redirects';
 import * as migration_20261202_024723_issue13_forms from './20261202_024723_issue13_forms';
+import * as migration_20261202_045607_issue14_audit from './20261202_045607_issue14_audit';
 
 export const migrations = [
   {
@@ -70,6 +71,11 @@ export const migrations = [
   {
     up: migration_20261202_024723_issue13_forms.up,
     down: migration_20261202_024723_issue13_forms.down,
-    name: '20261202_024723_issue13_forms'
+    name: '20261202_024723_issue13_forms',
+  },
+  {
+    up: migration_20261202_045607_issue14_audit.up,
+    down: migration_20261202_045607_issue14_audit.down,
+    name: '20261202_045607_issue14_audit'
   },
 ];

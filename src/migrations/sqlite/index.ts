@@ -9,6 +9,7 @@ import * as migration_20261201_185425_build_hooks from './20261201_185425_build_
 import * as migration_20261201_191529_build_deploys from './20261201_191529_build_deploys';
 import * as migration_20261202_013427_issue13_urls from './20261202_013427_issue13_urls';
 import * as migration_20261202_020754_issue13_redirects from './20261202_020754_issue13_redirects';
+import * as migration_20261202_045557_issue14_audit from './20261202_045557_issue14_audit';
 
 export const migrations = [
   {
@@ -64,6 +65,11 @@ export const migrations = [
   {
     up: migration_20261202_020754_issue13_redirects.up,
     down: migration_20261202_020754_issue13_redirects.down,
-    name: '20261202_020754_issue13_redirects'
+    name: '20261202_020754_issue13_redirects',
+  },
+  {
+    up: migration_20261202_045557_issue14_audit.up,
+    down: migration_20261202_045557_issue14_audit.down,
+    name: '20261202_045557_issue14_audit'
   },
 ];
