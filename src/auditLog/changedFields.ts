@@ -13,7 +13,7 @@ type FieldShape = {
   virtual?: unknown
   hidden?: boolean
   access?: { create?: unknown; update?: unknown }
-  admin?: { readOnly?: boolean; hidden?: boolean }
+  admin?: object
   flattenedFields?: readonly FieldShape[]
   blocks?: readonly (FieldShape & { slug: string })[]
 }
@@ -49,7 +49,7 @@ const refusesEveryone = (check: unknown) => {
  * text names): its change follows theirs, which are listed.
  */
 const isComputed = (field: FieldShape) =>
-  Boolean(field.admin?.readOnly || field.admin?.hidden) &&
+  Boolean((field.admin as { readOnly?: boolean } | undefined)?.readOnly || (field.admin as { hidden?: boolean } | undefined)?.hidden) &&
   refusesEveryone(field.access?.create) &&
   refusesEveryone(field.access?.update)
 
@@ -67,6 +67,23 @@ const normalize = (value: unknown): unknown => {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(normalize(a)) === JSON.stringify(normalize(b))
+
+/**
+ * Rich text as what it says: the admin's editor writes a document back with its own defaults
+ * (`direction` worked out from the text, `textFormat: 0`, `textStyle: ''`) and gives blocks inside
+ * it new ids (identities, not content), which would otherwise list a rich-text field as changed on
+ * every save of a document written through the API.
+ */
+const canonicalRichText = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonicalRichText)
+  if (!value || typeof value !== 'object') return value
+  const out: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'direction' || key === 'id' || inner === null || inner === '' || inner === 0) continue
+    out[key] = canonicalRichText(inner)
+  }
+  return out
+}
 
 const isEmpty = (value: unknown) =>
   value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
@@ -97,7 +114,8 @@ const diffValue = (field: FieldShape, path: string, after: unknown, before: unkn
     })
     return
   }
-  if (!same(after, before) && !(isEmpty(after) && isEmpty(before))) out.push(path)
+  const [a, b] = field.type === 'richText' ? [canonicalRichText(after), canonicalRichText(before)] : [after, before]
+  if (!same(a, b) && !(isEmpty(a) && isEmpty(b))) out.push(path)
 }
 
 const diffFields = (

@@ -58,7 +58,10 @@ export const AuditLog: CollectionConfig = {
     {
       name: 'changedFields',
       type: 'json',
-      admin: { description: 'Paths of the fields whose values changed (never the values)' },
+      admin: {
+        description: 'Paths of the fields whose values changed (never the values)',
+        components: { Field: '/auditLog/components/ChangedFields#ChangedFields' },
+      },
     },
     { name: 'user', type: 'relationship', relationTo: 'users', index: true },
     {
