@@ -76,14 +76,23 @@ const auditedGlobal = (global: GlobalConfig): GlobalConfig => ({
  * and global present when it runs: listed after every plugin that adds audited collections
  * (test/integration/auditLog.test.ts checks that each collection is either audited or named above).
  */
-export const auditLogPlugin = (): Plugin => (config) => {
-  // Read here so that a wrong value stops the start, not the nightly job.
-  auditLogRetentionDays()
-  return {
-    ...config,
-    collections: [...(config.collections ?? []).map(audited), AuditLog],
-    globals: (config.globals ?? []).map(auditedGlobal),
-    hooks: { ...config.hooks, afterError: [recordFailedLogin, ...(config.hooks?.afterError ?? [])] },
-    jobs: { ...config.jobs, tasks: [...(config.jobs?.tasks ?? []), pruneAuditLogTask] },
+export const auditLogPlugin = (): Plugin => {
+  const plugin: Plugin = (config) => {
+    // Read here so that a wrong value stops the start, not the nightly job.
+    auditLogRetentionDays()
+    return {
+      ...config,
+      collections: [...(config.collections ?? []).map(audited), AuditLog],
+      globals: (config.globals ?? []).map(auditedGlobal),
+      hooks: { ...config.hooks, afterError: [recordFailedLogin, ...(config.hooks?.afterError ?? [])] },
+      jobs: { ...config.jobs, tasks: [...(config.jobs?.tasks ?? []), pruneAuditLogTask] },
+    }
   }
+  auditLogPlugins.add(plugin)
+  return plugin
 }
+
+const auditLogPlugins = new WeakSet<Plugin>()
+
+/** For a config as it was before the audit log existed (the migration tests build one). */
+export const isAuditLogPlugin = (plugin: Plugin) => auditLogPlugins.has(plugin)
