@@ -327,20 +327,15 @@ const writeFailedLogin = async (req: PayloadRequest, attempt: { collection: stri
     where: { email: { equals: attempt.email } },
     select: { id: true },
   })
-  await req.payload.create({
-    collection: AUDIT_LOG,
-    overrideAccess: true,
-    depth: 0,
-    data: {
-      action: 'login-failed',
-      entity: attempt.collection,
-      documentId: account ? String(account.id) : null,
-      changedFields: [],
-      user: account?.id ?? null,
-      actorLabel: attempt.email,
-      viaApiKey: false,
-      ...originOf(req),
-      detail: FAILURE_REASONS[cause?.name ?? ''] ?? cause?.name ?? 'failed',
-    },
-  } as never)
+  // Without `req`: in a transaction of its own, whatever became of the attempt's.
+  await writeAuditEntry({ payload: req.payload } as PayloadRequest, {
+    action: 'login-failed',
+    entity: attempt.collection,
+    documentId: account ? String(account.id) : null,
+    user: account?.id ?? null,
+    actorLabel: attempt.email,
+    viaApiKey: false,
+    ...originOf(req),
+    detail: FAILURE_REASONS[cause?.name ?? ''] ?? cause?.name ?? 'failed',
+  })
 }
