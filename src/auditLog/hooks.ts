@@ -194,6 +194,10 @@ const recordCollectionWrite: CollectionAfterChangeHook = async ({ collection, do
     ...originOf(req),
     locale: localeOf(req),
   }
+  if (collection.auth && operation === 'update' && resetRequests.has(req)) {
+    resetRequests.delete(req)
+    entry.detail = 'password reset link sent'
+  }
   if (entry.action === 'update' && collection.versions?.drafts && current._status === 'draft') {
     if (await wasAutosave(req, { collection: collection.slug, id: current.id! })) {
       await recordAutosave(req, entry)
@@ -263,17 +267,36 @@ const globalAction = async (global: SanitizedGlobalConfig, req: PayloadRequest, 
   )
 }
 
-/** A successful sign-in, recorded in the sign-in's transaction (it adds the session). */
+/**
+ * A successful sign-in, recorded in the sign-in's transaction (it adds the session). Payload's
+ * password reset signs the person in too, after writing the new password straight to the database
+ * (no update hooks run): that write is recorded here, before the sign-in it leads to.
+ */
 export const recordLogin: CollectionAfterLoginHook = async ({ collection, req, user }) => {
   loginAttempts.delete(req.context)
   const person = user as Doc & { email?: string }
+  const actor = {
+    user: collection.slug === 'users' ? person.id : null,
+    actorLabel: typeof person.email === 'string' ? person.email : null,
+    viaApiKey: false,
+  }
+  if (passwordResets.has(req)) {
+    passwordResets.delete(req)
+    await writeAuditEntry(req, {
+      action: 'update',
+      entity: collection.slug,
+      documentId: String(person.id),
+      changedFields: ['password'],
+      ...actor,
+      ...originOf(req),
+      detail: 'password reset with an emailed link',
+    })
+  }
   await writeAuditEntry(req, {
     action: 'login',
     entity: collection.slug,
     documentId: String(person.id),
-    user: collection.slug === 'users' ? person.id : null,
-    actorLabel: typeof person.email === 'string' ? person.email : null,
-    viaApiKey: false,
+    ...actor,
     ...originOf(req),
   })
   return user
@@ -285,8 +308,18 @@ export const recordLogin: CollectionAfterLoginHook = async ({ collection, req, u
  */
 const loginAttempts = new WeakMap<object, { collection: string; email: string }>()
 
-/** Notes who is trying to sign in, before the throttle or the password check can refuse them. */
+/**
+ * Password resets under way: Payload writes the new password without update hooks. And reset
+ * links being sent: Payload stores the link's token with an update of the account. Keyed by the
+ * operation's request object, which its nested Local API calls reuse (they copy its context).
+ */
+const passwordResets = new WeakSet<object>()
+const resetRequests = new WeakSet<object>()
+
+/** Notes who is trying to sign in, before the throttle or the password check can refuse them, and password resets. */
 export const noteLoginAttempt: CollectionBeforeOperationHook = ({ args, collection, operation, req }) => {
+  if (operation === 'resetPassword') passwordResets.add(req)
+  if (operation === 'forgotPassword') resetRequests.add(req)
   if (operation !== 'login') return args
   const { email, username } = ((args as { data?: unknown }).data ?? {}) as { email?: unknown; username?: unknown }
   const tried = typeof email === 'string' ? email : typeof username === 'string' ? username : undefined

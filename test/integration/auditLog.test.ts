@@ -187,6 +187,25 @@ describe('what is recorded', () => {
     expect(last).toMatchObject({ action: 'login', user: author.id, actorLabel: author.email, viaApiKey: false })
   })
 
+  test('a password reset with an emailed link: the new password and the sign-in it leads to, no token', async () => {
+    const person = await createUser(payload, 'author')
+    const token = await payload.forgotPassword({ collection: 'users', data: { email: person.email }, disableEmail: true })
+    expect(token).toEqual(expect.any(String))
+    const password = 'reset-secret-password-99'
+    await payload.resetPassword({ collection: 'users', data: { token: token!, password }, overrideAccess: true })
+    const entries = await entriesFor('users', person.id)
+    expect(entries.map(({ action, changedFields, user, detail }) => [action, changedFields, user, detail ?? null])).toEqual([
+      ['create', expect.arrayContaining(['password']), null, null],
+      // The reset token is a hidden field: the entry says what happened, not the token.
+      ['update', [], null, 'password reset link sent'],
+      ['update', ['password'], person.id, 'password reset with an emailed link'],
+      ['login', [], person.id, null],
+    ])
+    const raw = JSON.stringify(entries)
+    expect(raw).not.toContain(token)
+    expect(raw).not.toContain(password)
+  })
+
   test('a new password and a new API key are named, never stored', async () => {
     const user = await payload.create({
       collection: 'users',
