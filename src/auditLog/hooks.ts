@@ -155,8 +155,9 @@ const recordAutosave = async (req: PayloadRequest, entry: AuditEntry) => {
 }
 
 /**
- * Documents created in this request. Plugins finish a new document with an update of it from their
- * own afterChange hooks (nested docs writes its breadcrumbs): part of the create, not another edit.
+ * Documents whose create is running its afterChange hooks. Plugins finish a new document with an
+ * update of it from there (nested docs writes its breadcrumbs): part of the create, not another
+ * edit. The create's last hook forgets the document again.
  */
 const createdHere = new WeakMap<object, Set<string>>()
 
@@ -169,9 +170,12 @@ export const recordCollectionCreate: CollectionAfterChangeHook = async (args) =>
   return recordCollectionWrite(args)
 }
 
-/** Last among a collection's afterChange hooks on update. */
+/** Last among a collection's afterChange hooks: records an update; ends a create's follow-up window. */
 export const recordCollectionUpdate: CollectionAfterChangeHook = async (args) => {
-  if (args.operation !== 'update') return args.doc
+  if (args.operation !== 'update') {
+    createdHere.get(args.req)?.delete(keyOf(args.collection.slug, (args.doc as Doc).id))
+    return args.doc
+  }
   if (createdHere.get(args.req)?.has(keyOf(args.collection.slug, (args.doc as Doc).id))) {
     recall(args.req, keyOf(args.collection.slug, (args.doc as Doc).id))
     return args.doc

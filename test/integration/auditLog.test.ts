@@ -1,6 +1,7 @@
 // The audit log (src/auditLog/): who did what, when and from where, written in the write's own
 // transaction. Runs on SQLite and PostgreSQL (TEST_DATABASE=postgres).
 import type { CollectionAfterChangeHook, Payload } from 'payload'
+import { createLocalReq } from 'payload'
 
 import { AUDIT_LOG } from '../../src/auditLog/collection'
 import { AUTOSAVE_WINDOW_MINUTES } from '../../src/auditLog/hooks'
@@ -309,6 +310,18 @@ describe('who may read and write the log', () => {
     }
     const again = await payload.findByID({ collection: AUDIT_LOG, id: entry.id, depth: 0 })
     expect(again).toMatchObject({ ip: entry.ip ?? null })
+  })
+
+  test("a plugin's follow-up of a create is part of it; a later edit in the same request is its own entry", async () => {
+    const req = await createLocalReq({ user: editor }, payload)
+    // Nested docs updates a new category from its afterChange hook (its breadcrumbs).
+    const category = await payload.create({ collection: 'categories', data: { title: 'Nested' } as never, req })
+    await payload.update({ collection: 'categories', id: category.id, data: { title: 'Nested, renamed' } as never, req })
+    const entries = await entriesFor('categories', category.id)
+    expect(entries.map(({ action, changedFields }) => [action, changedFields])).toEqual([
+      ['create', expect.arrayContaining(['title', 'slug'])],
+      ['update', expect.arrayContaining(['title'])],
+    ])
   })
 
   test('a deleted user stays named by their email', async () => {
