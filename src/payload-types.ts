@@ -13,6 +13,7 @@
  * via the `definition` "supportedTimezones".
  */
 export type SupportedTimezones =
+  | 'UTC'
   | 'Pacific/Midway'
   | 'Pacific/Niue'
   | 'Pacific/Honolulu'
@@ -250,8 +251,25 @@ export interface Post {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
+  deletedAt?: string | null;
   _status?: ('draft' | 'published') | null;
 }
 /**
@@ -479,8 +497,25 @@ export interface Page {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
+  deletedAt?: string | null;
   _status?: ('draft' | 'published') | null;
 }
 /**
@@ -1396,8 +1431,12 @@ export interface PostsSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
+  deletedAt?: T;
   _status?: T;
 }
 /**
@@ -1453,8 +1492,12 @@ export interface PagesSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
+  deletedAt?: T;
   _status?: T;
 }
 /**
@@ -2047,6 +2090,7 @@ export interface Header {
         id?: string | null;
       }[]
     | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2081,6 +2125,7 @@ export interface Footer {
    * E.g. "© 2026 Greenroom".
    */
   copyright?: string | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2118,6 +2163,7 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2159,6 +2205,7 @@ export interface HeaderSelect<T extends boolean = true> {
             };
         id?: T;
       };
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;
@@ -2184,6 +2231,7 @@ export interface FooterSelect<T extends boolean = true> {
         id?: T;
       };
   copyright?: T;
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;
@@ -2213,6 +2261,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         url?: T;
         id?: T;
       };
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

@@ -127,8 +127,14 @@ const collectionEvent = async (
   operation: 'create' | 'update',
   req: PayloadRequest,
 ): Promise<ChangeEvent | undefined> => {
-  // Trash: moving to the trash removes a document from every reader's view; restoring brings it back.
-  if (doc.deletedAt && !previousDoc?.deletedAt) return 'deleted'
+  // Trash: moving to the trash removes a document from every reader's view (if they saw it: a draft
+  // never published leaves nothing to remove); restoring brings it back.
+  if (doc.deletedAt && !previousDoc?.deletedAt) {
+    const seen = !collection.versions?.drafts || (await readersSee(req, collection.slug, doc.id!))
+    return seen ? 'deleted' : undefined
+  }
+  // Edits in the trash (Payload allows none from the admin) change nothing readers see.
+  if (doc.deletedAt) return undefined
   const restored = Boolean(previousDoc?.deletedAt) && !doc.deletedAt
   if (collection.versions?.drafts) {
     return draftsEvent(collection, doc, restored ? undefined : previousDoc, operation, req)
@@ -158,6 +164,8 @@ export const recordCollectionChange =
 export const recordCollectionDelete =
   (subscribers: readonly ChangeSubscriber[]): CollectionAfterDeleteHook =>
   async ({ collection, doc, req }) => {
+    // Emptying the trash removes nothing more: readers lost the document when it went there.
+    if ((doc as Doc).deletedAt) return doc
     // Deleting a draft that was never published removes nothing a reader could see.
     const neverPublished = collection.versions?.drafts && (doc as Doc)._status !== 'published'
     if (!neverPublished || (await readersSee(req, collection.slug, doc.id))) {
@@ -195,9 +203,16 @@ const readersSee = async (req: PayloadRequest, collection: string, id: number | 
 export const recordGlobalChange =
   (subscribers: readonly ChangeSubscriber[]): GlobalAfterChangeHook =>
   async ({ global, doc, previousDoc, req }) => {
-    if (global.versions?.drafts) {
-      const published = (doc as Doc)._status === 'published'
-      if (!published && (previousDoc as Doc | undefined)?._status !== 'published') return doc
+    // A draft save writes a version only; readers keep the published main row, so nothing changed
+    // for them. Only a write of the main row (a publish, or an unpublish) is recorded.
+    if (global.versions?.drafts && (doc as Doc)._status !== 'published') {
+      const stored = (await req.payload.db.findGlobal({
+        slug: global.slug,
+        select: { _status: true, updatedAt: true },
+        req,
+      })) as (Doc & { updatedAt?: string }) | null
+      // The main row was written as a draft (an unpublish) only if it carries this save's time.
+      if (!stored || stored.updatedAt !== (doc as Doc & { updatedAt?: string }).updatedAt) return doc
     }
     const locales = localesOf(req, 'updated', global.flattenedFields, doc as Doc, previousDoc as Doc | undefined)
     await appendChange(req, { global: global.slug, event: 'updated', locales }, subscribers)

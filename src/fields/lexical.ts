@@ -9,6 +9,7 @@ import {
   lexicalEditor,
 } from '@payloadcms/richtext-lexical'
 
+import { labelledByContentInRichText } from '../admin/labels'
 import { Banner } from '../blocks/Banner/config'
 import { Code } from '../blocks/Code/config'
 import { MediaBlock } from '../blocks/MediaBlock/config'
@@ -33,6 +34,6 @@ export const postContentEditor = lexicalEditor({
     ...rootFeatures,
     HeadingFeature({ enabledHeadingSizes: ['h2', 'h3', 'h4'] }),
     HorizontalRuleFeature(),
-    BlocksFeature({ blocks: [Banner, Code, MediaBlock] }),
+    BlocksFeature({ blocks: [Banner, Code, MediaBlock].map(labelledByContentInRichText) }),
   ],
 })

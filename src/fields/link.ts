@@ -1,5 +1,6 @@
 import type { Field, GroupField } from 'payload'
 
+import { LINK_ROW_LABEL } from '../admin/labels'
 import { resolveLinkHref } from '../urls/linkHref'
 import { inFieldOrder } from './inFieldOrder'
 
@@ -102,5 +103,5 @@ export const linkGroupField = ({ maxRows, appearances }: { maxRows?: number; app
   type: 'array',
   maxRows,
   fields: [linkField({ appearances: appearances ?? ['primary', 'secondary'] })],
-  admin: { initCollapsed: true },
+  admin: { initCollapsed: true, components: { RowLabel: LINK_ROW_LABEL } },
 })

@@ -7,7 +7,7 @@ import { findReferences } from '../utilities/findReferences'
 const describe = (reference: Reference) =>
   reference.where === 'global'
     ? `the ${reference.title} settings`
-    : `${reference.collection} "${reference.title}" (id ${reference.id}${reference.where === 'draft' ? ', in its unpublished draft' : ''})`
+    : `${reference.collection} "${reference.title}" (id ${reference.id}${reference.where === 'draft' ? ', in its unpublished draft' : reference.where === 'trash' ? ', in the trash' : ''})`
 
 /**
  * Refuses to delete a document that content still points at, with 409 and the list of what uses it,

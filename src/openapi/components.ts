@@ -57,6 +57,11 @@ export const parameters = {
     '`true` reads the newest draft instead of the published version, for those allowed to read drafts. Anonymous readers and API keys get the published version either way.',
     { type: 'boolean' },
   ),
+  Trash: queryParameter(
+    'trash',
+    '`true` includes documents in the trash (those with `deletedAt`), for the editorial team: the admin\'s trash view asks with `where[deletedAt][exists]=true`, and deleting or restoring a trashed document needs it. Anonymous readers and API keys never see the trash; for them it changes nothing.',
+    { type: 'boolean' },
+  ),
   Autosave: queryParameter('autosave', 'With `draft=true`: store the change as an autosave of the current draft.', {
     type: 'boolean',
   }),

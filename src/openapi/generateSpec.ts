@@ -488,6 +488,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
       idSchema,
       upload: Boolean(upload),
       duplicate: disableDuplicate !== true,
+      trash: Boolean(collection.config.trash),
     }
   }
   const describeGlobal = async (global: SanitizedGlobalConfig): Promise<EntityDescription> => ({

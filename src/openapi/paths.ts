@@ -37,6 +37,8 @@ export type EntityDescription = {
 export type CollectionDescription = EntityDescription & {
   upload: boolean
   duplicate: boolean
+  /** Payload's trash: `deletedAt`, and the `trash` parameter that includes trashed documents. */
+  trash: boolean
 }
 
 type Operation = JsonSchema
@@ -52,6 +54,8 @@ const draftParameters = (entity: EntityDescription, { autosave = false } = {}) =
   entity.drafts ? [param('Draft'), ...(autosave ? [param('Autosave')] : [])] : []
 
 const conditionalParameters = [param('IfNoneMatch'), param('IfModifiedSince')]
+
+const trashParameters = (collection: CollectionDescription) => (collection.trash ? [param('Trash')] : [])
 
 /**
  * A HEAD answer has no body whatever its status: each of GET's answers keeps its description and
@@ -112,6 +116,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
       param('Depth'),
       param('Select'),
       ...draftParameters(collection),
+      ...trashParameters(collection),
       ...localeParameters(collection),
       ...conditionalParameters,
     ],
@@ -130,6 +135,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
       param('Depth'),
       param('Select'),
       ...draftParameters(collection),
+      ...trashParameters(collection),
       ...localeParameters(collection),
       ...conditionalParameters,
     ],
@@ -144,7 +150,12 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
     summary: `Count ${label.toLowerCase()} matching a query`,
     tags,
     security: readSecurity,
-    parameters: [param('Where'), ...localeParameters(collection, { fallback: false }), ...conditionalParameters],
+    parameters: [
+      param('Where'),
+      ...trashParameters(collection),
+      ...localeParameters(collection, { fallback: false }),
+      ...conditionalParameters,
+    ],
     responses: {
       200: cacheableRead('The number of matching documents', ref('schemas', 'Count')),
       304: ref('responses', 'NotModified'),
@@ -178,7 +189,13 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
         summary: `Update every ${schemaName} matching \`where\``,
         tags,
         security: writeSecurity,
-        parameters: [{ ...param('Where'), required: true }, param('Limit'), param('Sort'), ...writeParameters],
+        parameters: [
+          { ...param('Where'), required: true },
+          param('Limit'),
+          param('Sort'),
+          ...writeParameters,
+          ...trashParameters(collection),
+        ],
         requestBody: patchBody,
         responses: {
           200: { description: 'All matching documents were updated', content: json(bulkResult(doc)) },
@@ -198,6 +215,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
           { ...param('Where'), required: true },
           param('Depth'),
           param('Select'),
+          ...trashParameters(collection),
           ...localeParameters(collection, { fallback: false }),
         ],
         responses: {
@@ -219,7 +237,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
         summary: `Update a ${schemaName}`,
         tags,
         security: writeSecurity,
-        parameters: [...writeParameters, ...(collection.drafts ? [param('Autosave')] : [])],
+        parameters: [...writeParameters, ...(collection.drafts ? [param('Autosave')] : []), ...trashParameters(collection)],
         requestBody: patchBody,
         responses: {
           200: { description: 'Updated', content: json(docWithMessage(doc)) },
@@ -231,7 +249,7 @@ export const collectionPaths = (api: string, collection: CollectionDescription):
         summary: `Delete a ${schemaName}`,
         tags,
         security: writeSecurity,
-        parameters: [param('Depth'), param('Select')],
+        parameters: [param('Depth'), param('Select'), ...trashParameters(collection)],
         responses: {
           200: { description: 'Deleted', content: json(docWithMessage(doc)) },
           ...errorResponses(400, 403, 404, 409),

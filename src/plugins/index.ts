@@ -6,11 +6,13 @@ import { seoPlugin } from '@payloadcms/plugin-seo'
 import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
+import { editorAdminPlugin } from '../admin'
 import { auditLogPlugin } from '../auditLog/plugin'
 import { badInputPlugin } from '../badInput/plugin'
 import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
 import { isAdmin } from '../access/isAdmin'
+import { linkChecksPlugin } from '../linkChecks'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
 import { acceptOnlyTheFormsFields, submissionLimitsFromEnv } from '../collections/FormSubmissions/hooks/acceptOnlyTheFormsFields'
@@ -103,8 +105,12 @@ export const plugins: Plugin[] = [
   unservedRoutesPlugin(),
   buildHooksPlugin(),
   buildStatusPlugin(),
+  // Links checked before publish: fields and hooks on posts and pages, POST /api/link-check.
+  linkChecksPlugin(),
   // After every plugin that adds a collection people write to: it records their writes.
   auditLogPlugin(),
+  // After every plugin that adds a collection or a dashboard panel (src/admin/index.ts).
+  editorAdminPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
   // Last: see its comment.

@@ -52,6 +52,13 @@ export const publicLocalRequest = (
 
 const PUBLISHED: Where = { _status: { equals: 'published' } }
 
+/**
+ * Payload leaves trashed documents out of a find unless asked with `trash: true` (REST `?trash=true`),
+ * and its population loads them with `trash: true` before it drops them: a reader's constraint says
+ * it too, so no argument and no route brings a trashed document to a reader.
+ */
+const NOT_TRASHED: Where = { deletedAt: { exists: false } }
+
 /** Both constraints: a boolean decides at once, two queries must both hold. */
 const both = (first: AccessResult, second: AccessResult): AccessResult => {
   if (first === false || second === false) return false
@@ -66,12 +73,12 @@ const both = (first: AccessResult, second: AccessResult): AccessResult => {
  * or everything), and less if the collection's own access refuses the public.
  */
 const boundedRead =
-  (own: Access | undefined, visibility: Visibility | undefined): Access =>
+  (own: Access | undefined, visibility: Visibility | undefined, trash: boolean): Access =>
   async (args) => {
     if (!isReader(args.req)) return own ? own(args) : true
     if (!visibility) return false
     const granted: AccessResult = own ? await own({ ...args, req: asThePublic(args.req) }) : true
-    return both(granted, visibility === 'published' ? PUBLISHED : true)
+    return both(both(granted, visibility === 'published' ? PUBLISHED : true), trash ? NOT_TRASHED : true)
   }
 
 /** Versions and drafts are the team's: a reader reads the published document itself. */
@@ -114,7 +121,10 @@ const checkArguments =
       if (problem) throw new APIError(problem, 400)
     }
     // Server code reading as a reader (access not overridden) gets what a reader gets, too.
-    if (reader && operation === 'read' && given.draft && !given.overrideAccess) return { ...given, draft: false }
+    if (reader && operation === 'read' && !given.overrideAccess && (given.draft || given.trash)) {
+      // The trash is the team's: a reader's `trash=true` reads what it reads without it.
+      return { ...given, draft: false, trash: false }
+    }
     return args
   }
 
@@ -129,13 +139,13 @@ export const applyReaderPolicy =
     const check = checkArguments(policy)
     for (const collection of config.collections) {
       const { access } = collection
-      access.read = boundedRead(access.read, policy.collections[collection.slug])
+      access.read = boundedRead(access.read, policy.collections[collection.slug], Boolean(collection.trash))
       access.readVersions = teamOnly(access.readVersions)
       collection.hooks.beforeOperation = [check as CollectionBeforeOperationHook, ...(collection.hooks.beforeOperation ?? [])]
     }
     for (const global of config.globals) {
       const { access } = global
-      access.read = boundedRead(access.read, policy.globals[global.slug])
+      access.read = boundedRead(access.read, policy.globals[global.slug], false)
       access.readVersions = teamOnly(access.readVersions)
       global.hooks.beforeOperation = [check as GlobalBeforeOperationHook, ...(global.hooks.beforeOperation ?? [])]
     }

@@ -1,8 +1,9 @@
 import { wholeNumberFromEnv } from '../env'
 
 /**
- * What a reader sees of a collection or global: its published documents only, or all of it. A
- * collection or global a reader may not see at all is simply not listed.
+ * What a reader sees of a collection or global: its published documents only, or all of it; never
+ * what is in the trash (of a collection with Payload's trash). A collection or global a reader may
+ * not see at all is simply not listed.
  */
 export type Visibility = 'published' | 'everything'
 
@@ -43,10 +44,11 @@ export const READER_COLLECTIONS: ReaderPolicy['collections'] = {
   search: 'everything',
 }
 
+/** Globals have drafts: readers see what was last published. */
 export const READER_GLOBALS: ReaderPolicy['globals'] = {
-  header: 'everything',
-  footer: 'everything',
-  'site-settings': 'everything',
+  header: 'published',
+  footer: 'published',
+  'site-settings': 'published',
 }
 
 export const readerPolicyFromEnv = (env: Record<string, string | undefined>, locales: readonly string[]): ReaderPolicy => ({

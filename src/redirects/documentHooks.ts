@@ -20,15 +20,26 @@ type MainRow = {
   _status?: 'draft' | 'published' | null
   updatedAt?: string
   replacedBy?: ReferenceValue | null
+  deletedAt?: string | null
 }
 
 const mainRow = (req: PayloadRequest, collection: string, id: DocumentID) =>
   req.payload.db.findOne<MainRow>({
     collection: collection as CollectionSlug,
     where: { id: { equals: id } },
-    select: { slug: true, publishedAt: true, _status: true, updatedAt: true, replacedBy: true },
+    select: {
+      slug: true,
+      publishedAt: true,
+      _status: true,
+      updatedAt: true,
+      replacedBy: true,
+      ...(req.payload.collections[collection as CollectionSlug]?.config.trash ? { deletedAt: true } : {}),
+    },
     req,
   })
+
+/** Readers reach a document at its address while it is published and not in the trash. */
+const live = (row: MainRow | null | undefined) => row?._status === 'published' && !row.deletedAt
 
 const BEFORE = 'greenroomRedirectsMainRowBefore'
 
@@ -109,6 +120,8 @@ const freePath = async (req: PayloadRequest, path: string) => {
  *   language: the old address redirects to the document (301), and redirects from the new one go;
  * - published for the first time or again: redirects from its address go, as it lives there now;
  * - unpublished with a replacement named: its address redirects to the replacement.
+ * Moving to the trash counts as unpublishing and restoring as publishing again (while in the trash,
+ * redirects to the document lead nowhere, as to a draft, and come back with it).
  * A draft save writes only a version and changes no address readers know, so it does nothing.
  */
 export const redirectMovedDocument: CollectionAfterChangeHook = async ({ collection, doc, operation, req }) => {
@@ -120,8 +133,8 @@ export const redirectMovedDocument: CollectionAfterChangeHook = async ({ collect
   const after = await mainRow(req, collection.slug, doc.id)
   if (!after) return doc
   if (before && before.updatedAt === after.updatedAt) return doc
-  const wasLive = before?._status === 'published'
-  const isLive = after._status === 'published'
+  const wasLive = live(before)
+  const isLive = live(after)
   if (!wasLive && !isLive) return doc
   const scheme = await urlSchemeFor(req)
   const oldPaths = wasLive ? pathsOf(scheme, collection.slug, before!) : scheme.locales.map(() => null)

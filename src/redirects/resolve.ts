@@ -51,7 +51,13 @@ export type Hop =
 
 export type ResolvedRedirect = { redirect: StoredRedirect; from: string; hop: Hop }
 
-type RoutedDoc = { id: DocumentID; slug?: string | null; publishedAt?: string | null; _status?: string | null }
+type RoutedDoc = {
+  id: DocumentID
+  slug?: string | null
+  publishedAt?: string | null
+  _status?: string | null
+  deletedAt?: string | null
+}
 
 /**
  * The documents redirects name, as their main rows stand (what readers see when published, the
@@ -59,6 +65,9 @@ type RoutedDoc = { id: DocumentID; slug?: string | null; publishedAt?: string | 
  * adapter: a redirect's target is the site's business, not the asker's, and drafts are told apart by
  * `_status` below.
  */
+const hasTrash = (req: PayloadRequest, collection: string) =>
+  Boolean(req.payload.collections[collection as CollectionSlug]?.config.trash)
+
 const loadDocuments = async (req: PayloadRequest, redirects: StoredRedirect[]) => {
   const ids = new Map<string, Set<DocumentID>>()
   for (const { to } of redirects) {
@@ -73,7 +82,7 @@ const loadDocuments = async (req: PayloadRequest, redirects: StoredRedirect[]) =
     const { docs } = await req.payload.db.find<RoutedDoc>({
       collection: collection as CollectionSlug,
       where: { id: { in: [...wanted] } },
-      select: { ...routingSelect(collection), _status: true },
+      select: { ...routingSelect(collection), _status: true, ...(hasTrash(req, collection) ? { deletedAt: true } : {}) },
       pagination: false,
       req,
     })
@@ -92,7 +101,9 @@ const hopOf = (scheme: UrlScheme, redirect: StoredRedirect, from: string, docume
   const doc = documents.get(`${to.reference.relationTo}:${String(idOf(to.reference.value))}`)
   if (!doc) return { kind: 'missing' }
   const path = documentPath(scheme, to.reference.relationTo, doc, localeOfPath(scheme, from))
-  return { kind: 'document', path: path === null ? null : storedPath(path), live: doc._status === 'published' }
+  // A trashed document is gone for readers, as a deleted one is, until it is restored.
+  const live = doc._status === 'published' && !doc.deletedAt
+  return { kind: 'document', path: path === null ? null : storedPath(path), live }
 }
 
 /** Every redirect with its first hop resolved, keyed by its (normalized) `from`. */

@@ -125,6 +125,7 @@ const translateGlobals = async (payload: Payload, created: Record<string, number
       locale: GERMAN,
       overrideAccess: true,
       data: {
+        _status: 'published',
         navItems: withLabels(
           items,
           items.map((item) => NAVIGATION_LABELS[item.link?.label] ?? item.link?.label),
@@ -142,7 +143,11 @@ const translateGlobals = async (payload: Payload, created: Record<string, number
       slug: 'site-settings',
       locale: GERMAN,
       overrideAccess: true,
-      data: { siteName: 'Greenroom', description: 'Neuigkeiten, Anleitungen und Notizen der Greenroom-Redaktion.' },
+      data: {
+        _status: 'published',
+        siteName: 'Greenroom',
+        description: 'Neuigkeiten, Anleitungen und Notizen der Greenroom-Redaktion.',
+      },
     })
     created['site-settings (de)'] = 1
   }

@@ -317,6 +317,7 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
       slug: 'header',
       overrideAccess: true,
       data: {
+        _status: 'published',
         navItems: [
           { link: { type: 'reference', reference: { relationTo: 'pages', value: home.id as number }, label: 'Home' } },
           { link: { type: 'reference', reference: { relationTo: 'pages', value: about.id as number }, label: 'About' } },
@@ -332,6 +333,7 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
       slug: 'footer',
       overrideAccess: true,
       data: {
+        _status: 'published',
         navItems: [
           { link: { type: 'reference', reference: { relationTo: 'pages', value: about.id as number }, label: 'About' } },
           { link: { type: 'custom', url: '/api/posts', label: 'API', newTab: true } },
@@ -347,6 +349,7 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
       slug: 'site-settings',
       overrideAccess: true,
       data: {
+        _status: 'published',
         siteName: 'Greenroom',
         baseUrl: process.env.PUBLIC_SITE_URL || 'http://localhost:4321',
         description: 'News, guides and notes from the Greenroom editorial team.',

@@ -8,6 +8,7 @@ import next from 'next'
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { monacoAssets } from '../admin/monaco/assets'
 import { closePayload } from '../db/closePayload'
 import { publicServerUrl } from '../env'
 import { acceptFormPosts } from '../forms/formPosts'
@@ -105,6 +106,9 @@ export const startServer = async ({
   app.use(securityHeaders)
   app.use(requestLogger(payload.logger))
   app.get('/healthz', healthz)
+  // The admin's code editor, from this server (src/admin/monaco).
+  const monaco = monacoAssets()
+  app.use(monaco.route, monaco.handler)
   app.get(
     '/readyz',
     readyz(payload, () => shuttingDown),

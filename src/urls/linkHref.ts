@@ -16,7 +16,7 @@ type Routed = { id?: number | string; slug?: string | null; publishedAt?: string
  * A link's `href`, resolved by the server so front ends do not each re-implement the site's address
  * scheme: a custom URL as given (unless unsafe), a page or post at its path under the one scheme, in
  * the reader's language. The target is loaded with the reader's own rights, so a link to a draft
- * or a deleted document has no `href` for a reader (the front end renders plain text) and never
+ * or a trashed or deleted document has no `href` for a reader (the front end renders plain text) and never
  * reveals its slug.
  */
 export const resolveLinkHref: FieldHook = async ({ siblingData, req, draft, overrideAccess }) => {

@@ -54,11 +54,17 @@ export const referencePaths = (
     }
   })
 
+/**
+ * A trashed document still holds its references: it can be restored, and would then miss what it
+ * pointed at. Emptying the trash (deleting it for good) frees them.
+ */
+const placeOf = (doc: object): Reference['where'] => ((doc as { deletedAt?: unknown }).deletedAt ? 'trash' : 'document')
+
 export type Reference = {
   collection: string
   id: number | string
   title: string
-  where: 'document' | 'draft' | 'global'
+  where: 'document' | 'draft' | 'trash' | 'global'
 }
 
 /**
@@ -134,9 +140,10 @@ export const findReferences = async ({
         pagination: false,
         overrideAccess: true,
         locale: EVERY_LOCALE,
+        trash: true,
         req,
       })
-      for (const doc of stored.docs) found.push(describe(doc as unknown as Record<string, unknown>, 'document'))
+      for (const doc of stored.docs) found.push(describe(doc as unknown as Record<string, unknown>, placeOf(doc)))
     }
     if (scanned.length > 0) {
       for await (const doc of everyDocument((page) =>
@@ -148,10 +155,11 @@ export const findReferences = async ({
           limit: SCAN_BATCH,
           overrideAccess: true,
           locale: EVERY_LOCALE,
+          trash: true,
           req,
         }),
       )) {
-        if (pointsAtTarget(doc) && isNew(doc.id)) found.push(describe(doc, 'document'))
+        if (pointsAtTarget(doc) && isNew(doc.id)) found.push(describe(doc, placeOf(doc)))
       }
     }
 
@@ -200,14 +208,16 @@ export const findReferences = async ({
   for (const global of payload.config.globals) {
     const paths = referencePaths(global.flattenedFields, target)
     if (paths.length === 0) continue
-    const data = (await payload.findGlobal({
-      slug: global.slug as never,
-      depth: 0,
-      overrideAccess: true,
-      locale: EVERY_LOCALE,
-      req,
-    })) as Record<string, unknown>
-    if (paths.some(({ path }) => valuesAt(data, path.split('.')).some((value) => String(value) === String(id)))) {
+    // What readers see and the newest draft: publishing the draft must not find the file gone.
+    const read = (draft: boolean) =>
+      payload.findGlobal({ slug: global.slug as never, depth: 0, draft, overrideAccess: true, locale: EVERY_LOCALE, req })
+    const versions = (await Promise.all(global.versions?.drafts ? [read(false), read(true)] : [read(false)])) as Record<
+      string,
+      unknown
+    >[]
+    const uses = (data: Record<string, unknown>) =>
+      paths.some(({ path }) => valuesAt(data, path.split('.')).some((value) => String(value) === String(id)))
+    if (versions.some(uses)) {
       found.push({
         collection: global.slug,
         id: global.slug,

@@ -6,7 +6,7 @@ import type { HTMLPopulateFn } from './richTextHtml'
 /**
  * Loads documents that a rendition or a link points at (images, link targets) through the request's dataloader,
  * so a list of posts costs one query per collection, and with the reader's own rights: what the
- * reader may not read (a draft, for an anonymous reader) comes back empty.
+ * reader may not read (a draft, for an anonymous reader) comes back empty, and so does a trashed document.
  */
 export const populateAsReader = ({
   req,
@@ -34,5 +34,7 @@ export const populateAsReader = ({
         select,
       }),
     )
-    return doc ?? undefined
+    // The dataloader reads trashed documents too (Payload's population drops them afterwards): a
+    // link to one leads nowhere, for readers and the team alike.
+    return doc && !(doc as { deletedAt?: unknown }).deletedAt ? doc : undefined
   }) as HTMLPopulateFn

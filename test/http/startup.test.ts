@@ -45,3 +45,9 @@ test('SIGTERM stops the server cleanly', async () => {
   expect(code).toBe(0)
   expect(Date.now() - started).toBeLessThan(15_000)
 })
+
+test('an unknown SITE_TIME_ZONE stops start-up with a clear message', async () => {
+  const { code, output } = await runServer({ SITE_TIME_ZONE: 'Mars/Olympus' })
+  expect(code).toBe(1)
+  expect(output).toContain('SITE_TIME_ZONE "Mars/Olympus" is not a time zone name')
+})

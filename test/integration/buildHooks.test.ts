@@ -139,10 +139,24 @@ test('a hook only hears about the collections and globals it watches', async () 
   await publish('Not for this hook')
   await runDeliveries()
   expect(receiver.on('/header-only')).toHaveLength(0)
-  await payload.updateGlobal({ slug: 'header', data: { navItems: [] } as never })
+  await payload.updateGlobal({ slug: 'header', data: { _status: 'published', navItems: [] } as never })
   await runDeliveries()
   const [request] = receiver.on('/header-only')
   expect(JSON.parse(request.body).data.changes).toEqual([expect.objectContaining({ global: 'header', event: 'updated' })])
+})
+
+test('moving a post to the trash fires the hook as a delete; a draft of a watched global does not', async () => {
+  const post = await publish('Soon in the trash')
+  await createHook('/trash', { collections: ['posts'], globals: ['header'] })
+  await payload.updateGlobal({ slug: 'header', draft: true, data: { navItems: [] } as never })
+  await runDeliveries()
+  expect(receiver.on('/trash')).toHaveLength(0)
+  await payload.update({ collection: 'posts', id: post.id, data: { deletedAt: new Date().toISOString() } as never })
+  await runDeliveries()
+  const [request] = receiver.on('/trash')
+  expect(JSON.parse(request.body).data.changes).toEqual([
+    expect.objectContaining({ collection: 'posts', id: String(post.id), event: 'deleted' }),
+  ])
 })
 
 test('a 500 is retried with the same webhook-id until the target answers 2xx', async () => {

@@ -161,7 +161,7 @@ describe('what is recorded', () => {
     // The nested-docs plugin saves a new category again in the same transaction (its breadcrumbs).
     expect(category.map(({ event }) => event)).toContain('published')
     expect(new Set(category.map(({ collectionSlug }) => collectionSlug))).toEqual(new Set(['categories']))
-    const header = await changesOf(() => payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } }))
+    const header = await changesOf(() => payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { _status: 'published', navItems: [] } }))
     expect(header).toEqual([expect.objectContaining({ globalSlug: 'header', event: 'updated', tags: ['global:header'] })])
     expect(header[0]!.collectionSlug).toBeUndefined()
   })

@@ -61,7 +61,7 @@ test('publishing, editing, unpublishing and deleting each record a new version',
 
 test('a global counts as content too', async () => {
   const before = await version()
-  await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } })
+  await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { _status: 'published', navItems: [] } })
   expect(await version()).not.toBe(before)
 })
 

@@ -155,10 +155,10 @@ describe('media', () => {
     await payload.updateGlobal({
       slug: 'site-settings',
       overrideAccess: true,
-      data: { defaultOgImage: ogImage.id } as never,
+      data: { _status: 'published', defaultOgImage: ogImage.id } as never,
     })
     await expectInUse(deleteMedia(ogImage.id), 'settings')
-    await payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { defaultOgImage: null } as never })
+    await payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { _status: 'published', defaultOgImage: null } as never })
     await deleteMedia(ogImage.id)
   })
 

@@ -104,7 +104,11 @@ const comparable = (value: unknown, isLexicalBlockFields = false): unknown => {
 /** Fields that later migrations added: the schema of the localization migration's time has none of them. */
 const ADDED_SINCE: Record<string, string[]> = { media: ['uploadedBy'] }
 const COLLECTIONS_ADDED_SINCE = ['build-hooks', 'build-deliveries', 'build-deploys']
-const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = { 'site-settings': ['urls'] }
+const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = {
+  header: ['_status'],
+  footer: ['_status'],
+  'site-settings': ['urls', '_status'],
+}
 
 /** The config as it was when the localization migration was written: no localization, none of the later fields. */
 const asBeforeLocalization = (config: Config): Config => ({
@@ -120,12 +124,16 @@ const asBeforeLocalization = (config: Config): Config => ({
       collections: (later.collections ?? []).filter(({ slug }) => !COLLECTIONS_ADDED_SINCE.includes(slug)),
     }),
   ],
+  // The trash and drafts of globals came later too.
   collections: (config.collections ?? []).map((collection) => ({
     ...collection,
+    trash: false,
+    indexes: collection.indexes?.map((index) => ({ ...index, fields: index.fields.filter((field) => field !== 'deletedAt') })),
     fields: collection.fields.filter((field) => !('name' in field && ADDED_SINCE[collection.slug]?.includes(field.name))),
   })),
   globals: (config.globals ?? []).map((global) => ({
     ...global,
+    versions: undefined,
     fields: global.fields.filter(
       (field) => !('name' in field && GLOBAL_FIELDS_ADDED_SINCE[global.slug]?.includes(field.name)),
     ),

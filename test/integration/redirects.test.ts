@@ -304,7 +304,7 @@ test('the redirect is part of the write: rolled back with it', async () => {
 
 describe("the site's address scheme decides the addresses", () => {
   const settings = (baseUrl: string | null, urls: Record<string, unknown>) =>
-    payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { siteName: 'Example', baseUrl, urls } as never })
+    payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { _status: 'published', siteName: 'Example', baseUrl, urls } as never })
 
   afterAll(async () => {
     await settings(null, { postPath: '/posts/:slug', localePaths: 'prefix-others' })

@@ -162,6 +162,23 @@ describe('site export, JSON', () => {
     for (const file of removed) expect(fs.existsSync(path.join(dir, file))).toBe(true)
   })
 
+  test('a post moved to the trash loses its files; restored, they come back', async () => {
+    const notes = await postBySlug('field-notes-from-the-newsroom')
+    await payload.update({ collection: 'posts', id: notes.id, overrideAccess: true, data: { deletedAt: new Date().toISOString() } as never })
+    await run(dir)
+    expect(fs.existsSync(path.join(dir, 'en/posts/field-notes-from-the-newsroom.json'))).toBe(false)
+    expect(readJson(dir, MANIFEST_FILE).documents[`posts:${String(notes.id)}`]).toBeUndefined()
+    await payload.update({
+      collection: 'posts',
+      id: notes.id,
+      trash: true,
+      overrideAccess: true,
+      data: { deletedAt: null, _status: 'published' } as never,
+    })
+    await run(dir)
+    expect(fs.existsSync(path.join(dir, 'en/posts/field-notes-from-the-newsroom.json'))).toBe(true)
+  })
+
   test('a renamed post moves to its new files; a cursor the log cannot serve gives a full run that rewrites nothing', async () => {
     const notes = await postBySlug('field-notes-from-the-newsroom')
     await payload.update({ collection: 'posts', id: notes.id, overrideAccess: true, data: { slug: 'newsroom-notes' } })

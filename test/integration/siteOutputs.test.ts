@@ -37,7 +37,7 @@ beforeAll(async () => {
   await payload.updateGlobal({
     slug: 'site-settings',
     overrideAccess: true,
-    data: { siteName: 'Greenroom <Test> & Co', description: 'What the test site is about', baseUrl: SITE } as never,
+    data: { _status: 'published', siteName: 'Greenroom <Test> & Co', description: 'What the test site is about', baseUrl: SITE } as never,
   })
   const author = await createUser(payload, 'author', 'Ada Author')
   const news = await payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'News', slug: 'news' } as never })

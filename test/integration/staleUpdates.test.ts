@@ -141,18 +141,18 @@ test('saves without updatedAt are not checked; a malformed one is a 400', async 
 })
 
 test('globals are protected the same way', async () => {
-  await payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { siteName: 'Saved once' } as never })
+  await payload.updateGlobal({ slug: 'site-settings', overrideAccess: true, data: { _status: 'published', siteName: 'Saved once' } as never })
   const copy = await payload.findGlobal({ slug: 'site-settings', overrideAccess: true })
   await payload.updateGlobal({
     slug: 'site-settings',
     overrideAccess: true,
-    data: { siteName: 'First', updatedAt: copy.updatedAt } as never,
+    data: { _status: 'published', siteName: 'First', updatedAt: copy.updatedAt } as never,
   })
   const error = await rejection(
     payload.updateGlobal({
       slug: 'site-settings',
       overrideAccess: true,
-      data: { siteName: 'Second', updatedAt: copy.updatedAt } as never,
+      data: { _status: 'published', siteName: 'Second', updatedAt: copy.updatedAt } as never,
     }),
   )
   expect(error.status).toBe(409)

@@ -115,7 +115,7 @@ describe('full sync', () => {
   })
 
   test('the last page carries the globals and a delta cursor at the position the sync began', async () => {
-    await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } })
+    await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { _status: 'published', navItems: [] } })
     const head = await readHeadPosition(payload)
     const { last, changes } = await syncAll('collections=categories&limit=2')
     expect(last.mode).toBe('full')
@@ -184,9 +184,9 @@ describe('delta sync', () => {
 
   test('changes to collections and globals not asked for are skipped, the cursor moves past them', async () => {
     const { cursor } = await syncAll('collections=posts&globals=header')
-    await payload.updateGlobal({ slug: 'footer', overrideAccess: true, data: { navItems: [] } })
+    await payload.updateGlobal({ slug: 'footer', overrideAccess: true, data: { _status: 'published', navItems: [] } })
     await payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'Not asked for' } })
-    await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { navItems: [] } })
+    await payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { _status: 'published', navItems: [] } })
     const { changes, cursor: next } = await syncAll('collections=posts&globals=header', cursor)
     expect(changes).toEqual([expect.objectContaining({ op: 'upsert', global: 'header', position: await readHeadPosition(payload) })])
     expect(next).toBe(encodeCursor({ mode: 'delta', epoch: await epoch(), position: await readHeadPosition(payload) }))

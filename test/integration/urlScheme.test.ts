@@ -46,7 +46,7 @@ const setUrls = (urls: Record<string, unknown>, baseUrl = 'https://www.example.c
   payload.updateGlobal({
     slug: 'site-settings',
     overrideAccess: true,
-    data: { siteName: 'Example', baseUrl, urls: { ...DEFAULT_URLS, ...urls } } as never,
+    data: { _status: 'published', siteName: 'Example', baseUrl, urls: { ...DEFAULT_URLS, ...urls } } as never,
   })
 
 const navLink = (reference: { relationTo: 'pages' | 'posts'; value: number | string }, label: string) => ({
@@ -77,6 +77,7 @@ describe('one URL scheme', () => {
       slug: 'header',
       overrideAccess: true,
       data: {
+        _status: 'published',
         navItems: [
           navLink({ relationTo: 'pages', value: about.id }, 'About'),
           navLink({ relationTo: 'posts', value: post.id }, 'A post'),

@@ -165,6 +165,7 @@ describe('collection operations', () => {
     idSchema: { type: 'integer' },
     upload: false,
     duplicate: true,
+    trash: false,
     ...overrides,
   })
   const parameterNames = (operation: JsonSchema) =>
@@ -174,6 +175,7 @@ describe('collection operations', () => {
     const plain = collectionPaths('/api', description())
     expect(Object.keys(plain).filter((route) => route.includes('versions') || route.includes('file'))).toEqual([])
     expect(parameterNames(plain['/api/notes'].get)).not.toContain('Draft')
+    expect(parameterNames(plain['/api/notes/{id}'].delete)).not.toContain('Trash')
     const rich = collectionPaths('/api', description({ versions: true, drafts: true, upload: true, localized: true }))
     expect(Object.keys(rich)).toEqual(
       expect.arrayContaining(['/api/notes/versions', '/api/notes/versions/{id}', '/api/notes/file/{filename}']),
@@ -181,6 +183,10 @@ describe('collection operations', () => {
     expect(parameterNames(rich['/api/notes'].get)).toEqual(
       expect.arrayContaining(['Draft', 'Locale', 'FallbackLocale']),
     )
+    const trashed = collectionPaths('/api', description({ trash: true }))
+    for (const [route, method] of [['/api/notes', 'get'], ['/api/notes/{id}', 'get'], ['/api/notes/{id}', 'delete'], ['/api/notes/{id}', 'patch'], ['/api/notes/count', 'get']]) {
+      expect([route, method, parameterNames(trashed[route][method])]).toEqual([route, method, expect.arrayContaining(['Trash'])])
+    }
   })
 
   test('every /api operation documents 429 and 503, reads 304', () => {

@@ -137,9 +137,26 @@ describe('applyReaderPolicy', () => {
   })
 
   test("a reader's draft read reads the published version; the team keeps it", () => {
-    expect(run({ draft: true }, req(reader))).toEqual({ draft: false })
-    expect(run({ draft: true }, req(apiKey))).toEqual({ draft: false })
+    expect(run({ draft: true }, req(reader))).toEqual({ draft: false, trash: false })
+    expect(run({ draft: true }, req(apiKey))).toEqual({ draft: false, trash: false })
     expect(run({ draft: true }, req(author))).toEqual({ draft: true })
+  })
+
+  test("a reader's trash read reads what it reads without it; the team keeps it", () => {
+    expect(run({ trash: true }, req(reader))).toEqual({ draft: false, trash: false })
+    expect(run({ trash: true }, req(apiKey))).toEqual({ draft: false, trash: false })
+    expect(run({ trash: true }, req(author))).toEqual({ trash: true })
+  })
+
+  test('a collection with a trash adds "not in the trash" to what readers read', async () => {
+    const withTrash = applyReaderPolicy(policy)({
+      collections: [{ slug: 'posts', trash: true, access: {}, hooks: {} }],
+      globals: [],
+    } as unknown as SanitizedConfig)
+    expect(await withTrash.collections[0].access.read!({ req: req(reader) } as never)).toEqual({
+      and: [{ _status: { equals: 'published' } }, { deletedAt: { exists: false } }],
+    })
+    expect(await withTrash.collections[0].access.read!({ req: req(author) } as never)).toBe(true)
   })
 
   test("server code's Local API calls and Payload's own reads are not capped", () => {

@@ -14,6 +14,7 @@
  * via the `definition` "supportedTimezones".
  */
 export type SupportedTimezones =
+  | 'UTC'
   | 'Pacific/Midway'
   | 'Pacific/Niue'
   | 'Pacific/Honolulu'
@@ -251,8 +252,25 @@ export interface Post {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
+  deletedAt?: string | null;
   _status?: ('draft' | 'published') | null;
 }
 /**
@@ -480,8 +498,25 @@ export interface Page {
      */
     image?: (number | null) | Media;
   };
+  brokenLinks?: {
+    path: string;
+    label: string;
+    locale?: string;
+    target: {
+      relationTo: string;
+      id: number | string;
+      title?: string;
+    } | null;
+    reason: 'missing' | 'unpublished' | 'trashed';
+  }[];
+  /**
+   * Links to documents readers cannot reach (listed above). Filter the list by it.
+   */
+  brokenLinkCount?: number | null;
+  linkTargets?: string[] | null;
   updatedAt: string;
   createdAt: string;
+  deletedAt?: string | null;
   _status?: ('draft' | 'published') | null;
 }
 /**
@@ -1397,8 +1432,12 @@ export interface PostsSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
+  deletedAt?: T;
   _status?: T;
 }
 /**
@@ -1454,8 +1493,12 @@ export interface PagesSelect<T extends boolean = true> {
         description?: T;
         image?: T;
       };
+  brokenLinks?: T;
+  brokenLinkCount?: T;
+  linkTargets?: T;
   updatedAt?: T;
   createdAt?: T;
+  deletedAt?: T;
   _status?: T;
 }
 /**
@@ -2048,6 +2091,7 @@ export interface Header {
         id?: string | null;
       }[]
     | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2082,6 +2126,7 @@ export interface Footer {
    * E.g. "© 2026 Greenroom".
    */
   copyright?: string | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2119,6 +2164,7 @@ export interface SiteSetting {
         id?: string | null;
       }[]
     | null;
+  _status?: ('draft' | 'published') | null;
   updatedAt?: string | null;
   createdAt?: string | null;
 }
@@ -2160,6 +2206,7 @@ export interface HeaderSelect<T extends boolean = true> {
             };
         id?: T;
       };
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;
@@ -2185,6 +2232,7 @@ export interface FooterSelect<T extends boolean = true> {
         id?: T;
       };
   copyright?: T;
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;
@@ -2214,6 +2262,7 @@ export interface SiteSettingsSelect<T extends boolean = true> {
         url?: T;
         id?: T;
       };
+  _status?: T;
   updatedAt?: T;
   createdAt?: T;
   globalType?: T;

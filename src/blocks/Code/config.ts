@@ -1,8 +1,11 @@
 import type { Block } from 'payload'
 
+import { blockWithSelfHostedMonaco } from '../../admin/monaco/selfHosted'
+
 export const CODE_LANGUAGES = ['typescript', 'javascript', 'css', 'html', 'json', 'bash', 'python', 'sql', 'plaintext'] as const
 
-export const Code: Block = {
+// Its editor is Monaco, served by Greenroom: used in rich text too, where the admin plugin's pass does not reach.
+export const Code: Block = blockWithSelfHostedMonaco({
   slug: 'code',
   interfaceName: 'CodeBlock',
   fields: [
@@ -25,4 +28,4 @@ export const Code: Block = {
       admin: { description: 'Optional file name or note shown with the snippet.' },
     },
   ],
-}
+})

@@ -1,5 +1,6 @@
 import type { Block } from 'payload'
 
+import { COLUMN_ROW_LABEL } from '../../admin/labels'
 import { linkField } from '../../fields/link'
 import { richTextRenditions } from '../../fields/richTextRenditions'
 
@@ -11,7 +12,7 @@ export const Content: Block = {
       name: 'columns',
       type: 'array',
       minRows: 1,
-      admin: { initCollapsed: true },
+      admin: { initCollapsed: true, components: { RowLabel: COLUMN_ROW_LABEL } },
       fields: [
         {
           name: 'size',

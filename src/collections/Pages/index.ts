@@ -1,6 +1,7 @@
 import type { CollectionConfig } from 'payload'
 
 import { isEditor } from '../../access/isEditor'
+import { labelledByContent } from '../../admin/labels'
 import { isEditorial } from '../../access/isEditorial'
 import { publishedOrEditorial } from '../../access/publishedOrEditorial'
 import { Archive } from '../../blocks/Archive/config'
@@ -19,6 +20,8 @@ import { setPublishedAt } from '../../hooks/setPublishedAt'
 export const Pages: CollectionConfig<'pages'> = {
   slug: 'pages',
   labels: { singular: 'Page', plural: 'Pages' },
+  // Deleting in the admin moves a page to the trash (`deletedAt`); readers never see it there.
+  trash: true,
   access: {
     read: publishedOrEditorial,
     readVersions: isEditorial,
@@ -43,7 +46,7 @@ export const Pages: CollectionConfig<'pages'> = {
             {
               name: 'layout',
               type: 'blocks',
-              blocks: [Content, CallToAction, MediaBlock, Archive, FormBlock],
+              blocks: [Content, CallToAction, MediaBlock, Archive, FormBlock].map(labelledByContent),
               required: true,
               minRows: 1,
               admin: { initCollapsed: true },

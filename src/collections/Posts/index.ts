@@ -37,8 +37,12 @@ export const Posts: CollectionConfig<'posts'> = {
   },
   defaultSort: '-publishedAt',
   // The list readers ask for most: published posts, newest first. Access control adds the
-  // `_status` filter, so the index leads with it and carries the sort behind it.
-  indexes: [{ fields: ['_status', 'publishedAt', 'createdAt'] }],
+  // `_status` filter and Payload's trash the `deletedAt` one, so the index leads with both and
+  // carries the sort behind them.
+  indexes: [{ fields: ['_status', 'deletedAt', 'publishedAt', 'createdAt'] }],
+  // Deleting in the admin moves a post to the trash (`deletedAt`), where it can be restored;
+  // readers never see it there (src/readerPolicy/).
+  trash: true,
   admin: {
     useAsTitle: 'title',
     defaultColumns: ['title', 'slug', '_status', 'publishedAt', 'updatedAt'],

@@ -3,12 +3,15 @@ import type { GlobalConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import { globalVersions } from '../versions'
 import { linkField } from '../../fields/link'
+import { LINK_ROW_LABEL } from '../../admin/labels'
 
 export const Header: GlobalConfig = {
   slug: 'header',
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
+  versions: globalVersions,
   fields: [
     {
       name: 'navItems',
@@ -16,7 +19,7 @@ export const Header: GlobalConfig = {
       type: 'array',
       maxRows: 8,
       fields: [linkField()],
-      admin: { initCollapsed: true },
+      admin: { initCollapsed: true, components: { RowLabel: LINK_ROW_LABEL } },
     },
   ],
 }

@@ -3,6 +3,7 @@ import type { Field, GlobalConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import { globalVersions } from '../versions'
 import type { RoutedCollection } from '../../urls'
 import { DEFAULT_PATH_PATTERNS, LOCALE_PATH_MODES, validatePathPattern } from '../../urls'
 
@@ -35,6 +36,7 @@ export const SiteSettings: GlobalConfig = {
   label: 'Site settings',
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
+  versions: globalVersions,
   fields: [
     { name: 'siteName', type: 'text', required: true, defaultValue: 'Greenroom', maxLength: 120, localized: true },
     {

@@ -10,7 +10,9 @@ import * as migration_20261201_191536_build_deploys from './20261201_191536_buil
 import * as migration_20261202_013449_issue13_urls from './20261202_013449_issue13_urls';
 import * as migration_20261202_020803_issue13_redirects from './20261202_020803_issue13_redirects';
 import * as migration_20261202_024723_issue13_forms from './20261202_024723_issue13_forms';
-import * as migration_20261202_045607_issue14_audit from './20261202_045607_issue14_audit';
+import * as migration_20261202_045737_issue14_trash from './20261202_045737_issue14_trash';
+import * as migration_20261202_054540_issue14_links from './20261202_054540_issue14_links';
+import * as migration_20261202_055108_issue14_audit from './20261202_055108_issue14_audit';
 
 export const migrations = [
   {
@@ -74,8 +76,18 @@ export const migrations = [
     name: '20261202_024723_issue13_forms',
   },
   {
-    up: migration_20261202_045607_issue14_audit.up,
-    down: migration_20261202_045607_issue14_audit.down,
-    name: '20261202_045607_issue14_audit'
+    up: migration_20261202_045737_issue14_trash.up,
+    down: migration_20261202_045737_issue14_trash.down,
+    name: '20261202_045737_issue14_trash',
+  },
+  {
+    up: migration_20261202_054540_issue14_links.up,
+    down: migration_20261202_054540_issue14_links.down,
+    name: '20261202_054540_issue14_links',
+  },
+  {
+    up: migration_20261202_055108_issue14_audit.up,
+    down: migration_20261202_055108_issue14_audit.down,
+    name: '20261202_055108_issue14_audit'
   },
 ];

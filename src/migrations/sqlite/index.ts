@@ -9,7 +9,9 @@ import * as migration_20261201_185425_build_hooks from './20261201_185425_build_
 import * as migration_20261201_191529_build_deploys from './20261201_191529_build_deploys';
 import * as migration_20261202_013427_issue13_urls from './20261202_013427_issue13_urls';
 import * as migration_20261202_020754_issue13_redirects from './20261202_020754_issue13_redirects';
-import * as migration_20261202_045557_issue14_audit from './20261202_045557_issue14_audit';
+import * as migration_20261202_045711_issue14_trash from './20261202_045711_issue14_trash';
+import * as migration_20261202_054535_issue14_links from './20261202_054535_issue14_links';
+import * as migration_20261202_055104_issue14_audit from './20261202_055104_issue14_audit';
 
 export const migrations = [
   {
@@ -68,8 +70,18 @@ export const migrations = [
     name: '20261202_020754_issue13_redirects',
   },
   {
-    up: migration_20261202_045557_issue14_audit.up,
-    down: migration_20261202_045557_issue14_audit.down,
-    name: '20261202_045557_issue14_audit'
+    up: migration_20261202_045711_issue14_trash.up,
+    down: migration_20261202_045711_issue14_trash.down,
+    name: '20261202_045711_issue14_trash',
+  },
+  {
+    up: migration_20261202_054535_issue14_links.up,
+    down: migration_20261202_054535_issue14_links.down,
+    name: '20261202_054535_issue14_links',
+  },
+  {
+    up: migration_20261202_055104_issue14_audit.up,
+    down: migration_20261202_055104_issue14_audit.down,
+    name: '20261202_055104_issue14_audit'
   },
 ];
