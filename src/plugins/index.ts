@@ -7,6 +7,7 @@ import type { Plugin } from 'payload'
 
 import { anyone } from '../access/anyone'
 import { editorAdminPlugin } from '../admin'
+import { auditLogPlugin } from '../auditLog/plugin'
 import { badInputPlugin } from '../badInput/plugin'
 import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
@@ -106,6 +107,8 @@ export const plugins: Plugin[] = [
   buildStatusPlugin(),
   // Links checked before publish: fields and hooks on posts and pages, POST /api/link-check.
   linkChecksPlugin(),
+  // After every plugin that adds a collection people write to: it records their writes.
+  auditLogPlugin(),
   // After every plugin that adds a collection or a dashboard panel (src/admin/index.ts).
   editorAdminPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.

@@ -106,9 +106,15 @@ test('scheduled: waiting schedulePublish jobs, soonest first, only for documents
   expect((await scheduled(await as(editor))).map(({ title }) => title)).toEqual(['Goes live on Friday', 'Goes live on Friday'])
 })
 
-test('recent changes by others: nothing, and no error, while the config has no audit trail', async () => {
-  expect(payload.collections[AUDIT_LOG as never]).toBeUndefined()
-  expect(await recentChangesByOthers(await as(admin))).toBeNull()
+test("recent changes by others: the audit log's newest entries by anyone but the admin reading it; nothing for others", async () => {
+  expect(payload.collections[AUDIT_LOG as never]).toBeDefined()
+  const mine = await payload.create({ collection: 'categories', user: admin, overrideAccess: false, data: { title: 'Mine' } as never })
+  const theirs = await payload.create({ collection: 'categories', user: editor, overrideAccess: false, data: { title: 'Theirs' } as never })
+  const changes = (await recentChangesByOthers(await as(admin)))!
+  expect(changes[0]).toMatchObject({ action: 'create', entity: 'categories', documentId: String(theirs.id), actorLabel: editor.email })
+  expect(changes.some(({ entity, documentId }) => entity === 'categories' && documentId === String(mine.id))).toBe(false)
+  // The trail is admins' to read.
+  expect(await recentChangesByOthers(await as(editor))).toBeNull()
 })
 
 test('the site link is the URL scheme’s site address', async () => {

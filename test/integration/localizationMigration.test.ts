@@ -8,6 +8,7 @@ import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapt
 import type { MigrationSql } from '../../src/migrations/backfillMediaInRichText'
 import { backfillMediaInRichText } from '../../src/migrations/backfillMediaInRichText'
 import { seedDemoContent } from '../../src/seed'
+import { isAuditLogPlugin } from '../../src/auditLog/plugin'
 import { isChangeLogPlugin } from '../../src/changes/plugin'
 import { isDocumentRedirectsPlugin } from '../../src/redirects'
 import { copyPlain } from '../../src/utilities/copyPlain'
@@ -113,9 +114,11 @@ const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = {
 const asBeforeLocalization = (config: Config): Config => ({
   ...config,
   localization: undefined,
-  // The change log, automatic redirects and the collections that publishing added came later too.
+  // The change log, automatic redirects, the audit log and the collections that publishing added came later too.
   plugins: [
-    ...(config.plugins ?? []).filter((plugin) => !isChangeLogPlugin(plugin) && !isDocumentRedirectsPlugin(plugin)),
+    ...(config.plugins ?? []).filter(
+      (plugin) => !isChangeLogPlugin(plugin) && !isDocumentRedirectsPlugin(plugin) && !isAuditLogPlugin(plugin),
+    ),
     (later) => ({
       ...later,
       collections: (later.collections ?? []).filter(({ slug }) => !COLLECTIONS_ADDED_SINCE.includes(slug)),

@@ -81,6 +81,7 @@ export interface Config {
     'build-hooks': BuildHook;
     'build-deliveries': BuildDelivery;
     'build-deploys': BuildDeploy;
+    'audit-log': AuditLog;
     'content-changes': ContentChange;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -102,6 +103,7 @@ export interface Config {
     'build-hooks': BuildHooksSelect<false> | BuildHooksSelect<true>;
     'build-deliveries': BuildDeliveriesSelect<false> | BuildDeliveriesSelect<true>;
     'build-deploys': BuildDeploysSelect<false> | BuildDeploysSelect<true>;
+    'audit-log': AuditLogSelect<false> | AuditLogSelect<true>;
     'content-changes': ContentChangesSelect<false> | ContentChangesSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -134,6 +136,7 @@ export interface Config {
     tasks: {
       sendFormEmail: TaskSendFormEmail;
       deliverBuildHook: TaskDeliverBuildHook;
+      pruneAuditLog: TaskPruneAuditLog;
       compactChangeLog: TaskCompactChangeLog;
       schedulePublish: TaskSchedulePublish;
       inline: {
@@ -1087,6 +1090,54 @@ export interface BuildDeploy {
   createdAt: string;
 }
 /**
+ * Every create, update, publish, unpublish, delete, trash, restore and sign-in, with who, from where and which fields changed (never their values).
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-log".
+ */
+export interface AuditLog {
+  id: number;
+  action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete' | 'trash' | 'restore' | 'login' | 'login-failed';
+  /**
+   * Collection or global slug
+   */
+  entity: string;
+  /**
+   * Empty for globals and failed sign-ins of unknown emails
+   */
+  documentId?: string | null;
+  /**
+   * Paths of the fields whose values changed (never the values)
+   */
+  changedFields?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  user?: (number | null) | User;
+  /**
+   * The email at the time ("API key of …" for a key; the email tried for a failed sign-in)
+   */
+  actorLabel?: string | null;
+  viaApiKey?: boolean | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /**
+   * The language the change was made in
+   */
+  locale?: string | null;
+  /**
+   * Why a sign-in failed; "autosave" when autosaves of a draft were gathered into this entry
+   */
+  detail?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every change a reader could see, in the order it committed. Builds read it through /api/sync.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1189,7 +1240,8 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish';
+        taskSlug:
+          'inline' | 'sendFormEmail' | 'deliverBuildHook' | 'pruneAuditLog' | 'compactChangeLog' | 'schedulePublish';
         taskID: string;
         input?:
           | {
@@ -1222,7 +1274,8 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'sendFormEmail' | 'deliverBuildHook' | 'compactChangeLog' | 'schedulePublish') | null;
+  taskSlug?:
+    ('inline' | 'sendFormEmail' | 'deliverBuildHook' | 'pruneAuditLog' | 'compactChangeLog' | 'schedulePublish') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1292,6 +1345,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'build-deploys';
         value: number | BuildDeploy;
+      } | null)
+    | ({
+        relationTo: 'audit-log';
+        value: number | AuditLog;
       } | null)
     | ({
         relationTo: 'content-changes';
@@ -1903,6 +1960,25 @@ export interface BuildDeploysSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-log_select".
+ */
+export interface AuditLogSelect<T extends boolean = true> {
+  action?: T;
+  entity?: T;
+  documentId?: T;
+  changedFields?: T;
+  user?: T;
+  actorLabel?: T;
+  viaApiKey?: T;
+  ip?: T;
+  userAgent?: T;
+  locale?: T;
+  detail?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "content-changes_select".
  */
 export interface ContentChangesSelect<T extends boolean = true> {
@@ -2240,6 +2316,16 @@ export interface TaskDeliverBuildHook {
   };
   output: {
     outcome?: string | null;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskPruneAuditLog".
+ */
+export interface TaskPruneAuditLog {
+  input?: unknown;
+  output: {
+    deleted?: number | null;
   };
 }
 /**

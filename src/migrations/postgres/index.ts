@@ -13,6 +13,7 @@ import * as migration_20261202_024723_issue13_forms from './20261202_024723_issu
 import * as migration_20261202_045737_issue14_trash from './20261202_045737_issue14_trash';
 import * as migration_20261202_054540_issue14_links from './20261202_054540_issue14_links';
 import * as migration_20261202_054847_issue14_preview from './20261202_054847_issue14_preview';
+import * as migration_20261202_055543_issue14_audit from './20261202_055543_issue14_audit';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261202_054847_issue14_preview.up,
     down: migration_20261202_054847_issue14_preview.down,
-    name: '20261202_054847_issue14_preview'
+    name: '20261202_054847_issue14_preview',
+  },
+  {
+    up: migration_20261202_055543_issue14_audit.up,
+    down: migration_20261202_055543_issue14_audit.down,
+    name: '20261202_055543_issue14_audit'
   },
 ];

@@ -12,6 +12,7 @@ import * as migration_20261202_020754_issue13_redirects from './20261202_020754_
 import * as migration_20261202_045711_issue14_trash from './20261202_045711_issue14_trash';
 import * as migration_20261202_054535_issue14_links from './20261202_054535_issue14_links';
 import * as migration_20261202_054842_issue14_preview from './20261202_054842_issue14_preview';
+import * as migration_20261202_055540_issue14_audit from './20261202_055540_issue14_audit';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261202_054842_issue14_preview.up,
     down: migration_20261202_054842_issue14_preview.down,
-    name: '20261202_054842_issue14_preview'
+    name: '20261202_054842_issue14_preview',
+  },
+  {
+    up: migration_20261202_055540_issue14_audit.up,
+    down: migration_20261202_055540_issue14_audit.down,
+    name: '20261202_055540_issue14_audit'
   },
 ];

@@ -39,6 +39,7 @@ import { ColumnRowLabel as ColumnRowLabel_609a56f9724861e49287342e6b51a350 } fro
 import { BlockLabel as BlockLabel_609a56f9724861e49287342e6b51a350 } from '../../../admin/labels/components'
 import { LinkToDoc as LinkToDoc_aead06e4cbf6b2620c5c51c9ab283634 } from '@payloadcms/plugin-search/client'
 import { ReindexButton as ReindexButton_aead06e4cbf6b2620c5c51c9ab283634 } from '@payloadcms/plugin-search/client'
+import { ChangedFields as ChangedFields_f6b2f97b4fe0169f3c21a3fc5da560e4 } from '../../../auditLog/components/ChangedFields'
 import { EditorDashboard as EditorDashboard_865aafcaac24cadfc82170f5f27e9e99 } from '../../../admin/dashboard/EditorDashboard'
 import { BuildStatusDashboard as BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f } from '../../../buildStatus/components/BuildStatusDashboard'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
@@ -86,6 +87,7 @@ export const importMap = {
   "/admin/labels/components#BlockLabel": BlockLabel_609a56f9724861e49287342e6b51a350,
   "@payloadcms/plugin-search/client#LinkToDoc": LinkToDoc_aead06e4cbf6b2620c5c51c9ab283634,
   "@payloadcms/plugin-search/client#ReindexButton": ReindexButton_aead06e4cbf6b2620c5c51c9ab283634,
+  "/auditLog/components/ChangedFields#ChangedFields": ChangedFields_f6b2f97b4fe0169f3c21a3fc5da560e4,
   "/admin/dashboard/EditorDashboard#EditorDashboard": EditorDashboard_865aafcaac24cadfc82170f5f27e9e99,
   "/buildStatus/components/BuildStatusDashboard#BuildStatusDashboard": BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
