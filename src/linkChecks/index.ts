@@ -39,11 +39,18 @@ const withLinkChecks = (collection: CollectionConfig): CollectionConfig => ({
 export const linkChecksPlugin = (): Plugin => {
   // A wrong LINK_CHECKS stops the start.
   linkChecksMode()
-  return (config) => ({
+  const plugin: Plugin = (config) => ({
     ...config,
     collections: (config.collections ?? []).map((collection) =>
       (LINKING_COLLECTIONS as readonly string[]).includes(collection.slug) ? withLinkChecks(collection) : collection,
     ),
     endpoints: [...(config.endpoints ?? []), linkCheckEndpoint],
   })
+  linkChecksPlugins.add(plugin)
+  return plugin
 }
+
+const linkChecksPlugins = new WeakSet<Plugin>()
+
+/** For a config as it was before link checks existed (the migration tests build one). */
+export const isLinkChecksPlugin = (plugin: Plugin) => linkChecksPlugins.has(plugin)

@@ -110,8 +110,14 @@ test("recent changes by others: the audit log's newest entries by anyone but the
   expect(payload.collections[AUDIT_LOG as never]).toBeDefined()
   const mine = await payload.create({ collection: 'categories', user: admin, overrideAccess: false, data: { title: 'Mine' } as never })
   const theirs = await payload.create({ collection: 'categories', user: editor, overrideAccess: false, data: { title: 'Theirs' } as never })
-  const changes = (await recentChangesByOthers(await as(admin)))!
+  let changes = (await recentChangesByOthers(await as(admin)))!
   expect(changes[0]).toMatchObject({ action: 'create', entity: 'categories', documentId: String(theirs.id), actorLabel: editor.email })
+  // A change with no person behind it (scheduled publishing, the seed) is someone else's too; sign-ins are no change.
+  const byNobody = await payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'By nobody' } as never })
+  await payload.login({ collection: 'users', data: { email: editor.email, password: 'password-123456' } })
+  changes = (await recentChangesByOthers(await as(admin)))!
+  expect(changes[0]).toMatchObject({ action: 'create', entity: 'categories', documentId: String(byNobody.id) })
+  expect(changes.some(({ action }) => action.startsWith('login'))).toBe(false)
   expect(changes.some(({ entity, documentId }) => entity === 'categories' && documentId === String(mine.id))).toBe(false)
   // The trail is admins' to read.
   expect(await recentChangesByOthers(await as(editor))).toBeNull()

@@ -9,6 +9,7 @@ import type { MigrationSql } from '../../src/migrations/backfillMediaInRichText'
 import { backfillMediaInRichText } from '../../src/migrations/backfillMediaInRichText'
 import { seedDemoContent } from '../../src/seed'
 import { isAuditLogPlugin } from '../../src/auditLog/plugin'
+import { isLinkChecksPlugin } from '../../src/linkChecks'
 import { isChangeLogPlugin } from '../../src/changes/plugin'
 import { isDocumentRedirectsPlugin } from '../../src/redirects'
 import { copyPlain } from '../../src/utilities/copyPlain'
@@ -82,6 +83,8 @@ const snapshot = async (payload: Payload, locale?: string, fallbackLocale?: stri
 }
 
 const LOCALIZATION_BOOKKEEPING = new Set(['snapshot', 'publishedLocale'])
+/** Link checks' index of a document's links came later: the schema of the migration's time has no such list. */
+const ADDED_SINCE_ON_EVERY_DOCUMENT = new Set(['linkTargets'])
 
 /**
  * For comparing reads before and after: drops the fields that only exist with localization (Payload's
@@ -94,7 +97,7 @@ const comparable = (value: unknown, isLexicalBlockFields = false): unknown => {
   const isLexicalBlock = (value as { type?: unknown }).type === 'block'
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key, child]) => !LOCALIZATION_BOOKKEEPING.has(key) && child !== null && child !== undefined)
+      .filter(([key, child]) => !LOCALIZATION_BOOKKEEPING.has(key) && !ADDED_SINCE_ON_EVERY_DOCUMENT.has(key) && child !== null && child !== undefined)
       // Payload gives a block inside rich text that was saved without an id a new random one on every read.
       .filter(([key]) => !(isLexicalBlockFields && key === 'id'))
       .map(([key, child]) => [key, comparable(child, isLexicalBlock && key === 'fields')]),
@@ -114,15 +117,19 @@ const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = {
 const asBeforeLocalization = (config: Config): Config => ({
   ...config,
   localization: undefined,
-  // The change log, automatic redirects, the audit log and the collections that publishing added came later too.
+  // The change log, automatic redirects, the audit log, link checks and the collections that publishing added came later too.
   plugins: [
     ...(config.plugins ?? []).filter(
-      (plugin) => !isChangeLogPlugin(plugin) && !isDocumentRedirectsPlugin(plugin) && !isAuditLogPlugin(plugin),
+      (plugin) =>
+        !isChangeLogPlugin(plugin) && !isDocumentRedirectsPlugin(plugin) && !isAuditLogPlugin(plugin) && !isLinkChecksPlugin(plugin),
     ),
     (later) => ({
       ...later,
       collections: (later.collections ?? []).filter(({ slug }) => !COLLECTIONS_ADDED_SINCE.includes(slug)),
     }),
+    // Plugins hand out field objects of their own (the form builder's blocks), shared with today's config:
+    // sanitizing this one without localization would drop their `localized` there too.
+    (later) => copyPlain(later),
   ],
   // The trash and drafts of globals came later too.
   collections: (config.collections ?? []).map((collection) => ({
