@@ -5,82 +5,19 @@
 import type { Page } from 'playwright-core'
 
 import type { TestBrowser } from '../helpers/browser'
-import { CHROMIUM_CANDIDATES, CHROMIUM_INSTALL_HINT, findChromium, launchBrowser, saveScreenshot } from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
+import { TEST_ADMIN } from '../helpers/server'
 
-/** Generous: the 2-core machines take seconds for the first render of each admin route. */
-const UI_TIMEOUT = 45_000
-
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the admin e2e tests. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
-suite('admin panel in headless Chromium', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('admin panel in headless Chromium', { name: 'admin', server: { publicServerUrl: true } }, (admin) => {
+  const { step, waitForHydratedLoginForm, logIn } = admin
+  let server: TestServer
+  let browser: TestBrowser
   let page: Page
 
-  beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
-    // Start both at once; whichever succeeded is kept for afterAll to close even if the other failed.
-    const [started, launched] = await Promise.allSettled([startTestServer(), launchBrowser(executablePath)])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') {
-      throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    }
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
-  }, 300_000)
-
-  afterAll(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-    }
-  }, 60_000)
-
-  /** Runs one step; on failure saves a screenshot and rethrows with what the browser and server said. */
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `admin-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output() || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
-
-  /** Waits until React has hydrated the login form, so typing and submitting go through its handlers. */
-  const waitForHydratedLoginForm = async () => {
-    await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-    await page.waitForFunction(() => {
-      const form = document.querySelector('input[name="email"]')?.closest('form')
-      return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
-    })
-  }
-
-  const logIn = async (email: string, password: string) => {
-    await page.locator('input[name="email"]').fill(email)
-    await page.locator('input[name="password"]').fill(password)
-    await page.locator('form button[type="submit"]').click()
-  }
+  beforeAll(() => {
+    ;({ server, browser, page } = admin)
+  })
 
   const isLoginPage = (url: URL) => url.pathname === '/admin/login'
 
@@ -140,10 +77,7 @@ suite('admin panel in headless Chromium', () => {
     await step('no uncaught errors', async () => {
       // Uncaught exceptions, hydration mismatches and server errors are bugs; other console noise
       // (the expected 401 above, the offline Gravatar avatar, Chromium's 404 for /favicon.ico) is not.
-      const problems = browser!.messages.filter(
-        (message) => message.startsWith('[pageerror]') || message.startsWith('[http 5') || /hydrat/i.test(message),
-      )
-      expect(problems).toEqual([])
+      expect(admin.problems()).toEqual([])
     })
   }, 120_000)
 
@@ -255,8 +189,7 @@ suite('admin panel in headless Chromium', () => {
     })
 
     await step('no uncaught errors', async () => {
-      const problems = browser!.messages.filter((message) => message.startsWith('[pageerror]') || message.startsWith('[http 5'))
-      expect(problems).toEqual([])
+      expect(admin.problems()).toEqual([])
     })
   }, 180_000)
 })

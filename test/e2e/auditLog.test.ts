@@ -4,78 +4,19 @@
 // Chromium (see test/e2e/admin.test.ts); skipped locally without one, fails on CI.
 import type { Page } from 'playwright-core'
 
-import type { TestBrowser } from '../helpers/browser'
-import {
-  CHROMIUM_CANDIDATES,
-  CHROMIUM_INSTALL_HINT,
-  findChromium,
-  keepScreenshot,
-  launchBrowser,
-  requestsToOtherOrigins,
-  saveScreenshot,
-} from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
+import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
+import { TEST_ADMIN } from '../helpers/server'
 
-const UI_TIMEOUT = 45_000
-
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the audit log e2e tests. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
-suite('audit log in the admin panel', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('audit log in the admin panel', { name: 'audit-log', server: { publicServerUrl: true } }, (admin) => {
+  const { step } = admin
+  let server: TestServer
   let page: Page
 
-  beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
-    const [started, launched] = await Promise.allSettled([startTestServer({ publicServerUrl: true }), launchBrowser(executablePath)])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') {
-      throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    }
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
-  }, 300_000)
-
-  afterAll(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-    }
-  }, 60_000)
-
-  afterEach(() => {
-    // The admin must work offline: nothing may load from another origin.
-    if (browser && server) expect(requestsToOtherOrigins(browser, server.url)).toEqual([])
+  beforeAll(() => {
+    ;({ server, page } = admin)
   })
-
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `audit-log-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output() || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
 
   /** Picks `option` in the react-select inside `container` (Payload's field and value pickers). */
   const pick = async (container: ReturnType<Page['locator']>, option: string) => {
@@ -88,17 +29,7 @@ suite('audit log in the admin panel', () => {
     const newTitle = 'Welcome to Greenroom, audited'
 
     await step('log in', async () => {
-      await page.goto(`${server!.url}/admin`)
-      await page.waitForURL((url) => url.pathname === '/admin/login')
-      await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-      await page.waitForFunction(() => {
-        const form = document.querySelector('input[name="email"]')?.closest('form')
-        return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
-      })
-      await page.locator('input[name="email"]').fill(TEST_ADMIN.email)
-      await page.locator('input[name="password"]').fill(TEST_ADMIN.password)
-      await page.locator('form button[type="submit"]').click()
-      await page.waitForURL((url) => url.pathname === '/admin')
+      await admin.signIn()
     })
 
     await step('edit and publish a post', async () => {
@@ -168,10 +99,7 @@ suite('audit log in the admin panel', () => {
     })
 
     await step('no uncaught errors', async () => {
-      const problems = browser!.messages.filter(
-        (message) => message.startsWith('[pageerror]') || message.startsWith('[http 5') || /hydrat/i.test(message),
-      )
-      expect(problems).toEqual([])
+      expect(admin.problems()).toEqual([])
     })
   }, 240_000)
 })

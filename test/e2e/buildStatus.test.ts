@@ -5,80 +5,34 @@
 // post's sidebar say so. A screenshot of each state is kept in test-results/.
 import type { Page } from 'playwright-core'
 
-import type { TestBrowser } from '../helpers/browser'
-import { CHROMIUM_CANDIDATES, CHROMIUM_INSTALL_HINT, findChromium, launchBrowser, saveScreenshot } from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
+import { keepScreenshot as keepScreenshotOf } from '../helpers/browser'
 import { startReceiver, type Receiver } from '../helpers/receiver'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
+import { TEST_ADMIN } from '../helpers/server'
 
-const UI_TIMEOUT = 45_000
+// The runner on, looking for due deliveries every second; the receiver is on 127.0.0.1.
+// The runner on, looking for due deliveries every second; the receiver is on 127.0.0.1.
+const serverOptions = { env: { BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true', JOBS_AUTORUN: 'true', BUILD_HOOKS_CRON: '* * * * * *' }, publicServerUrl: true }
 
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the build status e2e test. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
-suite('build status in the admin panel (headless Chromium)', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('build status in the admin panel (headless Chromium)', { name: 'build-status-failed', server: serverOptions }, (admin) => {
+  const { step } = admin
+  let server: TestServer
   let receiver: Receiver | undefined
   let page: Page
   let adminAuth: string
   let deployToken: string
-  const screenshots: string[] = []
 
   beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
+    ;({ server, page } = admin)
     receiver = await startReceiver()
-    const [started, launched] = await Promise.allSettled([
-      // The runner on, looking for due deliveries every second; the receiver is on 127.0.0.1.
-      startTestServer({ env: { BUILD_HOOKS_ALLOW_PRIVATE_TARGETS: 'true', JOBS_AUTORUN: 'true', BUILD_HOOKS_CRON: '* * * * * *' } }),
-      launchBrowser(executablePath),
-    ])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
-  }, 300_000)
+  })
 
   afterAll(async () => {
-    if (screenshots.length) console.log(`Build status screenshots:\n${screenshots.join('\n')}`)
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-      await receiver?.close()
-    }
-  }, 60_000)
+    await receiver?.close()
+  })
 
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `build-status-failed-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output() || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
-
-  const keepScreenshot = async (name: string) => {
-    const file = await saveScreenshot(page, `build-status-${name}`)
-    if (file) screenshots.push(file)
-  }
+  const keepScreenshot = (name: string) => keepScreenshotOf(page, `build-status-${name}`)
 
   const apiJson = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${server!.url}${path}`, {
@@ -121,17 +75,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
     })
 
     await step('log in', async () => {
-      await page.goto(`${server!.url}/admin`)
-      await page.waitForURL((url) => url.pathname === '/admin/login')
-      await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-      await page.waitForFunction(() => {
-        const form = document.querySelector('input[name="email"]')?.closest('form')
-        return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
-      })
-      await page.locator('input[name="email"]').fill(TEST_ADMIN.email)
-      await page.locator('input[name="password"]').fill(TEST_ADMIN.password)
-      await page.locator('form button[type="submit"]').click()
-      await page.waitForURL((url) => url.pathname === '/admin')
+      await admin.signIn()
     })
 
     await step('the dashboard lists the hook, with nothing delivered or deployed yet', async () => {
@@ -211,10 +155,7 @@ suite('build status in the admin panel (headless Chromium)', () => {
     })
 
     await step('no uncaught errors', async () => {
-      const problems = browser!.messages.filter(
-        (message) => message.startsWith('[pageerror]') || message.startsWith('[http 5') || /hydrat/i.test(message),
-      )
-      expect(problems).toEqual([])
+      expect(admin.problems()).toEqual([])
     })
   }, 300_000)
 })

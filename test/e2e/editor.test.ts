@@ -6,92 +6,26 @@
 import type { Page } from 'playwright-core'
 
 import type { TestBrowser } from '../helpers/browser'
-import {
-  CHROMIUM_CANDIDATES,
-  CHROMIUM_INSTALL_HINT,
-  findChromium,
-  keepScreenshot,
-  launchBrowser,
-  requestsToOtherOrigins,
-  saveScreenshot,
-} from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
+import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
 
 /** Generous: the 2-core machines take seconds for the first render of each admin route. */
 const UI_TIMEOUT = 60_000
 const SITE_TIME_ZONE = 'Europe/Berlin'
 
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the editor e2e tests. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
 /** Monaco draws spaces as no-break spaces. */
 const plain = (text: string) => text.replace(/\u00a0/g, ' ')
 
-suite('the admin panel for editors, in headless Chromium', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('the admin panel for editors, in headless Chromium', { name: 'editor', server: { publicServerUrl: true, env: { SITE_TIME_ZONE } }, uiTimeout: UI_TIMEOUT }, (admin) => {
+  const { step } = admin
+  let server: TestServer
+  let browser: TestBrowser
   let page: Page
 
-  beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
-    const [started, launched] = await Promise.allSettled([
-      startTestServer({ publicServerUrl: true, env: { SITE_TIME_ZONE } }),
-      launchBrowser(executablePath),
-    ])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') {
-      throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    }
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
-  }, 300_000)
-
-  afterAll(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-    }
-  }, 60_000)
-
-  let firstRequestOfTest = 0
-  beforeEach(() => {
-    firstRequestOfTest = browser?.requests.length ?? 0
+  beforeAll(() => {
+    ;({ server, browser, page } = admin)
   })
-
-  afterEach(() => {
-    // Every request of this test stayed on the admin's own origin: fonts, avatars, Monaco and its workers.
-    if (!browser || !server) return
-    const ofThisTest = { ...browser, requests: browser.requests.slice(firstRequestOfTest) }
-    expect(requestsToOtherOrigins(ofThisTest, server.url)).toEqual([])
-  })
-
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `editor-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output().slice(-5000) || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
 
   const open = async (path: string) => {
     await page.goto(`${server!.url}${path}`)
@@ -100,17 +34,7 @@ suite('the admin panel for editors, in headless Chromium', () => {
 
   test('signs in and starts a piece of their own', async () => {
     await step('log in', async () => {
-      await open('/admin')
-      await page.waitForURL((url) => url.pathname === '/admin/login')
-      await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-      await page.waitForFunction(() => {
-        const form = document.querySelector('input[name="email"]')?.closest('form')
-        return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
-      })
-      await page.locator('input[name="email"]').fill(TEST_ADMIN.email)
-      await page.locator('input[name="password"]').fill(TEST_ADMIN.password)
-      await page.locator('form button[type="submit"]').click()
-      await page.waitForURL((url) => url.pathname === '/admin')
+      await admin.signIn()
     })
 
     await step('a draft of their own', async () => {

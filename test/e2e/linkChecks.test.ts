@@ -5,72 +5,20 @@
 import type { Page } from 'playwright-core'
 
 import { internalLink, paragraph, richText, text } from '../../src/seed/lexical'
-import type { TestBrowser } from '../helpers/browser'
-import {
-  CHROMIUM_CANDIDATES,
-  CHROMIUM_INSTALL_HINT,
-  findChromium,
-  keepScreenshot,
-  launchBrowser,
-  requestsToOtherOrigins,
-  saveScreenshot,
-} from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
+import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
+import { TEST_ADMIN } from '../helpers/server'
 
-const UI_TIMEOUT = 45_000
-
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the link checks e2e test. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
-suite('broken links in the admin panel (headless Chromium)', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('broken links in the admin panel (headless Chromium)', { name: 'link-checks', server: { publicServerUrl: true } }, (admin) => {
+  const { step } = admin
+  let server: TestServer
   let page: Page
   let adminAuth: string
 
-  beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
-    const [started, launched] = await Promise.allSettled([startTestServer({ publicServerUrl: true }), launchBrowser(executablePath)])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
-  }, 300_000)
-
-  afterAll(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-    }
-  }, 60_000)
-
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `link-checks-failed-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output() || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
+  beforeAll(() => {
+    ;({ server, page } = admin)
+  })
 
   const apiJson = async (path: string, body: unknown) => {
     const res = await fetch(`${server!.url}${path}`, {
@@ -110,17 +58,7 @@ suite('broken links in the admin panel (headless Chromium)', () => {
     })
 
     await step('log in', async () => {
-      await page.goto(`${server!.url}/admin`)
-      await page.waitForURL((url) => url.pathname === '/admin/login')
-      await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-      await page.waitForFunction(() => {
-        const form = document.querySelector('input[name="email"]')?.closest('form')
-        return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
-      })
-      await page.locator('input[name="email"]').fill(TEST_ADMIN.email)
-      await page.locator('input[name="password"]').fill(TEST_ADMIN.password)
-      await page.locator('form button[type="submit"]').click()
-      await page.waitForURL((url) => url.pathname === '/admin')
+      await admin.signIn()
     })
 
     await step('the edit view warns before publishing, naming the link and its target', async () => {
@@ -161,11 +99,7 @@ suite('broken links in the admin panel (headless Chromium)', () => {
     })
 
     await step('no uncaught errors, and nothing from other origins', async () => {
-      const problems = browser!.messages.filter(
-        (message) => message.startsWith('[pageerror]') || message.startsWith('[http 5') || /hydrat/i.test(message),
-      )
-      expect(problems).toEqual([])
-      expect(requestsToOtherOrigins(browser!, server!.url)).toEqual([])
+      expect(admin.problems()).toEqual([])
     })
   }, 300_000)
 })

@@ -5,48 +5,25 @@
 // admin loads nothing from other origins. Needs Debian's Chromium (see admin.test.ts).
 import type { Page } from 'playwright-core'
 
-import type { TestBrowser } from '../helpers/browser'
-import {
-  CHROMIUM_CANDIDATES,
-  CHROMIUM_INSTALL_HINT,
-  findChromium,
-  keepScreenshot,
-  launchBrowser,
-  requestsToOtherOrigins,
-  saveScreenshot,
-} from '../helpers/browser'
+import { describeInChromium } from '../helpers/adminBrowser'
+import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
-import { startTestServer, TEST_ADMIN } from '../helpers/server'
+import { TEST_ADMIN } from '../helpers/server'
 
 /** Generous: the 2-core machines take seconds for the first render of each admin route. */
 const UI_TIMEOUT = 60_000
 
-const executablePath = findChromium()
-const missingChromium =
-  `No Chromium found (CHROMIUM_PATH=${process.env.CHROMIUM_PATH ?? '(unset)'}; tried ${CHROMIUM_CANDIDATES.join(', ')}). ` +
-  CHROMIUM_INSTALL_HINT
-if (!executablePath && !process.env.CI) console.warn(`Skipping the trash e2e tests. ${missingChromium}`)
-
-const suite = executablePath || process.env.CI ? describe : describe.skip
-
-suite('trash and global drafts in the admin panel (headless Chromium)', () => {
-  let server: TestServer | undefined
-  let browser: TestBrowser | undefined
+describeInChromium('trash and global drafts in the admin panel (headless Chromium)', { name: 'trash', server: { publicServerUrl: true }, uiTimeout: UI_TIMEOUT }, (admin) => {
+  const { step } = admin
+  let server: TestServer
   let page: Page
   let adminAuth: string
 
+  beforeAll(() => {
+    ;({ server, page } = admin)
+  })
+
   beforeAll(async () => {
-    if (!executablePath) throw new Error(missingChromium)
-    const [started, launched] = await Promise.allSettled([startTestServer({ publicServerUrl: true }), launchBrowser(executablePath)])
-    if (started.status === 'fulfilled') server = started.value
-    if (launched.status === 'fulfilled') browser = launched.value
-    if (started.status === 'rejected') throw started.reason
-    if (launched.status === 'rejected') {
-      throw new Error(`Chromium (${executablePath}) did not start: ${String(launched.reason)}`, { cause: launched.reason })
-    }
-    page = browser!.page
-    page.setDefaultTimeout(UI_TIMEOUT)
-    page.setDefaultNavigationTimeout(UI_TIMEOUT)
     const login = await fetch(`${server!.url}/api/users/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -54,36 +31,6 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
     }).then((res) => res.json())
     adminAuth = `JWT ${login.token}`
   }, 300_000)
-
-  afterAll(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      await server?.stop()
-    }
-  }, 60_000)
-
-  afterEach(() => {
-    if (browser && server) expect(requestsToOtherOrigins(browser, server.url)).toEqual([])
-  })
-
-  const step = async (name: string, run: () => Promise<void>) => {
-    try {
-      await run()
-    } catch (error) {
-      const screenshot = await saveScreenshot(page, `trash-failed-${name}`)
-      const message = error instanceof Error ? error.message : String(error)
-      throw new Error(
-        [
-          `Step "${name}" failed at ${page?.url() ?? '(no page)'}: ${message}`,
-          `Screenshot: ${screenshot ?? '(none could be taken)'}`,
-          `Browser messages:\n${browser?.messages.join('\n') || '(none)'}`,
-          `Server output:\n${server?.output() || '(none)'}`,
-        ].join('\n\n'),
-        { cause: error },
-      )
-    }
-  }
 
   /** Polls `read` until it gives `expected` (deep equality), or fails with the last value after UI_TIMEOUT. */
   const until = async (read: () => Promise<unknown>, expected: unknown) => {
@@ -119,13 +66,7 @@ suite('trash and global drafts in the admin panel (headless Chromium)', () => {
     let post: { id: number; title: string }
 
     await step('log in', async () => {
-      await page.goto(`${server!.url}/admin/login`)
-      await page.locator('input[name="email"]').waitFor({ state: 'visible' })
-      await waitForHydration('form')
-      await page.locator('input[name="email"]').fill(TEST_ADMIN.email)
-      await page.locator('input[name="password"]').fill(TEST_ADMIN.password)
-      await page.locator('form button[type="submit"]').click()
-      await page.waitForURL((url) => url.pathname === '/admin')
+      await admin.signIn()
       const { body } = await apiJson('/api/posts?depth=0&limit=1&sort=id&select[title]=true')
       post = body.docs[0]
       expect(post.title).toBeTruthy()

@@ -34,7 +34,7 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-type StartOptions = {
+export type StartOptions = {
   /** Seed the demo content (admin: TEST_ADMIN). */
   seed?: boolean
   env?: Record<string, string | undefined>
