@@ -61,7 +61,6 @@ export const mintPreview = async (
   return { token, expiresAt: new Date(expiresAt * 1000).toISOString(), url }
 }
 
-
 /**
  * The URL for the admin's Preview button and its live preview of a document, with a fresh token
  * for the editor looking at it (the admin asks again when it renders the document and after saves).
@@ -100,6 +99,12 @@ export const livePreviewFor = (collection: PreviewCollection): LivePreviewConfig
   url: ({ data, req, locale }) => previewUrlForAdmin(req, collection, data, locale?.code),
   breakpoints: BREAKPOINTS,
 })
+
+/** The Preview button of a global: the home page around its newest draft, with a token for the editor. */
+export const previewButtonUrlForGlobal =
+  (global: PreviewGlobal): GeneratePreviewURL =>
+  async (_doc, { req, locale }) =>
+    editorialRole(req.user) === null ? null : (await mintPreview(req, { global, locale, reuse: true })).url
 
 /** Live preview of the globals (header, footer, site settings), for the root config's `admin.livePreview`. */
 export const livePreviewForGlobals: RootLivePreviewConfig = {

@@ -91,4 +91,36 @@ describeInChromium('preview in headless Chromium', { name: 'preview', server: { 
       expect(admin.problems()).toEqual([])
     })
   }, 240_000)
+
+  test("a header draft: the global's Preview button shows the home page inside the draft header", async () => {
+    const label = 'Draft-only menu item'
+    await step('save a draft of the header', async () => {
+      await page.goto(`${server.url}/admin/globals/header`)
+      const field = page.locator('input[name="navItems.0.link.label"]')
+      await field.waitFor({ state: 'visible' })
+      await field.fill(label)
+      const saved = page.waitForResponse((res) => res.url().includes('/api/globals/header') && res.request().method() === 'POST')
+      await page.getByRole('button', { name: /^Save Draft$/ }).click()
+      expect((await saved).status()).toBe(200)
+    })
+
+    await step('the Preview button opens the home page inside the draft header; readers still get the published one', async () => {
+      const button = page.locator('#preview-button')
+      await button.waitFor({ state: 'visible' })
+      expect(await button.getAttribute('href')).toMatch(/\/preview\/globals\/header\?token=/)
+      const opened = page.context().waitForEvent('page')
+      await button.click()
+      const preview = await opened
+      await preview.waitForLoadState('load')
+      await preview.locator('header', { hasText: label }).waitFor({ state: 'visible' })
+      await keepScreenshot(preview, 'preview-global-draft')
+      await preview.close()
+      const published = await fetch(`${server.url}/api/globals/header?draft=true`).then((res) => res.json())
+      expect(JSON.stringify(published)).not.toContain(label)
+    })
+
+    await step('nothing went wrong', async () => {
+      expect(admin.problems()).toEqual([])
+    })
+  }, 240_000)
 })

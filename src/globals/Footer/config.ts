@@ -3,6 +3,7 @@ import type { GlobalConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import { previewButtonUrlForGlobal } from '../../preview/mint'
 import { globalVersions } from '../versions'
 import { linkField } from '../../fields/link'
 import { LINK_ROW_LABEL } from '../../admin/labels'
@@ -12,6 +13,8 @@ export const Footer: GlobalConfig = {
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
   versions: globalVersions,
+  // Preview shows the home page around the newest draft (src/preview/).
+  admin: { preview: previewButtonUrlForGlobal('footer') },
   fields: [
     {
       name: 'navItems',

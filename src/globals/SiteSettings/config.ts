@@ -3,6 +3,7 @@ import type { Field, GlobalConfig } from 'payload'
 import { anyone } from '../../access/anyone'
 import { isEditor } from '../../access/isEditor'
 import { rejectStaleGlobalUpdate } from '../../hooks/rejectStaleUpdate'
+import { previewButtonUrlForGlobal } from '../../preview/mint'
 import { globalVersions } from '../versions'
 import type { RoutedCollection } from '../../urls'
 import { DEFAULT_PATH_PATTERNS, LOCALE_PATH_MODES, validatePathPattern } from '../../urls'
@@ -38,6 +39,8 @@ export const SiteSettings: GlobalConfig = {
   access: { read: anyone, update: isEditor },
   hooks: { beforeValidate: [rejectStaleGlobalUpdate] },
   versions: globalVersions,
+  // Preview shows the home page around the newest draft (src/preview/).
+  admin: { preview: previewButtonUrlForGlobal('site-settings') },
   fields: [
     { name: 'siteName', type: 'text', required: true, defaultValue: 'Greenroom', maxLength: 120, localized: true },
     {
