@@ -116,7 +116,7 @@ export const EditorDashboard = async ({ payload, user, timeZone }: { payload: Pa
                   const what = `${change.entity}${change.documentId ? ` #${change.documentId}` : ''}`
                   return (
                     <li key={String(change.id)}>
-                      {change.actorLabel || 'Someone'} · {change.action} {href ? <a href={href}>{what}</a> : what}
+                      {change.actorLabel || 'A job or script'} · {change.action} {href ? <a href={href}>{what}</a> : what}
                       <div style={muted}>{time(change.createdAt)}</div>
                     </li>
                   )
