@@ -106,6 +106,21 @@ const teamOnly =
   async (args) =>
     isReader(args.req) ? false : own ? own(args) : true
 
+/**
+ * A global's versions are read without any `beforeOperation` hook (Payload's findVersions of globals
+ * runs none), so the paging check of `checkArguments` happens here, before the query: a `limit` or
+ * `page` the database cannot take is a 400, not a 500.
+ */
+const pagedChecked =
+  (decide: Access): Access =>
+  (args) => {
+    if (args.req.payloadAPI !== 'local') {
+      const problem = pagingProblem(asTheyArrived((args.req.query ?? {}) as Record<string, unknown>), undefined)
+      if (problem) throw new APIError(problem, 400)
+    }
+    return decide(args)
+  }
+
 /** `depth`, `limit` and `page` of the query string: digits read as the number they are, anything else as it came. */
 const asTheyArrived = (query: Record<string, unknown>) => {
   const read = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value)
@@ -182,7 +197,7 @@ export const applyReaderPolicy =
     for (const global of config.globals) {
       const { access } = global
       access.read = boundedRead({ global: global.slug }, access.read, policy.globals[global.slug], false)
-      access.readVersions = teamOnly(access.readVersions)
+      access.readVersions = pagedChecked(teamOnly(access.readVersions))
       global.hooks.beforeOperation = [check as GlobalBeforeOperationHook, ...(global.hooks.beforeOperation ?? [])]
     }
     return config
