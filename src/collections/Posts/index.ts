@@ -38,9 +38,10 @@ export const Posts: CollectionConfig<'posts'> = {
   },
   defaultSort: '-publishedAt',
   // The list readers ask for most: published posts, newest first. Access control adds the
-  // `_status` filter and Payload's trash the `deletedAt` one, so the index leads with both and
-  // carries the sort behind them.
-  indexes: [{ fields: ['_status', 'deletedAt', 'publishedAt', 'createdAt'] }],
+  // `_status` filter, so the index leads with it and carries the sort right behind; the trash's
+  // `deletedAt is null` comes last, checked in the index. Between them it would cost PostgreSQL the
+  // order: its planner takes `=` as fixing a column, but not `is null`, and sorted instead.
+  indexes: [{ fields: ['_status', 'publishedAt', 'createdAt', 'deletedAt'] }],
   // Deleting in the admin moves a post to the trash (`deletedAt`), where it can be restored;
   // readers never see it there (src/readerPolicy/).
   trash: true,

@@ -14,6 +14,7 @@ import * as migration_20261202_045737_issue14_trash from './20261202_045737_issu
 import * as migration_20261202_054540_issue14_links from './20261202_054540_issue14_links';
 import * as migration_20261202_054847_issue14_preview from './20261202_054847_issue14_preview';
 import * as migration_20261202_055543_issue14_audit from './20261202_055543_issue14_audit';
+import * as migration_20261202_062902_issue14_list_index from './20261202_062902_issue14_list_index';
 
 export const migrations = [
   {
@@ -94,6 +95,11 @@ export const migrations = [
   {
     up: migration_20261202_055543_issue14_audit.up,
     down: migration_20261202_055543_issue14_audit.down,
-    name: '20261202_055543_issue14_audit'
+    name: '20261202_055543_issue14_audit',
+  },
+  {
+    up: migration_20261202_062902_issue14_list_index.up,
+    down: migration_20261202_062902_issue14_list_index.down,
+    name: '20261202_062902_issue14_list_index'
   },
 ];
