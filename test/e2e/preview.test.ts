@@ -96,6 +96,13 @@ describeInChromium('preview in headless Chromium', { name: 'preview', server: { 
     const label = 'Draft-only menu item'
     await step('save a draft of the header', async () => {
       await page.goto(`${server.url}/admin/globals/header`)
+      // Rows start collapsed: once the form is hydrated, open them all.
+      await page.locator('form').first().waitFor({ state: 'visible' })
+      await page.waitForFunction(() => {
+        const form = document.querySelector('form')
+        return !!form && Object.keys(form).some((key) => key.startsWith('__reactFiber') || key.startsWith('__reactProps'))
+      })
+      await page.getByRole('button', { name: 'Show All' }).first().click()
       const field = page.locator('input[name="navItems.0.link.label"]')
       await field.waitFor({ state: 'visible' })
       await field.fill(label)
