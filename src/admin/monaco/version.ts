@@ -1,7 +1,7 @@
 /**
  * The Monaco release Greenroom serves to the admin panel: the one @monaco-editor/loader (bundled into
  * @payloadcms/ui) was built against, so the editor Payload drives is the editor it expects. Also the
- * versioned part of its URL, which lets browsers keep the files for good. test/unit/monaco.test.ts
+ * versioned part of its URL, which lets browsers keep the files for good. test/unit/editorAdmin.test.ts
  * fails when the installed monaco-editor or the loader's own default drifts from it.
  */
 export const MONACO_VERSION = '0.55.1'
