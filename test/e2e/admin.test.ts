@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core'
 
 import type { TestBrowser } from '../helpers/browser'
 import { describeInChromium } from '../helpers/adminBrowser'
+import { login } from '../helpers/http'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN } from '../helpers/server'
 
@@ -147,14 +148,10 @@ describeInChromium('admin panel in headless Chromium', { name: 'admin', server: 
   test("an author picks co-authors by name, and the users list shows no one else's email", async () => {
     const author = { email: 'ada.author@greenroom.test', password: 'author-password-1', name: 'Ada Author' }
     await step('an admin creates the author', async () => {
-      const login = await fetch(`${server!.url}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(TEST_ADMIN),
-      }).then((res) => res.json())
+      const auth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
       const created = await fetch(`${server!.url}/api/users`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `JWT ${login.token}` },
+        headers: { 'content-type': 'application/json', authorization: auth },
         body: JSON.stringify({ ...author, role: 'author' }),
       })
       expect(created.status).toBe(201)

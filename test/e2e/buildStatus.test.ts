@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core'
 
 import { describeInChromium } from '../helpers/adminBrowser'
+import { login } from '../helpers/http'
 import { keepScreenshot as keepScreenshotOf } from '../helpers/browser'
 import { startReceiver, type Receiver } from '../helpers/receiver'
 import type { TestServer } from '../helpers/server'
@@ -58,12 +59,7 @@ describeInChromium('build status in the admin panel (headless Chromium)', { name
     let postId = ''
 
     await step('an admin adds a build hook', async () => {
-      const login = await fetch(`${server!.url}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(TEST_ADMIN),
-      }).then((res) => res.json())
-      adminAuth = `JWT ${login.token}`
+      adminAuth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
       const created = await apiJson('/api/build-hooks', {
         method: 'POST',
         // A debounce window of a few seconds: long enough to see the post pending, short enough to wait for.

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core'
 
 import { internalLink, paragraph, richText, text } from '../../src/seed/lexical'
 import { describeInChromium } from '../helpers/adminBrowser'
+import { login } from '../helpers/http'
 import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN } from '../helpers/server'
@@ -34,12 +35,7 @@ describeInChromium('broken links in the admin panel (headless Chromium)', { name
     let postId: number
 
     await step('a draft post links to an unpublished page', async () => {
-      const login = await fetch(`${server!.url}/api/users/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(TEST_ADMIN),
-      }).then((res) => res.json())
-      adminAuth = `JWT ${login.token}`
+      adminAuth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
       const target = await apiJson('/api/pages?draft=true', {
         title: 'Pricing (unpublished)',
         _status: 'draft',

@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core'
 
 import { describeInChromium } from '../helpers/adminBrowser'
+import { login } from '../helpers/http'
 import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN } from '../helpers/server'
@@ -21,13 +22,9 @@ describeInChromium('preview in headless Chromium', { name: 'preview', server: { 
   })
 
   beforeAll(async () => {
-    const { token } = await fetch(`${server!.url}/api/users/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(TEST_ADMIN),
-    }).then((res) => res.json())
+    const auth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
     const drafts = await fetch(`${server!.url}/api/posts?where[title][equals]=${encodeURIComponent(DRAFT_TITLE)}&draft=true&depth=0`, {
-      headers: { authorization: `JWT ${token}` },
+      headers: { authorization: auth },
     }).then((res) => res.json())
     postId = drafts.docs[0].id
   }, 300_000)

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core'
 
 import { describeInChromium } from '../helpers/adminBrowser'
+import { login } from '../helpers/http'
 import { keepScreenshot } from '../helpers/browser'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN } from '../helpers/server'
@@ -24,12 +25,7 @@ describeInChromium('trash and global drafts in the admin panel (headless Chromiu
   })
 
   beforeAll(async () => {
-    const login = await fetch(`${server!.url}/api/users/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(TEST_ADMIN),
-    }).then((res) => res.json())
-    adminAuth = `JWT ${login.token}`
+    adminAuth = await login(server.url, TEST_ADMIN.email, TEST_ADMIN.password)
   }, 300_000)
 
   /** Polls `read` until it gives `expected` (deep equality), or fails with the last value after UI_TIMEOUT. */
