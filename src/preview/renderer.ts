@@ -6,10 +6,11 @@ import type { Payload } from 'payload'
 
 import type { PreviewChrome, PreviewDocument } from './page'
 import { renderPreviewPage, renderRefusalPage } from './page'
+import type { PreviewUser } from './session'
 import { isCollectionTarget } from './session'
 import { authenticatePreviewToken } from './strategy'
 import { HOME_PAGE_SLUG } from '../urls'
-import type { PreviewGlobal } from './url'
+import type { PreviewCollection, PreviewGlobal } from './url'
 import { BUILT_IN_PREVIEW_PATH, isPreviewCollection, isPreviewGlobal } from './url'
 
 /** The admin's origins: this server's own, and PUBLIC_SERVER_URL's when the admin is reached there. */
@@ -64,6 +65,29 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
     res.end(html)
   }
 
+
+  type PreviewTarget = PreviewUser['_preview']['target']
+  /**
+   * The preview session a request's `?token=` stands for, when it is known, valid and made for what
+   * the address names; otherwise the refusal page is sent and nothing is returned.
+   */
+  const sessionFor = async (
+    req: Request,
+    res: ExpressResponse,
+    nonce: string,
+    known: boolean,
+    isFor: (target: PreviewTarget) => boolean,
+  ): Promise<{ user: PreviewUser; locale: 'en' | undefined } | undefined> => {
+    const token = typeof req.query.token === 'string' ? req.query.token : ''
+    if (!known) return void send(res, 404, renderRefusalPage(UNKNOWN_PREVIEW, nonce), nonce)
+    if (!token) return void send(res, 401, renderRefusalPage('This preview address has no token. Open the preview from the admin.', nonce), nonce)
+    const session = await authenticatePreviewToken(payload, token)
+    if ('refusal' in session) return void send(res, 401, renderRefusalPage(session.refusal, nonce), nonce)
+    if (!isFor(session.user._preview.target)) return void send(res, 401, renderRefusalPage(WRONG_TARGET, nonce), nonce)
+    const asked = typeof req.query.locale === 'string' ? req.query.locale : session.user._preview.locale
+    return { user: session.user, locale: (asked && locales.includes(asked) ? asked : undefined) as 'en' | undefined }
+  }
+
   // Before the documents' route, which would take `globals` for a collection.
   /**
    * GET /preview/globals/:slug?token=…: a global shows on every page, so its preview is the home page
@@ -73,15 +97,9 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
   router.get(`${BUILT_IN_PREVIEW_PATH}/globals/:slug`, async (req: Request, res: ExpressResponse) => {
     const nonce = randomBytes(16).toString('base64')
     const { slug } = req.params as { slug: string }
-    const token = typeof req.query.token === 'string' ? req.query.token : ''
-    if (!isPreviewGlobal(slug)) return send(res, 404, renderRefusalPage(UNKNOWN_PREVIEW, nonce), nonce)
-    if (!token) return send(res, 401, renderRefusalPage('This preview address has no token. Open the preview from the admin.', nonce), nonce)
-    const session = await authenticatePreviewToken(payload, token)
-    if ('refusal' in session) return send(res, 401, renderRefusalPage(session.refusal, nonce), nonce)
-    const target = session.user._preview.target
-    if (isCollectionTarget(target) || target.global !== slug) return send(res, 401, renderRefusalPage(WRONG_TARGET, nonce), nonce)
-    const asked = typeof req.query.locale === 'string' ? req.query.locale : session.user._preview.locale
-    const locale = (asked && locales.includes(asked) ? asked : undefined) as 'en' | undefined
+    const session = await sessionFor(req, res, nonce, isPreviewGlobal(slug), (target) => !isCollectionTarget(target) && target.global === slug)
+    if (!session) return
+    const { locale } = session
     const readGlobal = (name: PreviewGlobal) =>
       name === slug
         ? payload.findGlobal({ slug: name, draft: true, depth: 1, locale, overrideAccess: false, user: session.user })
@@ -114,20 +132,15 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
   router.get(`${BUILT_IN_PREVIEW_PATH}/:collection/:id`, async (req: Request, res: ExpressResponse) => {
     const nonce = randomBytes(16).toString('base64')
     const { collection, id } = req.params as { collection: string; id: string }
-    const token = typeof req.query.token === 'string' ? req.query.token : ''
-    if (!isPreviewCollection(collection)) return send(res, 404, renderRefusalPage(UNKNOWN_PREVIEW, nonce), nonce)
-    if (!token) return send(res, 401, renderRefusalPage('This preview address has no token. Open the preview from the admin.', nonce), nonce)
-    const session = await authenticatePreviewToken(payload, token)
-    if ('refusal' in session) return send(res, 401, renderRefusalPage(session.refusal, nonce), nonce)
-    const target = session.user._preview.target
-    if (!isCollectionTarget(target) || target.collection !== collection || target.id !== id) {
-      return send(res, 401, renderRefusalPage(WRONG_TARGET, nonce), nonce)
-    }
-    const asked = typeof req.query.locale === 'string' ? req.query.locale : session.user._preview.locale
-    const locale = (asked && locales.includes(asked) ? asked : undefined) as 'en' | undefined
+    const session = await sessionFor(req, res, nonce, isPreviewCollection(collection), (target) =>
+      isCollectionTarget(target) && target.collection === collection && target.id === id,
+    )
+    if (!session) return
+    const { locale } = session
     try {
       const [doc, header, footer] = await Promise.all([
-        payload.findByID({ collection, id, draft: true, depth: 1, locale, overrideAccess: false, user: session.user }),
+        // sessionFor answered 404 for any collection without a preview.
+        payload.findByID({ collection: collection as PreviewCollection, id, draft: true, depth: 1, locale, overrideAccess: false, user: session.user }),
         // The site's header and footer as readers see them (published).
         payload.findGlobal({ slug: 'header', depth: 1, locale, overrideAccess: false }).catch(() => ({})),
         payload.findGlobal({ slug: 'footer', depth: 1, locale, overrideAccess: false }).catch(() => ({})),
