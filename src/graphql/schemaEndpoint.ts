@@ -6,7 +6,7 @@ import { printSchema } from 'graphql'
 import type { Endpoint, PayloadHandler, SanitizedConfig } from 'payload'
 
 import { errorResponses } from '../openapi/components'
-import { PUBLIC_REVALIDATED, entityTag, matchesIfNoneMatch } from '../server/httpCache'
+import { PUBLIC_REVALIDATED, entityTag, matchesIfNoneMatch } from '../server/cache/httpCache'
 
 type PayloadGraphqlCache = { _payload_graphql?: { graphql?: { schema?: GraphQLSchema } | null } }
 

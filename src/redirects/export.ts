@@ -33,7 +33,7 @@ export const netlifyRedirects = (redirects: ExportedRedirect[]): string =>
 /**
  * Builds call these right after a change (a build hook fires, the build reads the redirects), so
  * they are `no-cache` like /api/sync at its head: any cache may keep them, with the ETag the server
- * gives every public read (src/server/httpCache.ts), but must ask before each use; the server keeps
+ * gives every public read (src/server/cache/httpCache.ts), but must ask before each use; the server keeps
  * the answer until the content version moves.
  */
 const answer = (req: PayloadRequest, body: string, contentType: string) =>

@@ -13,7 +13,7 @@ import { inErrorShape } from '../badInput/errorShape'
 import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
 import { previewRefusalOf } from '../preview/session'
 import { discardRestOfBody } from './bodyLimits'
-import type { HttpCache, Produced } from './httpCache'
+import type { HttpCache, Produced } from './cache/httpCache'
 import type { PayloadVerdict } from './readers'
 import { verdictOf } from './readers'
 

@@ -20,7 +20,7 @@ import { previewRenderer } from '../preview/renderer'
 import { siteOutputSettingsFromEnv } from '../siteOutputs/settings'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
 import { healthz, readyz } from './health'
-import { createHttpCache, httpCacheSettingsFromEnv } from './httpCache'
+import { createHttpCache, httpCacheSettingsFromEnv } from './cache/httpCache'
 import { authenticateWithPayload, payloadApi, prepareGraphql } from './payloadApi'
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
@@ -38,7 +38,7 @@ import {
 import { createReaders } from './readers'
 import { requestLogger } from './requestLogger'
 import { securityHeaders } from './securityHeaders'
-import { storedAnswerLane } from './storedAnswerLane'
+import { storedAnswerLane } from './cache/storedAnswerLane'
 
 export type StartOptions = {
   port?: number

@@ -6,7 +6,7 @@ import { Router } from 'express'
 import type { Payload } from 'payload'
 
 import { NOT_THE_TARGET } from '../preview/session'
-import type { HttpCache } from '../server/httpCache'
+import type { HttpCache } from '../server/cache/httpCache'
 import { sendWebResponse } from '../server/payloadApi'
 import type { PayloadVerdict, Readers } from '../server/readers'
 import type { FeedFormat } from './feeds'
@@ -15,7 +15,7 @@ import type { Output } from './outputs'
 import { siteOutputs } from './outputs'
 import type { SiteOutputSettings } from './settings'
 
-/** Paths served here, for the stored-answer lane in front of express (src/server/storedAnswerLane.ts). */
+/** Paths served here, for the stored-answer lane in front of express (src/server/cache/storedAnswerLane.ts). */
 export const isSiteOutputPath = (path: string) =>
   path === '/robots.txt' ||
   path === '/sitemap.xml' ||
@@ -49,7 +49,7 @@ type RouteParts = {
  * `/robots.txt`, `/sitemap.xml` (with `/sitemaps/<collection>-<n>.xml` past one file), and the feeds
  * (`/feed.xml`, `/atom.xml`, `/feed.json`, and the same under `/categories/<slug>/`), at the root of the
  * server, where crawlers and feed readers look for them. Answered through the response store like an
- * API read (src/server/httpCache.ts): a strong ETag, 304s, the API's Cache-Control by reader (an
+ * API read (src/server/cache/httpCache.ts): a strong ETag, 304s, the API's Cache-Control by reader (an
  * editor's cookie makes it `private, no-store`, though the content is the public's), cache tags, and
  * kept until the next change.
  */

@@ -2,7 +2,7 @@ import type { Endpoint, PayloadHandler } from 'payload'
 import { APIError, headersWithCors } from 'payload'
 
 import { publicLocalRequest } from '../readerPolicy/enforce'
-import { IMMUTABLE } from '../server/httpCache'
+import { IMMUTABLE } from '../server/cache/httpCache'
 import type { ReaderPolicy } from '../readerPolicy/policy'
 import type { SyncAnswer } from './changes'
 import { assertServable, CursorGone, readLogState } from './changes'
@@ -21,7 +21,7 @@ const GONE =
  * Local API request of its own (src/readerPolicy/enforce.ts, `publicLocalRequest`); what the client
  * asks for is held to the reader policy first (./parameters.ts).
  *
- * Caching is the server's, as for every API read (src/server/httpCache.ts): an anonymous or API-key
+ * Caching is the server's, as for every API read (src/server/cache/httpCache.ts): an anonymous or API-key
  * answer gets a strong ETag, 304 on If-None-Match, and is kept in the response store under the
  * content version, which the next change retires: an answer depends on the URL (cursor included) and
  * the content, exactly what that store keys on. Its Cache-Control is not the `s-maxage` of other reads:
@@ -58,7 +58,7 @@ const sync =
       if (error instanceof CursorGone) throw new APIError(GONE, 410, undefined, true)
       throw error
     }
-    // src/server/httpCache.ts makes these `public` or `private` by who asked.
+    // src/server/cache/httpCache.ts makes these `public` or `private` by who asked.
     const cacheControl = movesOn(cursor, answer) ? IMMUTABLE : 'no-cache'
     return Response.json(answer, { headers: headersWithCors({ headers: new Headers({ 'Cache-Control': cacheControl }), req }) })
   }

@@ -1,4 +1,4 @@
-// HTTP caching of the REST API (src/server/httpCache.ts): validators and 304s, Cache-Control per
+// HTTP caching of the REST API (src/server/cache/httpCache.ts): validators and 304s, Cache-Control per
 // reader, cache tags, and answers kept in process that a write on any instance retires; the same
 // store for GraphQL queries.
 import crypto from 'node:crypto'

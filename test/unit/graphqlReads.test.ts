@@ -1,4 +1,4 @@
-import { hasGraphqlErrors, isStorableGraphqlRead } from '../../src/server/graphqlReads'
+import { hasGraphqlErrors, isStorableGraphqlRead } from '../../src/server/cache/graphqlReads'
 
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))
 

@@ -8,7 +8,7 @@ import {
   isNotModified,
   lastModifiedOf,
   matchesIfNoneMatch,
-} from '../../src/server/httpCache'
+} from '../../src/server/cache/httpCache'
 import { createReaders, verdictOf } from '../../src/server/readers'
 
 /** A request as Node parses it: `rawHeaders` keeps every line as sent, duplicates included. */

@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { Payload } from 'payload'
 
-import { ConfigurationError } from '../env'
-import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../changes/cacheTags'
-import type { ContentVersion } from '../changes/contentVersion'
-import { coalesceReads, readContentVersion } from '../changes/contentVersion'
+import { ConfigurationError } from '../../env'
+import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../../changes/cacheTags'
+import type { ContentVersion } from '../../changes/contentVersion'
+import { coalesceReads, readContentVersion } from '../../changes/contentVersion'
 import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
-import type { PayloadVerdict, Reader, Readers } from './readers'
+import type { PayloadVerdict, Reader, Readers } from '../readers'
 
 export type HttpCacheSettings = {
   /** Cache-Control of anonymous reads: browsers revalidate, shared caches keep them a while. */

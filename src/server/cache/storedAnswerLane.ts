@@ -3,11 +3,11 @@ import type { RequestListener } from 'node:http'
 import type { Payload } from 'payload'
 
 import type { HttpCache } from './httpCache'
-import type { Client } from './proxyTrust'
-import type { RateLimiter } from './rateLimit'
-import { applyRateLimitVerdict } from './rateLimit'
-import { logWhenFinished } from './requestLogger'
-import { securityHeadersFor } from './securityHeaders'
+import type { Client } from '../proxyTrust'
+import type { RateLimiter } from '../rateLimit'
+import { applyRateLimitVerdict } from '../rateLimit'
+import { logWhenFinished } from '../requestLogger'
+import { securityHeadersFor } from '../securityHeaders'
 
 type LaneParts = {
   apiRoute: string
