@@ -8,6 +8,7 @@
 import autocannon from 'autocannon'
 
 import type { LoadResult } from './load'
+import { drain } from './turns'
 import { BENCH_EDITOR_EMAIL, BENCH_EDITOR_PASSWORD } from './seed'
 import { BenchCheckError, GRAPHQL_PATH, LIST_PATH, categoryPath } from './verify'
 
@@ -248,7 +249,10 @@ export const measureMixed = async (
   publishesPerSecond: number,
   cookie: string,
 ): Promise<MixedRun> => {
-  if (settings.warmupSeconds > 0) await fire(baseUrl, set.requests, settings.connections, settings.warmupSeconds).run
+  if (settings.warmupSeconds > 0) {
+    await fire(baseUrl, set.requests, settings.connections, settings.warmupSeconds).run
+    await drain({ url: `${baseUrl}${set.requests[0].path}`, ...set.requests[0] })
+  }
   const { run, counts } = fire(baseUrl, set.requests, settings.connections, settings.durationSeconds)
   const until = Date.now() + settings.durationSeconds * 1000
   const publishing =
@@ -313,6 +317,8 @@ export const mixedScenario = async (
         `${k === 0 ? `${settings.warmupSeconds} s warm-up + ` : ''}${settings.durationSeconds} s)`,
     )
     runs.push(await measureMixed(baseUrl, set, { ...settings, warmupSeconds: k === 0 ? settings.warmupSeconds : 0 }, rate, cookie))
+    // The reads autocannon left in flight would otherwise run during the next rate's (see turns.ts).
+    await drain({ url: `${baseUrl}${set.requests[0].path}`, ...set.requests[0] })
   }
   return runs
 }

@@ -62,7 +62,7 @@ import type { SeedCacheSettings } from './seedCache'
 import { findKeptSeed, keepSeed, restoreSeed } from './seedCache'
 import { formatTargets, readBaselines } from './targets'
 import type { Side } from './turns'
-import { loadSidesByTurns, ratioOf } from './turns'
+import { drain, loadSidesByTurns, ratioOf } from './turns'
 import type { RecordedResponse, ScenarioName, VerifiedResponses } from './verify'
 import {
   CACHING_HEADERS,
@@ -164,12 +164,14 @@ const loadByTurns = async (
     )
     if (warmUp.durationSeconds > 0) {
       await measureLoad(targetAt(greenroomUrl, response), warmUp, response.status)
+      await drain(targetAt(greenroomUrl, response))
       await measureLoad(targetAt(ceilingUrl, response), warmUp, response.status)
     }
     const ours: LoadResult[] = []
     const bare: LoadResult[] = []
     for (let k = 0; k < settings.rounds; k++) {
       ours.push(await measureLoad(targetAt(greenroomUrl, response), round, response.status))
+      await drain(targetAt(greenroomUrl, response))
       bare.push(await measureLoad(targetAt(ceilingUrl, response), round, response.status))
     }
     greenroom[scenario] = combineRounds(ours)
