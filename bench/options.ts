@@ -78,13 +78,12 @@ const readFlags = (argv: string[]) => {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[k])
     if (!match) fail(`Unknown argument "${argv[k]}". ${FLAG_HELP}`)
     const [, name, inline] = match!
+    // Before looking for a value: an unknown bare flag is a typo, not a flag missing its value.
+    if (!['databases', 'database', 'posts', ...BARE_FLAGS].includes(name)) fail(`Unknown flag --${name}. ${FLAG_HELP}`)
     if (BARE_FLAGS.includes(name)) flags.set(name, inline ?? '1')
     else if (inline !== undefined) flags.set(name, inline)
     else if (k + 1 < argv.length && !argv[k + 1].startsWith('--')) flags.set(name, argv[++k])
     else fail(`--${name} needs a value.`)
-  }
-  for (const name of flags.keys()) {
-    if (!['databases', 'database', 'posts', ...BARE_FLAGS].includes(name)) fail(`Unknown flag --${name}. ${FLAG_HELP}`)
   }
   return flags
 }
