@@ -170,7 +170,8 @@ const publishUntil = async (
   let stale = 0
   const started = Date.now()
   const interval = 1000 / perSecond
-  for (let k = 0; started + k * interval < until; k++) {
+  // Publishes that would start after the reads ended change nothing the reads see.
+  for (let k = 0; started + k * interval < until && Date.now() < until; k++) {
     const wait = started + k * interval - Date.now()
     if (wait > 0) await sleep(wait)
     const title = `${edited.title}, edit ${tag}-${k}`
@@ -206,12 +207,12 @@ const publishUntil = async (
       }),
     )
   }
-  const seconds = (Date.now() - started) / 1000
+  const seconds = Math.max(Date.now(), until) - started
   await Promise.all(checks)
   return {
     asked: perSecond,
     count: latencies.length,
-    perSecond: latencies.length / seconds,
+    perSecond: (latencies.length * 1000) / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     maxMs: Math.max(...latencies),
