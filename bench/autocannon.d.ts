@@ -11,6 +11,19 @@ declare module 'autocannon' {
     body?: string | Buffer
     /** Seconds before a request counts as timed out. */
     timeout?: number
+    /** A sequence each connection sends in turn, over and over; paths are relative to `url`. */
+    requests?: {
+      method?: string
+      path?: string
+      headers?: Record<string, string>
+      body?: string | Buffer
+    }[]
+    /** Called with each connection's client; its 'headers' event gives each answer's raw headers. */
+    setupClient?: (client: Client) => void
+  }
+
+  type Client = {
+    on(event: 'headers', listener: (answer: { statusCode: number; headers: string[] }) => void): void
   }
 
   type Histogram = {

@@ -75,11 +75,12 @@ const sqliteDatabase = (dir: string): BenchDatabase => {
   }
 }
 
-const createPostgresDatabase = async (postCount: number): Promise<BenchDatabase> => {
+/** `template`: a kept seeded database (bench/seedCache.ts) to copy instead of starting empty. */
+const createPostgresDatabase = async (postCount: number, template?: string): Promise<BenchDatabase> => {
   const serverUri = postgresServerUri()
   const name = `greenroom_bench_${postCount}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`
   try {
-    await withClient(serverUri, (client) => client.query(`CREATE DATABASE "${name}"`))
+    await withClient(serverUri, (client) => client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`))
   } catch (error) {
     throw new BenchSetupError(
       `Could not create a database on ${redactUri(serverUri)}: ${error instanceof Error ? error.message : String(error)}`,
@@ -106,5 +107,9 @@ const createPostgresDatabase = async (postCount: number): Promise<BenchDatabase>
   }
 }
 
-export const createBenchDatabase = (kind: BenchDatabaseKind, dir: string, postCount: number): Promise<BenchDatabase> =>
-  kind === 'sqlite' ? Promise.resolve(sqliteDatabase(dir)) : createPostgresDatabase(postCount)
+export const createBenchDatabase = (
+  kind: BenchDatabaseKind,
+  dir: string,
+  postCount: number,
+  template?: string,
+): Promise<BenchDatabase> => (kind === 'sqlite' ? Promise.resolve(sqliteDatabase(dir)) : createPostgresDatabase(postCount, template))

@@ -110,7 +110,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Polls often: the time to the first 200 is one of the figures. */
 const READY_POLL_MS = 25
 
-export type StartedGreenroom = RunningProcess & { coldStartMs: number }
+/** coldStartMs: spawn to /readyz; coldStartApiMs: spawn to the first 200 of /api/posts (as stock Payload is timed). */
+export type StartedGreenroom = RunningProcess & { coldStartMs: number; coldStartApiMs: number }
 
 /** A start that ended before the process was up: its exit code and everything it printed. */
 type LaunchFailure = { failed: number | null; output: string }
@@ -139,7 +140,9 @@ const launchGreenroom = async (
     const ready = await fetch(`${url}/readyz`).then((res) => res.ok, () => false)
     if (ready) {
       const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6
-      return { url, pid: child.pid!, output, stop, coldStartMs }
+      const coldStartApiMs = await firstOk(`${url}${COLD_START_PATH}`, started, () => isRunning(child), timeoutMs)
+      if (coldStartApiMs === null) break
+      return { url, pid: child.pid!, output, stop, coldStartMs, coldStartApiMs }
     }
     await sleep(READY_POLL_MS)
   }
@@ -192,4 +195,68 @@ export const readMemory = (pid: number): ProcessMemory | null => {
   }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
   return { rssMb: kib('VmRSS') / 1024, peakRssMb: kib('VmHWM') / 1024 }
+}
+
+/** Peak and current RSS of a process and every process below it (Next may start workers), in MiB. */
+export const readTreeMemory = (pid: number): ProcessMemory | null => {
+  const own = readMemory(pid)
+  if (!own) return null
+  let children: number[] = []
+  try {
+    children = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    // No children file (or the process just ended): its own figures are all there is.
+  }
+  return children
+    .map(readTreeMemory)
+    .reduce<ProcessMemory>((sum, child) => (child ? { rssMb: sum.rssMb + child.rssMb, peakRssMb: sum.peakRssMb + child.peakRssMb } : sum), own)
+}
+
+/** The first 200 of the API's post list: what cold start means when the bench compares with stock Payload. */
+export const COLD_START_PATH = '/api/posts'
+
+/** Polls `url` until it answers 200; milliseconds since `started`, or null when the process ended or time ran out. */
+export const firstOk = async (url: string, started: bigint, alive: () => boolean, timeoutMs: number): Promise<number | null> => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline && alive()) {
+    const ok = await fetch(url).then(
+      async (res) => (await res.arrayBuffer(), res.status === 200),
+      () => false,
+    )
+    if (ok) return Number(process.hrtime.bigint() - started) / 1e6
+    await sleep(READY_POLL_MS)
+  }
+  return null
+}
+
+export type StartedStock = RunningProcess & { coldStartMs: number }
+
+/**
+ * Stock Payload on the same build: `next start` serving the same .next folder, so /api/* goes through
+ * Payload's own route handlers (src/app/(payload)/api, REST_GET and GRAPHQL_POST of @payloadcms/next)
+ * with the same config, and nothing of Greenroom's express layer (no response store, no stored-answer
+ * lane, no validators, rate limit, security headers or request log). Cold start: spawn to the first 200
+ * of /api/posts (Next loads the route and Payload on that first request).
+ */
+export const startStock = async (paths: BenchPaths, timeoutMs = 120_000): Promise<StartedStock> => {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const started = process.hrtime.bigint()
+  const child = spawn(
+    process.execPath,
+    [...RUNTIME_NODE_ARGS, path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { cwd: ROOT, env: { ...payloadEnv(paths), PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  const output = collectOutput(child)
+  const stop = stopper(child)
+  const coldStartMs = await firstOk(`${url}${COLD_START_PATH}`, started, () => isRunning(child), timeoutMs)
+  if (coldStartMs === null) {
+    await stop()
+    throw new Error(`next start did not answer 200 on ${COLD_START_PATH} (exit code ${String(child.exitCode)}). Its output:\n${output()}`)
+  }
+  return { url, pid: child.pid!, output, stop, coldStartMs }
 }

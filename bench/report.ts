@@ -1,10 +1,39 @@
 import type { BenchDatabaseKind } from './database'
 import type { LoadResult } from './load'
+import type { MixedRun } from './mixed'
 import type { ProcessMemory } from './processes'
 import type { QueryPlans, QueryReport, StatementReport } from './queryPlan'
 import type { SeedTimings } from './seed'
 import type { ScenarioName } from './verify'
-import { SCENARIOS, SCENARIO_LABELS } from './verify'
+import { SCENARIOS, SCENARIO_LABELS, UNCACHED_SCENARIOS } from './verify'
+
+/** Stock Payload (`next start` on the same build): see startStock in bench/processes.ts. */
+export type StockFigures =
+  | { error: string }
+  | {
+      /** Spawn to the first 200 of /api/posts. */
+      coldStartMs: number
+      load: Partial<Record<ScenarioName, LoadResult>>
+      /** Greenroom (store off) req/s over stock's, median of the rounds they took turns in. */
+      greenroomRatio: Partial<Record<ScenarioName, number>>
+      memory: { afterStart: ProcessMemory | null; afterLoad: ProcessMemory | null }
+    }
+
+/** The server with its store off: every read runs Payload. */
+export type UncachedFigures = {
+  coldStartMs: number
+  coldStartApiMs: number
+  requests: Record<ScenarioName, { request: string; bytes: number }>
+  singleListRequest: LoadResult
+  singleCategoryRequest: LoadResult
+  load: Record<ScenarioName, LoadResult>
+  ceiling: Record<ScenarioName, LoadResult>
+  /** Store off / ceiling, median of the rounds' ratios. */
+  ratios: Record<ScenarioName, number>
+  stock: StockFigures
+  memory: { afterStart: ProcessMemory | null; afterLoad: ProcessMemory | null }
+  mixed: MixedRun[]
+}
 
 export type Comparison = {
   /** Method and path. */
@@ -54,8 +83,17 @@ export type BenchResults = {
     sizeBytes: number | null
     prepare: { step: string; ms: number }
   }
-  seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number }
+  /** `reused`: the folder of the kept seeded copy this run started from (its timings are the original seed's). */
+  seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number; reused?: string }
   coldStartMs: number
+  /** Spawn to the first 200 of /api/posts, as stock Payload's cold start is timed. */
+  coldStartApiMs?: number
+  /** The mixed reads with the store on, at each publish rate. */
+  mixed?: MixedRun[]
+  /** Store off: uncached reads beside the ceiling and stock Payload, and the mixed reads again. */
+  uncached?: UncachedFigures
+  /** Publishes that failed and reads after a publish that showed an older title. */
+  mixedFailures?: string[]
   load: Record<ScenarioName, Comparison>
   /** The same load with the response store off (every request runs Payload); absent when the store was off anyway. */
   loadWithoutStore?: Record<ScenarioName, LoadResult>
@@ -63,6 +101,7 @@ export type BenchResults = {
   singleListRequest: LoadResult
   /** The caching headers the list came with. */
   cacheHeaders: Record<string, string>
+  /** afterLoad: after every load of the store-on server, the mixed reads included. */
   memory: { afterStart: ProcessMemory | null; afterLoad: ProcessMemory | null }
   /** What the server printed at LOG_LEVEL=warn. */
   serverOutput: string[]
@@ -74,19 +113,19 @@ export type BenchResults = {
 /** One cell of a matrix run: its results, or why it has none. */
 export type BenchCell = { database: BenchDatabaseKind; posts: number } & ({ results: BenchResults } | { error: string })
 
-const fixed = (value: number | undefined, digits: number) =>
+export const fixed = (value: number | undefined, digits: number) =>
   value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'n/a'
-const seconds = (ms: number) => `${fixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`
-const rate = (value: number) => fixed(value, value < 100 ? 1 : 0)
-const mb = (value: number | undefined) => (value === undefined ? 'n/a' : `${fixed(value, 0)} MiB`)
-const percent = (ratio: number) => `${fixed(ratio * 100, ratio < 0.1 ? 2 : 1)} %`
+export const seconds = (ms: number) => `${fixed(ms / 1000, ms < 10_000 ? 2 : 1)} s`
+export const rate = (value: number) => fixed(value, value < 100 ? 1 : 0)
+export const mb = (value: number | undefined) => (value === undefined ? 'n/a' : `${fixed(value, 0)} MiB`)
+export const percent = (ratio: number) => `${fixed(ratio * 100, ratio < 0.1 ? 2 : 1)} %`
 /** Milliseconds with enough digits for sub-millisecond statements. */
 const ms = (value: number | undefined) =>
   value === undefined ? 'n/a' : fixed(value, value < 1 ? 3 : value < 10 ? 2 : 1)
-const thousands = (value: number) => value.toLocaleString('en-US')
-const databaseName = (kind: BenchDatabaseKind) => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL')
+export const thousands = (value: number) => value.toLocaleString('en-US')
+export const databaseName = (kind: BenchDatabaseKind) => (kind === 'sqlite' ? 'SQLite' : 'PostgreSQL')
 
-const table = (header: string[], rows: string[][]) => [
+export const table = (header: string[], rows: string[][]) => [
   `| ${header.join(' | ')} |`,
   `|${header.map(() => '---').join('|')}|`,
   ...rows.map((row) => `| ${row.join(' | ')} |`),
@@ -115,7 +154,10 @@ const setupLines = ({ seed, coldStartMs, settings, database }: BenchResults) =>
   table(
     ['step', 'time'],
     [
-      [`seed process, spawn to exit (peak RSS ${mb(seed.maxRssMb)})`, seconds(seed.processMs)],
+      [
+        `seed process, spawn to exit (peak RSS ${mb(seed.maxRssMb)})${seed.reused ? ': not this run, a kept copy (bench/seedCache.ts)' : ''}`,
+        seconds(seed.processMs),
+      ],
       ['  Payload start-up on the empty database (migrations)', seconds(seed.initMs)],
       [
         '  1 user, 10 media (4 image sizes each), 10 categories',
@@ -208,6 +250,87 @@ const layerLines = (results: BenchResults) => {
 const loadAverageText = (load: LoadAverage) =>
   `${fixed(load.start, 2)} at the start, ${fixed(load.end, 2)} at the end, mean ${fixed(load.mean, 2)}, max ${fixed(load.max, 2)}`
 
+const latencyCell = (load: LoadResult | undefined) =>
+  load ? `${rate(load.requestsPerSecond)} (${fixed(load.p50Ms, 1)} / ${fixed(load.p99Ms, 1)})` : 'n/a'
+
+const mixedRows = (runs: MixedRun[] | undefined, store: string) =>
+  (runs ?? []).map((run) => [
+    store,
+    String(run.publishesPerSecond),
+    rate(run.load.requestsPerSecond),
+    fixed(run.load.p50Ms, 1),
+    fixed(run.load.p99Ms, 1),
+    percent(run.hitShare),
+    run.publishes
+      ? `${run.publishes.count} (${fixed(run.publishes.perSecond, 2)}/s), ${fixed(run.publishes.p50Ms, 0)} / ${fixed(run.publishes.p99Ms, 0)} / ${fixed(run.publishes.maxMs, 0)} ms`
+      : '–',
+    run.publishes ? `${run.publishes.stale} of ${run.publishes.freshnessChecks}${run.publishes.failed ? `, ${run.publishes.failed} failed publishes` : ''}` : '–',
+    `${thousands(run.load.requests)}${failedCount(run.load) ? `, **${failedCount(run.load)} not 200**` : ''}`,
+  ])
+
+const failedCount = (load: LoadResult) => load.unexpectedStatus + load.errors
+
+export const mixedLines = (results: BenchResults) => [
+  '### Mixed reads while an editor publishes (50 URLs)',
+  '',
+  `${results.settings.connections} connections cycle through 50 requests (10 REST list pages, 20 posts by slug, the 10 category lists, 10 GraphQL queries); ` +
+    'meanwhile an editor signed in through the REST API publishes a title change to the second newest post (on the first list page) ' +
+    'with `PATCH /api/posts/:id`, one at a time. From the store: answers with `Cache-Status: greenroom; hit`. Stale: anonymous reads of the ' +
+    'edited post (by slug, and on the first list page) right after a publish returned that did not show the title just published.',
+  '',
+  ...table(
+    ['store', 'publishes/s asked', 'reads/s', 'p50 ms', 'p99 ms', 'from the store', 'publishes done (rate), p50 / p99 / max', 'stale reads after a publish', 'reads'],
+    [...mixedRows(results.mixed, 'on'), ...mixedRows(results.uncached?.mixed, 'off')],
+  ),
+]
+
+const stockCell = (stock: StockFigures, scenario: ScenarioName) => {
+  if ('error' in stock) return 'n/a'
+  const load = stock.load[scenario]
+  const ratio = stock.greenroomRatio[scenario]
+  return load ? `${latencyCell(load)}; Greenroom ${fixed(ratio, 2)}x` : '–'
+}
+
+export const uncachedLines = (results: BenchResults) => {
+  const uncached = results.uncached
+  if (!uncached) return ['### Uncached reads', '', 'Not measured: the server ran with its store off (API_RESPONSE_CACHE_MB=0), so the pass with the store off was left out.']
+  const stock = uncached.stock
+  return [
+    '### Uncached reads: store off, beside the ceiling and stock Payload',
+    '',
+    'req/s (p50 / p99 ms). The server with API_RESPONSE_CACHE_MB=0 (every read runs Payload), the ceiling replaying its answers, and stock ' +
+      'Payload (`next start` on the same build: Payload\'s own route handlers, no express layer), loaded by turns; ratios are medians of the rounds\' ratios.',
+    '',
+    ...table(
+      ['request', 'answer', 'Greenroom, store off', 'ceiling', 'of ceiling', 'stock Payload; Greenroom / stock'],
+      UNCACHED_SCENARIOS.map((scenario) => [
+        `${SCENARIO_LABELS[scenario]}: \`${uncached.requests[scenario].request}\``,
+        `${fixed(uncached.requests[scenario].bytes / 1024, 1)} KiB`,
+        latencyCell(uncached.load[scenario]),
+        latencyCell(uncached.ceiling[scenario]),
+        percent(uncached.ratios[scenario]),
+        stockCell(stock, scenario),
+      ]),
+    ),
+    '',
+    `One connection, one request at a time, store off: REST list p50 ${fixed(uncached.singleListRequest.p50Ms, 1)} ms (p99 ${fixed(uncached.singleListRequest.p99Ms, 1)}), ` +
+      `category list p50 ${fixed(uncached.singleCategoryRequest.p50Ms, 1)} ms (p99 ${fixed(uncached.singleCategoryRequest.p99Ms, 1)}).`,
+    '',
+    '### Stock Payload: memory and cold start',
+    '',
+    ...table(
+      ['server', 'cold start: spawn to first 200 of /api/posts', 'RSS after start', 'peak RSS under load (VmHWM)'],
+      [
+        ['Greenroom, store on', results.coldStartApiMs === undefined ? 'n/a' : seconds(results.coldStartApiMs), mb(results.memory.afterStart?.rssMb), mb(results.memory.afterLoad?.peakRssMb)],
+        ['Greenroom, store off', seconds(uncached.coldStartApiMs), mb(uncached.memory.afterStart?.rssMb), mb(uncached.memory.afterLoad?.peakRssMb)],
+        'error' in stock
+          ? ['stock Payload (next start)', `failed: ${stock.error.split('\n')[0].slice(0, 200)}`, '', '']
+          : ['stock Payload (next start)', seconds(stock.coldStartMs), mb(stock.memory.afterStart?.rssMb), mb(stock.memory.afterLoad?.peakRssMb)],
+      ],
+    ),
+  ]
+}
+
 /** The report of one run, in Markdown. */
 export const formatReport = (results: BenchResults): string => {
   const { machine, settings, database } = results
@@ -255,6 +378,10 @@ export const formatReport = (results: BenchResults): string => {
         .join('; ') || 'none'
     }.`,
     '',
+    ...mixedLines(results),
+    '',
+    ...uncachedLines(results),
+    '',
     '### Where the time of one list request goes (one at a time, median ms)',
     '',
     ...layerLines(results),
@@ -270,6 +397,9 @@ export const formatReport = (results: BenchResults): string => {
     '',
     ...(results.serverOutput.length ? results.serverOutput.slice(0, 20).map((line) => `    ${line}`) : ['(none)']),
     ...(results.failures.length ? ['', '### FAILURES', '', ...results.failures.map((failure) => `- ${failure}`)] : []),
+    ...(results.mixedFailures?.length
+      ? ['', '### PUBLISHES THAT FAILED OR LEFT STALE ANSWERS', '', ...results.mixedFailures.map((failure) => `- ${failure}`)]
+      : []),
   ].join('\n')
 }
 

@@ -6,6 +6,10 @@ import { richTextFromPlain } from '../src/seed/lexical'
 import type { SharedContent } from './content'
 
 export const BENCH_AUTHOR_EMAIL = 'bench.author@greenroom.bench'
+/** The editor who publishes during the mixed-read load, through the REST API with a session of their own. */
+export const BENCH_EDITOR_EMAIL = 'bench.editor@greenroom.bench'
+// A throw-away database on 127.0.0.1: the password only has to be known to the bench.
+export const BENCH_EDITOR_PASSWORD = 'bench-editor-password-0123456789'
 
 export type SeedTimings = {
   posts: number
@@ -46,6 +50,16 @@ const createAuthor = async (payload: Payload): Promise<Id> => {
     },
   })
   return author.id
+}
+
+/** Created after the author, who is the first user and so an admin (firstUserIsAdmin). */
+const createEditor = async (payload: Payload) => {
+  await payload.create({
+    collection: 'users',
+    overrideAccess: true,
+    depth: 0,
+    data: { email: BENCH_EDITOR_EMAIL, password: BENCH_EDITOR_PASSWORD, name: 'Bench Editor', role: 'editor' },
+  })
 }
 
 const createCovers = async (payload: Payload, content: SharedContent): Promise<Id[]> => {
@@ -186,6 +200,7 @@ export const seedBenchContent = async (payload: Payload, content: SharedContent,
   // The user, images and categories: Payload commits each create itself (if it has transactions).
   let phase = process.hrtime.bigint()
   const authorId = await createAuthor(payload)
+  await createEditor(payload)
   ms.author = elapsed(phase)
   phase = process.hrtime.bigint()
   const coverIds = await createCovers(payload, content)

@@ -1,13 +1,21 @@
 import type { Target } from './load'
 
 /** The requests the bench loads: what a front end does most, plus a revalidation. */
-export type ScenarioName = 'list' | 'slug' | 'graphql' | 'conditional'
+export type ScenarioName = 'list' | 'slug' | 'category' | 'graphql' | 'conditional'
 
+/** Loaded against the server with its response store on (each beside the ceiling). */
 export const SCENARIOS: ScenarioName[] = ['list', 'slug', 'graphql', 'conditional']
+
+/**
+ * Loaded against the server with its store off, where every read runs Payload: the category list is
+ * the read whose grouped count grows with the posts.
+ */
+export const UNCACHED_SCENARIOS: ScenarioName[] = ['list', 'slug', 'category', 'graphql', 'conditional']
 
 export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   list: 'REST list',
   slug: 'REST find-by-slug',
+  category: 'REST category list',
   graphql: 'GraphQL list',
   conditional: 'revalidated REST list (If-None-Match)',
 }
@@ -55,6 +63,19 @@ export const CACHING_HEADERS = ['etag', 'last-modified', 'cache-control', 'cache
  */
 const WRITTEN_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
 
+/** A front end's category page: the newest ten posts of one category (the seeded "category-3"). */
+export const categoryPath = (categoryId: number | string) =>
+  `/api/posts?where[categories][in]=${categoryId}&limit=10&depth=1`
+
+/** The id of a seeded category, by slug, as a reader finds it. */
+export const categoryIdOf = async (baseUrl: string, slug = 'category-3'): Promise<number | string> => {
+  const res = await fetch(`${baseUrl}/api/categories?where[slug][equals]=${slug}&limit=1&depth=0`)
+  const body = Buffer.from(await res.arrayBuffer())
+  const id = res.status === 200 ? (JSON.parse(body.toString()) as { docs?: { id?: number | string }[] }).docs?.[0]?.id : undefined
+  if (id === undefined) throw new BenchCheckError(`GET /api/categories?where[slug][equals]=${slug}`, `status ${res.status}, no category`, body)
+  return id
+}
+
 export const listTarget = (baseUrl: string): Target => ({ url: baseUrl + LIST_PATH, method: 'GET' })
 
 export const slugTarget = (baseUrl: string, postCount: number): Target => ({
@@ -78,7 +99,7 @@ export const conditionalTarget = (baseUrl: string, etag: string | undefined): Ta
 
 type ListedPost = { title?: string; slug?: string; heroImage?: { url?: string } | number | null }
 
-class BenchCheckError extends Error {
+export class BenchCheckError extends Error {
   constructor(what: string, problem: string, body: Buffer) {
     super(`${what}: ${problem}. Response (first 800 bytes):\n${body.subarray(0, 800).toString()}`)
     this.name = 'BenchCheckError'
@@ -134,7 +155,9 @@ const checkPosts = (
   if (typeof hero !== 'object' || !hero?.url) fail('heroImage is not populated with a url')
 }
 
-export type VerifiedResponses = Record<ScenarioName, RecordedResponse>
+export type VerifiedResponses = Record<Exclude<ScenarioName, 'category'>, RecordedResponse> & {
+  category?: RecordedResponse
+}
 
 /**
  * Fails loudly unless every answer is right; returns their bytes. The revalidation is sent with the
@@ -160,4 +183,18 @@ export const verifyResponses = async (baseUrl: string, postCount: number): Promi
   const conditional = await record('conditional', baseUrl, conditionalTarget(baseUrl, etag), etag ? 304 : 200)
   if (etag && conditional.body.length > 0) checker(conditional)('a 304 with a body')
   return { list, slug, graphql, conditional }
+}
+
+/** The category list, checked: ten posts, each of that category (post i is in category i % 10). */
+export const verifyCategory = async (baseUrl: string, postCount: number): Promise<RecordedResponse> => {
+  const categoryId = await categoryIdOf(baseUrl)
+  const category = await record('category', baseUrl, { url: baseUrl + categoryPath(categoryId), method: 'GET' })
+  const json = parse(category.path, category) as { docs?: { categories?: ({ id?: unknown } | unknown)[] }[]; totalDocs?: number }
+  const fail = checker(category)
+  if (json.docs?.length !== 10) fail(`${json.docs?.length ?? 'no'} docs, expected 10`)
+  const ofCategory = (value: unknown) => (typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : value) === categoryId
+  if (!json.docs!.every((doc) => doc.categories?.some(ofCategory))) fail(`a post that is not in category ${categoryId}`)
+  const expected = Math.floor((postCount - 3) / 10) + 1
+  if (json.totalDocs !== expected) fail(`totalDocs is ${String(json.totalDocs)}, expected ${expected}`)
+  return category
 }
