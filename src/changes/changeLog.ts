@@ -28,6 +28,11 @@ export type RecordedChange = {
   event: ChangeEvent
   locales: string[]
   tags: string[]
+  /**
+   * The top-level fields an `updated` change changed, as readers see them; null: unknown, so every
+   * field (globals, edits of documents with drafts over a newer draft). Only for `updated`.
+   */
+  fields?: string[] | null
   /** `users:3`, `users:3 via API key`, or null for the system (scheduled publishing, imports). */
   actor: string | null
   changedAt: string
@@ -68,7 +73,7 @@ export const ChangeLog: CollectionConfig = {
   ],
 }
 
-type StoredChange = Omit<RecordedChange, 'locales' | 'tags'> & { locales?: unknown; tags?: unknown }
+type StoredChange = Omit<RecordedChange, 'locales' | 'tags' | 'fields'> & { locales?: unknown; tags?: unknown; fields?: unknown }
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [])
 
@@ -79,6 +84,7 @@ const recorded = (row: StoredChange): RecordedChange => ({
   event: row.event,
   locales: stringList(row.locales),
   tags: stringList(row.tags),
+  fields: Array.isArray(row.fields) ? row.fields.map(String) : null,
   actor: row.actor ?? null,
   changedAt: new Date(row.changedAt).toISOString(),
 })
