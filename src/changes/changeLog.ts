@@ -68,6 +68,8 @@ export const ChangeLog: CollectionConfig = {
     { name: 'globalSlug', type: 'text' },
     { name: 'locales', type: 'json' },
     { name: 'tags', type: 'json' },
+    // The top-level fields an update changed (null: unknown, all): caches retire queries by them.
+    { name: 'fields', type: 'json' },
     { name: 'actor', type: 'text' },
     { name: 'changedAt', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
   ],
@@ -96,7 +98,7 @@ const actorOf = (req: Partial<PayloadRequest>): string | null => {
   return `${user.collection}:${String(user.id)}${user._strategy === 'api-key' ? ' via API key' : ''}`
 }
 
-export type ChangeToRecord = ContentChange & { event: ChangeEvent; locales: string[] }
+export type ChangeToRecord = ContentChange & { event: ChangeEvent; locales: string[]; fields?: string[] | null }
 
 /**
  * Appends a change in the write's transaction and hands it to the subscribers. Positions come from
@@ -117,6 +119,7 @@ export const appendChange = async (
     event: change.event,
     locales: change.locales,
     tags: tagsToPurge(change),
+    fields: change.event === 'updated' && change.fields ? change.fields : null,
     actor: actorOf(req),
     changedAt: version.changedAt,
   }
