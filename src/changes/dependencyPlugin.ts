@@ -83,7 +83,12 @@ const richTextRead: FieldHook = ({ value }) => {
   return value
 }
 
+/** Field configs are module-level objects, shared by collections and by configs built again (tests): hooked once. */
+const hooked = new WeakSet<object>()
+
 const withAfterRead = (field: Field, hook: FieldHook) => {
+  if (hooked.has(field)) return
+  hooked.add(field)
   const withHooks = field as Field & { hooks?: { afterRead?: FieldHook[] } }
   withHooks.hooks = { ...withHooks.hooks, afterRead: [...(withHooks.hooks?.afterRead ?? []), hook] }
 }
