@@ -11,6 +11,7 @@ import type { DatabaseAdapterObj } from 'payload'
 
 import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
+import { cacheCounts } from './countCache'
 import { reusePreparedStatements } from './libsqlStatementCache'
 import { poolSqliteTransactions } from './sqliteTransactions'
 
@@ -163,7 +164,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
       reusePreparedStatements()
       return afterConnect(
-        sqliteAdapter({
+        cacheCounts(sqliteAdapter({
           client: { url: target.uri },
           migrationDir: path.resolve('src/migrations/sqlite'),
           prodMigrations: sqliteMigrations,
@@ -176,7 +177,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
           busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
           // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
           transactionOptions: {},
-        }),
+        })),
         ({ client }) => {
           if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
         },
@@ -184,7 +185,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
     }
     case 'postgres':
       return afterConnect(
-        postgresAdapter({
+        cacheCounts(postgresAdapter({
           pool: {
             connectionString: target.uri,
             max: Number(process.env.DATABASE_POOL_MAX || 10),
@@ -196,7 +197,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
           prodMigrations: postgresMigrations,
           push: process.env.NODE_ENV !== 'test',
           afterSchemaInit: [indexChildRowsByParent(pgIndex) as never],
-        }),
+        })),
         logIdleConnectionErrors,
       )
     case 'mongodb':

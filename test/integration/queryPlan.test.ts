@@ -115,11 +115,12 @@ const planProblems = (statement: Explained, { uses = [], sortsPosts, noFullScanO
 
 describeSql(`query plans on ${testDatabaseKind()}`, () => {
   test('the anonymous post list reads the (_status, publishedAt, createdAt, deletedAt) index in order: no sort', async () => {
+    // First, while the count is not kept yet (src/db/countCache.ts): later reads do not count again.
+    const statements = await explainFind()
     const result = await anonymousFind(payload)
     expect(result.totalDocs).toBe(PUBLISHED)
     expect(result.docs.map((post) => post.slug)).toEqual(Array.from({ length: 10 }, (_, k) => `plan-post-${PUBLISHED - k}`))
 
-    const statements = await explainFind()
     const page = statementNamed(statements, 'posts')
     expect(page.sql).toMatch(/"_status" = /)
     expect(page.sql).toMatch(/order by "posts"\."published_at" desc, "posts"\."created_at" desc/i)
@@ -143,10 +144,10 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
 
   test('a lookup by slug uses the unique slug index', async () => {
     const slug = `plan-post-${PUBLISHED / 2}`
+    const statements = await explainFind({ slug: { equals: slug } })
     const result = await anonymousFind(payload, { slug: { equals: slug } })
     expect(result.docs.map((post) => post.slug)).toEqual([slug])
 
-    const statements = await explainFind({ slug: { equals: slug } })
     for (const label of ['posts', 'count posts']) {
       expect(planProblems(statementNamed(statements, label), { uses: ['posts_slug_idx'], noFullScanOf: ['posts'] })).toEqual([])
     }
@@ -156,11 +157,11 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
   // at 100,000 posts); at a few hundred rows the planners' choice says nothing. What must hold at
   // any size: the right posts, and posts_rels reached through one of its indexes.
   test('a category list finds its posts through an index of posts_rels', async () => {
+    const statements = await explainFind({ categories: { in: [categoryId] } })
     const result = await anonymousFind(payload, { categories: { in: [categoryId] } })
     expect(result.totalDocs).toBe(PUBLISHED / 3)
     expect(result.docs.map((post) => post.slug)).toEqual(Array.from({ length: 10 }, (_, k) => `plan-post-${PUBLISHED - 3 * k}`))
 
-    const statements = await explainFind({ categories: { in: [categoryId] } })
     const joined = statements.filter((statement) => /"posts_rels"/.test(statement.sql) && /"categories_id" in/.test(statement.sql))
     expect(joined.map((statement) => statement.label)).toEqual(['ids posts (distinct)', 'count posts (grouped)'])
     for (const statement of joined) {
