@@ -40,7 +40,8 @@ const MAX_COUNTS = 10_000
 /** A where longer than this (an `in` with thousands of ids) is counted each time instead of kept. */
 const MAX_KEY_LENGTH = 4096
 
-type Scope = { key: string; dependencies: Dependency[]; used: boolean }
+/** A list read whose count may come from the cache; the key is made only when it counts (most reads with pagination). */
+type Scope = { args: ReadArgs; used: boolean }
 
 type CountArgs = { db: unknown; tableName: string } & Record<string, unknown>
 
@@ -153,17 +154,18 @@ export const countDependencies = (
   return [{ collection, fields: [...used] }, ...related]
 }
 
-/** The scope of one list read whose count may come from the cache, or undefined. */
-const scopeFor = (
-  payload: Payload,
-  args: { collection: string; where?: Where; locale?: string; req?: Partial<PayloadRequest>; draftsEnabled?: boolean },
-): Scope | undefined => {
-  const { req } = args
-  if (args.draftsEnabled || req?.transactionID || editorialRole(req?.user) !== null) return undefined
+type ReadArgs = { collection: string; where?: Where; locale?: string; req?: Partial<PayloadRequest>; draftsEnabled?: boolean }
+
+/** Whose read this is: an editor's, a draft read or one inside a transaction never uses the cache. */
+const mayUseCache = ({ draftsEnabled, req }: ReadArgs) =>
+  !draftsEnabled && !req?.transactionID && editorialRole(req?.user) === null
+
+/** The key and dependencies of a read's count, or undefined when it is not kept. */
+const keyOf = (payload: Payload, args: ReadArgs): { key: string; dependencies: Dependency[] } | undefined => {
   const key = JSON.stringify([args.collection, args.locale ?? null, args.where ?? null])
   if (key.length > MAX_KEY_LENGTH) return undefined
   const dependencies = countDependencies(payload, args.collection, args.where)
-  return dependencies ? { key, dependencies, used: false } : undefined
+  return dependencies ? { key, dependencies } : undefined
 }
 
 type Counts = { cache: DependentCache<string, { count: number }>; feed: ChangeFeed; readVersion: () => Promise<ContentVersion | null> }
@@ -190,15 +192,17 @@ const countsFor = (instance: DrizzleInstance): Counts => {
  * meanwhile touches it: the count may predate it).
  */
 const cachedCount = async (instance: DrizzleInstance, scope: Scope, count: () => Promise<number>): Promise<number> => {
+  const kept = keyOf(instance.payload, scope.args)
+  if (!kept) return count()
   const { cache, feed, readVersion } = countsFor(instance)
   const version = await readVersion()
   if (!version) return count()
   await feed.catchUp(version)
-  const kept = cache.get(scope.key)
-  if (kept) return kept.count
+  const cached = cache.get(kept.key)
+  if (cached) return cached.count
   const renderedFrom = feed.knownPosition()
   const counted = await count()
-  cache.set(scope.key, { count: counted }, mergeDependencies(scope.dependencies), renderedFrom)
+  cache.set(kept.key, { count: counted }, mergeDependencies(kept.dependencies), renderedFrom)
   return counted
 }
 
@@ -207,13 +211,13 @@ const install = (instance: DrizzleInstance) => {
   if (typeof countDistinct !== 'function') return
 
   instance.find = function findWithCachedCount(this: DrizzleInstance, args) {
-    const scope = scopeFor(this.payload, args)
-    return scope ? scopes.run(scope, () => find.call(this, args)) : find.call(this, args)
+    if (!mayUseCache(args)) return find.call(this, args)
+    return scopes.run({ args, used: false }, () => find.call(this, args))
   } as typeof find
 
   instance.count = function countFromCache(this: DrizzleInstance, args) {
-    const scope = scopeFor(this.payload, args)
-    return scope ? scopes.run(scope, () => count.call(this, args)) : count.call(this, args)
+    if (!mayUseCache(args)) return count.call(this, args)
+    return scopes.run({ args, used: false }, () => count.call(this, args))
   } as typeof count
 
   instance.countDistinct = function countDistinctFromCache(this: DrizzleInstance, args: CountArgs) {
