@@ -9,8 +9,7 @@ import { changeLogOptionsOf, recordCollectionChange, recordCollectionDelete, rec
 /** Collections that plugins create, whose writes never change what the API shows a reader. */
 const UNSEEN_PLUGIN_COLLECTIONS = new Set(['form-submissions'])
 
-/** Whether the change log follows a collection's writes: caches retired by the log rely on it. */
-export const isRecorded = (collection: { slug: string; custom?: Record<string, unknown> }) =>
+const isRecorded = (collection: { slug: string; custom?: Record<string, unknown> }) =>
   !UNSEEN_PLUGIN_COLLECTIONS.has(collection.slug) &&
   !isPayloadInternalCollection(collection.slug) &&
   changeLogOptionsOf(collection.custom) !== false

@@ -4,12 +4,12 @@ import type { Collection, DatabaseAdapter, DatabaseAdapterObj, FlattenedField, P
 
 import { editorialRole } from '../access/roles'
 import type { ChangeFeed } from '../changes/changeFeed'
-import { createChangeFeed } from '../changes/changeFeed'
+import { changeFeedFor } from '../changes/changeFeed'
 import type { ContentVersion } from '../changes/contentVersion'
 import { coalesceReads, readContentVersion } from '../changes/contentVersion'
 import type { Dependency } from '../changes/dependencies'
 import { mergeDependencies } from '../changes/dependencies'
-import { isRecorded } from '../changes/plugin'
+import { isFollowed } from '../changes/dependencyPlugin'
 import { changeLogOptionsOf } from '../changes/recordChanges'
 import type { DependentCache } from '../server/cache/dependentCache'
 import { createDependentCache } from '../server/cache/dependentCache'
@@ -88,7 +88,7 @@ const requires = (conjuncts: [string, unknown][], field: string, condition: Reco
  */
 const followedByTheLog = (payload: Payload, collection: string, where: Where | undefined): boolean => {
   const config = configOf(payload, collection)
-  if (!config || !isRecorded(config)) return false
+  if (!config || !isFollowed(config)) return false
   const options = changeLogOptionsOf(config.custom)
   if (options && options.visibleFields) return false
   const conjuncts = conjunctsOf(where)
@@ -134,7 +134,7 @@ export const countDependencies = (
       // Its rows are the related collection's to remove (a delete cascades to the relationship rows).
       const config = configOf(payload, target)
       const options = config ? changeLogOptionsOf(config.custom) : false
-      if (!config || !isRecorded(config) || (options && options.visibleFields)) cacheable = false
+      if (!config || !isFollowed(config) || (options && options.visibleFields)) cacheable = false
       related.push({ collection: target, fields: through ? [through] : [] })
     }
   }
@@ -175,7 +175,8 @@ const countsOf = new WeakMap<object, Counts>()
 const countsFor = (instance: DrizzleInstance): Counts => {
   let counts = countsOf.get(instance)
   if (!counts) {
-    const feed = createChangeFeed(instance.payload)
+    // The process's one feed, which the response store and the populated-document cache follow too.
+    const feed = changeFeedFor(instance.payload)
     counts = {
       feed,
       cache: createDependentCache<string, { count: number }>({ feed, maxEntries: MAX_COUNTS }),
