@@ -31,8 +31,9 @@ import { createDependentCache } from '../server/cache/dependentCache'
  * - inside a transaction (what it sees may never commit, and a write must see its own rows);
  * - for an editorial user or a draft read, and any count whose where does not keep to published rows
  *   outside the trash: the change log follows only what readers can see;
- * - a collection whose writes the log does not follow (all of them), a where that reaches further
- *   than one relationship away, or a join field: the feed could not tell when the count changes.
+ * - a collection whose writes the log does not follow, or follows only in part (users: `visibleFields`),
+ *   a where that reaches further than one relationship away, or a join field: the feed could not tell
+ *   when the count changes.
  */
 
 /** Counts kept; each is a number under a key of a few hundred bytes. */
@@ -40,7 +41,7 @@ const MAX_COUNTS = 10_000
 /** A where longer than this (an `in` with thousands of ids) is counted each time instead of kept. */
 const MAX_KEY_LENGTH = 4096
 
-/** A list read whose count may come from the cache; the key is made only when it counts (most reads with pagination). */
+/** A list read whose count may come from the cache; its key is made only if Payload counts. */
 type Scope = { args: ReadArgs; used: boolean }
 
 type CountArgs = { db: unknown; tableName: string } & Record<string, unknown>
