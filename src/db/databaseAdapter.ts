@@ -11,6 +11,7 @@ import type { DatabaseAdapterObj } from 'payload'
 
 import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
+import { cacheCounts } from './countCache'
 import { reusePreparedStatements } from './libsqlStatementCache'
 import { poolSqliteTransactions } from './sqliteTransactions'
 
@@ -130,18 +131,27 @@ type SchemaHookArgs = {
 }
 
 /**
- * Payload gives each `_locales` table one index, unique on (_locale, _parent_id). A read loads a
- * document's languages with `WHERE _parent_id = ?` alone, which that index cannot serve: SQLite
- * scanned the whole table once per document read (the post list of 10 took ~7 times as long with
- * 1,000 posts). An index on `_parent_id` serves it on both databases.
+ * A read loads a document's child rows by parent alone (`WHERE _parent_id = ?` / `WHERE parent_id = ?`),
+ * and Payload indexes none of these tables that way:
+ * - each `_locales` table has one index, unique on (_locale, _parent_id): SQLite scanned the whole
+ *   table once per document read (the post list of 10 took ~7 times as long with 1,000 posts);
+ * - each `_texts` and `_numbers` table (hasMany text and number fields) has one on (order, parent_id),
+ *   which both databases read whole per document: with 100,000 posts (one `linkTargets` row each) the
+ *   list of 10 spent 21 ms in PostgreSQL on it, and the cost grew with the table.
+ * An index on the parent column serves all of them on both databases.
  */
-const indexLocalesByParent =
+const indexChildRowsByParent =
   (index: (name: string) => { on: (column: any) => unknown }) =>
   ({ schema, extendTable }: SchemaHookArgs) => {
     for (const [name, table] of Object.entries(schema.tables)) {
-      if (!name.endsWith('_locales')) continue
+      const column = name.endsWith('_locales')
+        ? '_parentID'
+        : /_(texts|numbers)$/.test(name) && table.parent
+          ? 'parent'
+          : undefined
+      if (!column) continue
       const indexName = `${name}_parent_id_idx`
-      extendTable({ table, extraConfig: (columns) => ({ [indexName]: index(indexName).on(columns._parentID) }) })
+      extendTable({ table, extraConfig: (columns) => ({ [indexName]: index(indexName).on(columns[column]) }) })
     }
     return schema
   }
@@ -154,20 +164,20 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
       reusePreparedStatements()
       return afterConnect(
-        sqliteAdapter({
+        cacheCounts(sqliteAdapter({
           client: { url: target.uri },
           migrationDir: path.resolve('src/migrations/sqlite'),
           prodMigrations: sqliteMigrations,
           // Tests build their databases from the committed migrations, as production does, so a
           // migration that no longer matches the config fails the suite instead of hiding behind a push.
           push: process.env.NODE_ENV !== 'test',
-          afterSchemaInit: [indexLocalesByParent(sqliteIndex) as never],
+          afterSchemaInit: [indexChildRowsByParent(sqliteIndex) as never],
           // WAL lets readers go on while a write is in progress; wait 5 s for a lock before SQLITE_BUSY.
           wal: true,
           busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
           // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
           transactionOptions: {},
-        }),
+        })),
         ({ client }) => {
           if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
         },
@@ -175,7 +185,7 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
     }
     case 'postgres':
       return afterConnect(
-        postgresAdapter({
+        cacheCounts(postgresAdapter({
           pool: {
             connectionString: target.uri,
             max: Number(process.env.DATABASE_POOL_MAX || 10),
@@ -186,8 +196,8 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
           migrationDir: path.resolve('src/migrations/postgres'),
           prodMigrations: postgresMigrations,
           push: process.env.NODE_ENV !== 'test',
-          afterSchemaInit: [indexLocalesByParent(pgIndex) as never],
-        }),
+          afterSchemaInit: [indexChildRowsByParent(pgIndex) as never],
+        })),
         logIdleConnectionErrors,
       )
     case 'mongodb':

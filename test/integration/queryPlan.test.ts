@@ -17,6 +17,7 @@ const DRAFTS = 20
 // deletedAt comes last: every reader's read asks for `deleted_at is null` (the trash), checked in the index.
 const STATUS_INDEX = '_status_publishedAt_createdAt_deletedAt_idx'
 const LOCALES_INDEX = 'posts_locales_parent_id_idx'
+const TEXTS_INDEX = 'posts_texts_parent_id_idx'
 
 const sql = testDatabaseKind() !== 'mongodb'
 const describeSql = sql ? describe : describe.skip
@@ -114,11 +115,12 @@ const planProblems = (statement: Explained, { uses = [], sortsPosts, noFullScanO
 
 describeSql(`query plans on ${testDatabaseKind()}`, () => {
   test('the anonymous post list reads the (_status, publishedAt, createdAt, deletedAt) index in order: no sort', async () => {
+    // First, while the count is not kept yet (src/db/countCache.ts): later reads do not count again.
+    const statements = await explainFind()
     const result = await anonymousFind(payload)
     expect(result.totalDocs).toBe(PUBLISHED)
     expect(result.docs.map((post) => post.slug)).toEqual(Array.from({ length: 10 }, (_, k) => `plan-post-${PUBLISHED - k}`))
 
-    const statements = await explainFind()
     const page = statementNamed(statements, 'posts')
     expect(page.sql).toMatch(/"_status" = /)
     expect(page.sql).toMatch(/order by "posts"\."published_at" desc, "posts"\."created_at" desc/i)
@@ -126,6 +128,13 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
     // Each post's languages come from its own rows of posts_locales, not from a scan of the table.
     expect(page.sql).toMatch(/"posts_locales"/)
     expect(planProblems(page, { uses: [LOCALES_INDEX], noFullScanOf: ['posts_locales'] })).toEqual([])
+    // And its hasMany text rows (linkTargets) from its own rows of posts_texts: SQLite (no statistics)
+    // picks the index by its columns alone. PostgreSQL costs both indexes of a near-empty table the
+    // same here; with 100,000 posts it reads posts_texts_parent_id_idx (see the bench).
+    expect(page.sql).toMatch(/"posts_texts"/)
+    if (payload.db.name === 'sqlite') {
+      expect(planProblems(page, { uses: [TEXTS_INDEX], noFullScanOf: ['posts_texts'] })).toEqual([])
+    }
 
     // The count for totalDocs reads an index on _status (either one) for the published rows only.
     const count = statementNamed(statements, 'count posts')
@@ -135,10 +144,10 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
 
   test('a lookup by slug uses the unique slug index', async () => {
     const slug = `plan-post-${PUBLISHED / 2}`
+    const statements = await explainFind({ slug: { equals: slug } })
     const result = await anonymousFind(payload, { slug: { equals: slug } })
     expect(result.docs.map((post) => post.slug)).toEqual([slug])
 
-    const statements = await explainFind({ slug: { equals: slug } })
     for (const label of ['posts', 'count posts']) {
       expect(planProblems(statementNamed(statements, label), { uses: ['posts_slug_idx'], noFullScanOf: ['posts'] })).toEqual([])
     }
@@ -148,11 +157,11 @@ describeSql(`query plans on ${testDatabaseKind()}`, () => {
   // at 100,000 posts); at a few hundred rows the planners' choice says nothing. What must hold at
   // any size: the right posts, and posts_rels reached through one of its indexes.
   test('a category list finds its posts through an index of posts_rels', async () => {
+    const statements = await explainFind({ categories: { in: [categoryId] } })
     const result = await anonymousFind(payload, { categories: { in: [categoryId] } })
     expect(result.totalDocs).toBe(PUBLISHED / 3)
     expect(result.docs.map((post) => post.slug)).toEqual(Array.from({ length: 10 }, (_, k) => `plan-post-${PUBLISHED - 3 * k}`))
 
-    const statements = await explainFind({ categories: { in: [categoryId] } })
     const joined = statements.filter((statement) => /"posts_rels"/.test(statement.sql) && /"categories_id" in/.test(statement.sql))
     expect(joined.map((statement) => statement.label)).toEqual(['ids posts (distinct)', 'count posts (grouped)'])
     for (const statement of joined) {

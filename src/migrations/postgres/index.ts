@@ -16,6 +16,7 @@ import * as migration_20261202_054847_issue14_preview from './20261202_054847_is
 import * as migration_20261202_055543_issue14_audit from './20261202_055543_issue14_audit';
 import * as migration_20261202_062902_issue14_list_index from './20261202_062902_issue14_list_index';
 import * as migration_20261202_082547_issue15_core from './20261202_082547_issue15_core';
+import * as migration_20261202_083141_issue15_sql from './20261202_083141_issue15_sql';
 
 export const migrations = [
   {
@@ -106,6 +107,11 @@ export const migrations = [
   {
     up: migration_20261202_082547_issue15_core.up,
     down: migration_20261202_082547_issue15_core.down,
-    name: '20261202_082547_issue15_core'
+    name: '20261202_082547_issue15_core',
+  },
+  {
+    up: migration_20261202_083141_issue15_sql.up,
+    down: migration_20261202_083141_issue15_sql.down,
+    name: '20261202_083141_issue15_sql'
   },
 ];

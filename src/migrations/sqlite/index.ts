@@ -15,6 +15,7 @@ import * as migration_20261202_054842_issue14_preview from './20261202_054842_is
 import * as migration_20261202_055540_issue14_audit from './20261202_055540_issue14_audit';
 import * as migration_20261202_062858_issue14_list_index from './20261202_062858_issue14_list_index';
 import * as migration_20261202_082533_issue15_core from './20261202_082533_issue15_core';
+import * as migration_20261202_083134_issue15_sql from './20261202_083134_issue15_sql';
 
 export const migrations = [
   {
@@ -100,6 +101,11 @@ export const migrations = [
   {
     up: migration_20261202_082533_issue15_core.up,
     down: migration_20261202_082533_issue15_core.down,
-    name: '20261202_082533_issue15_core'
+    name: '20261202_082533_issue15_core',
+  },
+  {
+    up: migration_20261202_083134_issue15_sql.up,
+    down: migration_20261202_083134_issue15_sql.down,
+    name: '20261202_083134_issue15_sql'
   },
 ];
