@@ -108,15 +108,20 @@ export const urlSchemeFor = (req: PayloadRequest): Promise<UrlScheme> => {
   const localization = req.payload.config.localization
   const locales = localization ? localization.localeCodes : []
   const defaultLocale = localization ? localization.defaultLocale : 'en'
-  const scheme = req.payload
-    .findGlobal({
-      slug: 'site-settings',
-      depth: 0,
-      draft: false,
-      overrideAccess: true,
-      req,
-      select: { baseUrl: true, urls: true },
-    })
+  // Kept on the context before the read begins: the Local API call replaces `req.context` with a copy
+  // as it starts, and a copy made before the promise was kept would not have it (every rendition and
+  // `path` of a list then read the settings again, twenty reads for ten posts).
+  const scheme = Promise.resolve()
+    .then(() =>
+      req.payload.findGlobal({
+        slug: 'site-settings',
+        depth: 0,
+        draft: false,
+        overrideAccess: true,
+        req,
+        select: { baseUrl: true, urls: true },
+      }),
+    )
     .catch(() => ({}) as SiteSettingsUrls)
     .then((settings) => urlSchemeFromSettings(settings as SiteSettingsUrls, { locales, defaultLocale }))
   context[SCHEME_CONTEXT_KEY] = scheme
