@@ -1167,6 +1167,15 @@ export interface ContentChange {
     | number
     | boolean
     | null;
+  fields?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   actor?: string | null;
   changedAt: string;
 }
@@ -1988,6 +1997,7 @@ export interface ContentChangesSelect<T extends boolean = true> {
   globalSlug?: T;
   locales?: T;
   tags?: T;
+  fields?: T;
   actor?: T;
   changedAt?: T;
 }

@@ -28,6 +28,11 @@ export type RecordedChange = {
   event: ChangeEvent
   locales: string[]
   tags: string[]
+  /**
+   * The top-level fields an `updated` change changed, as readers see them; null: unknown, so every
+   * field (globals, edits of documents with drafts over a newer draft). Only for `updated`.
+   */
+  fields?: string[] | null
   /** `users:3`, `users:3 via API key`, or null for the system (scheduled publishing, imports). */
   actor: string | null
   changedAt: string
@@ -63,12 +68,14 @@ export const ChangeLog: CollectionConfig = {
     { name: 'globalSlug', type: 'text' },
     { name: 'locales', type: 'json' },
     { name: 'tags', type: 'json' },
+    // The top-level fields an update changed (null: unknown, all): caches retire queries by them.
+    { name: 'fields', type: 'json' },
     { name: 'actor', type: 'text' },
     { name: 'changedAt', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
   ],
 }
 
-type StoredChange = Omit<RecordedChange, 'locales' | 'tags'> & { locales?: unknown; tags?: unknown }
+type StoredChange = Omit<RecordedChange, 'locales' | 'tags' | 'fields'> & { locales?: unknown; tags?: unknown; fields?: unknown }
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [])
 
@@ -79,6 +86,7 @@ const recorded = (row: StoredChange): RecordedChange => ({
   event: row.event,
   locales: stringList(row.locales),
   tags: stringList(row.tags),
+  fields: Array.isArray(row.fields) ? row.fields.map(String) : null,
   actor: row.actor ?? null,
   changedAt: new Date(row.changedAt).toISOString(),
 })
@@ -90,7 +98,7 @@ const actorOf = (req: Partial<PayloadRequest>): string | null => {
   return `${user.collection}:${String(user.id)}${user._strategy === 'api-key' ? ' via API key' : ''}`
 }
 
-export type ChangeToRecord = ContentChange & { event: ChangeEvent; locales: string[] }
+export type ChangeToRecord = ContentChange & { event: ChangeEvent; locales: string[]; fields?: string[] | null }
 
 /**
  * Appends a change in the write's transaction and hands it to the subscribers. Positions come from
@@ -111,6 +119,7 @@ export const appendChange = async (
     event: change.event,
     locales: change.locales,
     tags: tagsToPurge(change),
+    fields: change.event === 'updated' && change.fields ? change.fields : null,
     actor: actorOf(req),
     changedAt: version.changedAt,
   }

@@ -37,6 +37,65 @@ type FieldShape = {
   blocks?: readonly (FieldShape & { slug: string })[]
 }
 
+const idOf = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : value
+
+/** A relationship as its ids: the same reference reads the same whether it was populated or not. */
+const referenceOf = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(referenceOf)
+  if (typeof value === 'object' && value !== null && 'relationTo' in value && 'value' in value) {
+    return { relationTo: (value as { relationTo: unknown }).relationTo, value: idOf((value as { value: unknown }).value) }
+  }
+  return idOf(value)
+}
+
+/**
+ * A value as comparable between the document a write returned (populated to the request's depth)
+ * and the previous one (depth 0): relationships and uploads count by their ids, at any nesting.
+ */
+const comparable = (field: FieldShape, value: unknown): unknown => {
+  if (value === null || value === undefined) return null
+  if (field.type === 'relationship' || field.type === 'upload') return referenceOf(value)
+  if (field.type === 'group' && field.flattenedFields && typeof value === 'object' && !Array.isArray(value)) {
+    return comparableRow(field.flattenedFields, value as Record<string, unknown>)
+  }
+  if ((field.type === 'array' || field.type === 'blocks') && Array.isArray(value)) {
+    return value.map((row) => {
+      const rowFields =
+        field.type === 'array'
+          ? field.flattenedFields
+          : field.blocks?.find(({ slug }) => slug === (row as { blockType?: string })?.blockType)?.flattenedFields
+      return rowFields && typeof row === 'object' && row !== null ? comparableRow(rowFields, row as Record<string, unknown>) : row
+    })
+  }
+  return value
+}
+
+const comparableRow = (fields: readonly FieldShape[], row: Record<string, unknown>) => {
+  const byName = new Map(fields.filter((field) => field.name).map((field) => [field.name!, field]))
+  return Object.fromEntries(
+    Object.keys(row)
+      .sort()
+      .map((name) => [name, byName.has(name) ? comparable(byName.get(name)!, row[name]) : row[name]]),
+  )
+}
+
+/**
+ * The top-level fields (as where and sort paths start) whose value differs between what readers saw
+ * and what they see now. Keys outside the config (timestamps, `_status`) count like any other.
+ */
+export const changedTopLevelFields = (fields: readonly FieldShape[], doc: Doc, previousDoc: Doc): string[] => {
+  const byName = new Map(fields.filter((field) => field.name).map((field) => [field.name!, field]))
+  const names = new Set([...Object.keys(doc), ...Object.keys(previousDoc)])
+  return [...names].filter((name) => {
+    const field = byName.get(name)
+    const [after, before] = field
+      ? [comparable(field, doc[name]), comparable(field, previousDoc[name])]
+      : [doc[name], previousDoc[name]]
+    return !sameValue(after, before)
+  })
+}
+
 /**
  * Whether a write changed anything all languages share. Groups, arrays and blocks are looked into:
  * a shared array whose rows hold translated text changes only the language it was edited in.
@@ -156,7 +215,14 @@ export const recordCollectionChange =
     const event = await collectionEvent(collection, doc as Doc, previousDoc as Doc | undefined, operation, req)
     if (event) {
       const locales = localesOf(req, event, collection.flattenedFields, doc as Doc, previousDoc as Doc | undefined)
-      await appendChange(req, { collection: collection.slug, id: doc.id, event, locales }, subscribers)
+      // The changed fields are known only against what readers saw: with drafts, Payload passes the
+      // newest draft as the previous document unless the document was published.
+      const exact =
+        event === 'updated' &&
+        previousDoc &&
+        (!collection.versions?.drafts || (previousDoc as Doc)._status === 'published')
+      const fields = exact ? changedTopLevelFields(collection.flattenedFields, doc as Doc, previousDoc as Doc) : null
+      await appendChange(req, { collection: collection.slug, id: doc.id, event, locales, fields }, subscribers)
     }
     return doc
   }

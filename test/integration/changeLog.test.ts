@@ -142,6 +142,38 @@ describe('what is recorded', () => {
     ])
   })
 
+  test('an update names the top-level fields readers see changed, only when the previous document is what they saw', async () => {
+    const post = await createPost('Fields', 'published')
+    const retitled = await changesOf(() => updatePost(post.id, { title: 'Fields, retitled' }))
+    expect(retitled).toMatchObject([{ event: 'updated' }])
+    expect(retitled[0]!.fields).toEqual(expect.arrayContaining(['title', 'updatedAt']))
+    expect(retitled[0]!.fields).not.toContain('slug')
+    expect(retitled[0]!.fields).not.toContain('categories')
+    // A populated answer (depth 2) and the depth-0 previous document name the same references alike.
+    const category = await payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'Fields category' } as never })
+    const recategorized = await changesOf(() =>
+      payload.update({ collection: 'posts', id: post.id, overrideAccess: true, depth: 2, data: { categories: [category.id] } as never }),
+    )
+    expect(recategorized[0]!.fields).toContain('categories')
+    expect(recategorized[0]!.fields).not.toContain('title')
+    const again = await changesOf(() =>
+      payload.update({ collection: 'posts', id: post.id, overrideAccess: true, depth: 2, data: { title: 'Fields, third title' } as never }),
+    )
+    expect(again[0]!.fields).not.toContain('categories')
+    // Published over a newer draft: Payload passes the draft as the previous document, so the fields are unknown.
+    await updatePost(post.id, { slug: 'fields-drafted' }, { draft: true })
+    // (A new slug also records the redirects that follow the post.)
+    const republished = await changesOf(() => updatePost(post.id, { _status: 'published' }))
+    expect(republished.filter(({ collectionSlug }) => collectionSlug === 'posts')).toMatchObject([{ event: 'updated', fields: null }])
+    // Membership changes and globals carry none.
+    expect(await changesOf(() => updatePost(post.id, { _status: 'draft' }))).toMatchObject([{ event: 'unpublished', fields: null }])
+    const header = await changesOf(() => payload.updateGlobal({ slug: 'header', overrideAccess: true, data: { _status: 'published', navItems: [] } }))
+    expect(header).toMatchObject([{ fields: null }])
+    // Collections without drafts: the previous document is always what readers saw.
+    const renamed = await changesOf(() => payload.update({ collection: 'categories', id: category.id, overrideAccess: true, data: { title: 'Renamed' } as never }))
+    expect(renamed.find(({ event }) => event === 'updated')!.fields).toContain('title')
+  })
+
   test('who made the change is named by collection and id', async () => {
     const changes = await changesOf(() =>
       payload.create({

@@ -1168,6 +1168,15 @@ export interface ContentChange {
     | number
     | boolean
     | null;
+  fields?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   actor?: string | null;
   changedAt: string;
 }
@@ -1989,6 +1998,7 @@ export interface ContentChangesSelect<T extends boolean = true> {
   globalSlug?: T;
   locales?: T;
   tags?: T;
+  fields?: T;
   actor?: T;
   changedAt?: T;
 }

@@ -15,6 +15,7 @@ import * as migration_20261202_054540_issue14_links from './20261202_054540_issu
 import * as migration_20261202_054847_issue14_preview from './20261202_054847_issue14_preview';
 import * as migration_20261202_055543_issue14_audit from './20261202_055543_issue14_audit';
 import * as migration_20261202_062902_issue14_list_index from './20261202_062902_issue14_list_index';
+import * as migration_20261202_082547_issue15_core from './20261202_082547_issue15_core';
 
 export const migrations = [
   {
@@ -100,6 +101,11 @@ export const migrations = [
   {
     up: migration_20261202_062902_issue14_list_index.up,
     down: migration_20261202_062902_issue14_list_index.down,
-    name: '20261202_062902_issue14_list_index'
+    name: '20261202_062902_issue14_list_index',
+  },
+  {
+    up: migration_20261202_082547_issue15_core.up,
+    down: migration_20261202_082547_issue15_core.down,
+    name: '20261202_082547_issue15_core'
   },
 ];

@@ -14,6 +14,7 @@ import * as migration_20261202_054535_issue14_links from './20261202_054535_issu
 import * as migration_20261202_054842_issue14_preview from './20261202_054842_issue14_preview';
 import * as migration_20261202_055540_issue14_audit from './20261202_055540_issue14_audit';
 import * as migration_20261202_062858_issue14_list_index from './20261202_062858_issue14_list_index';
+import * as migration_20261202_082533_issue15_core from './20261202_082533_issue15_core';
 
 export const migrations = [
   {
@@ -94,6 +95,11 @@ export const migrations = [
   {
     up: migration_20261202_062858_issue14_list_index.up,
     down: migration_20261202_062858_issue14_list_index.down,
-    name: '20261202_062858_issue14_list_index'
+    name: '20261202_062858_issue14_list_index',
+  },
+  {
+    up: migration_20261202_082533_issue15_core.up,
+    down: migration_20261202_082533_issue15_core.down,
+    name: '20261202_082533_issue15_core'
   },
 ];
