@@ -173,3 +173,15 @@ export const createChangeFeed = (payload: Payload | undefined, options: ChangeFe
     },
   }
 }
+
+const feeds = new WeakMap<Payload, ChangeFeed>()
+
+/**
+ * The process's one feed for a Payload instance: the response store and every other cache of
+ * values with dependencies (populated documents) follow the same one, caught up by each request.
+ */
+export const changeFeedFor = (payload: Payload): ChangeFeed => {
+  let feed = feeds.get(payload)
+  if (!feed) feeds.set(payload, (feed = createChangeFeed(payload)))
+  return feed
+}

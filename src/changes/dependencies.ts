@@ -27,15 +27,27 @@ export type Dependencies = {
   /** Queried collections and the fields their where/sort use; null: every field. */
   readonly queries: ReadonlyMap<string, ReadonlySet<string> | null>
   readonly everything: boolean
+  /**
+   * The tags of the documents and globals the value shows (read through Payload), a subset of
+   * `documents`: what its Cache-Tag header names. References it only holds, and reads made to
+   * compute something (the address scheme), are dependencies but are not shown.
+   */
+  readonly shown: ReadonlySet<string>
 }
 
 type MutableDependencies = {
   documents: Set<string>
   queries: Map<string, Set<string> | null>
   everything: boolean
+  shown: Set<string>
 }
 
-export const emptyDependencies = (): MutableDependencies => ({ documents: new Set(), queries: new Map(), everything: false })
+export const emptyDependencies = (): MutableDependencies => ({
+  documents: new Set(),
+  queries: new Map(),
+  everything: false,
+  shown: new Set(),
+})
 
 const addTo = (target: MutableDependencies, dependency: Dependency) => {
   if (typeof dependency === 'string') {
@@ -66,8 +78,9 @@ export const dependencyList = (dependencies: Dependencies): Dependency[] => [
 /** The union of several sets of dependencies. */
 export const mergeDependencies = (...all: (Dependencies | readonly Dependency[])[]): Dependencies => {
   const merged = emptyDependencies()
-  for (const one of all) for (const dependency of Array.isArray(one) ? one : dependencyList(one as Dependencies)) {
-    addTo(merged, dependency)
+  for (const one of all) {
+    for (const dependency of Array.isArray(one) ? one : dependencyList(one as Dependencies)) addTo(merged, dependency)
+    if (!Array.isArray(one)) for (const tag of (one as Dependencies).shown) merged.shown.add(tag)
   }
   return merged
 }
@@ -99,6 +112,15 @@ export const declareDependencies = (...dependencies: Dependency[]) => {
   for (let collector = collectors.getStore(); collector; collector = collector.parent) {
     if (!collector.open) continue
     for (const dependency of dependencies) addTo(collector.dependencies, dependency)
+  }
+}
+
+/** A document or global tag the value shows (the afterRead hooks of src/changes/dependencyPlugin.ts). */
+export const declareShown = (tag: string) => {
+  for (let collector = collectors.getStore(); collector; collector = collector.parent) {
+    if (!collector.open) continue
+    collector.dependencies.documents.add(tag)
+    collector.dependencies.shown.add(tag)
   }
 }
 

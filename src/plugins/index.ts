@@ -24,6 +24,7 @@ import { formTokenEndpoint } from '../forms/tokenEndpoint'
 import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferenced'
 import { documentRedirectsPlugin } from '../redirects'
 import { contentChangesPlugin } from '../changes/plugin'
+import { dependenciesPlugin } from '../changes/dependencyPlugin'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
@@ -115,4 +116,6 @@ export const plugins: Plugin[] = [
   badInputPlugin(),
   // Last: see its comment.
   contentChangesPlugin({ subscribers: [queueBuildHooks] }),
+  // After every plugin that adds a collection (the change log's included): every read declares what it shows.
+  dependenciesPlugin(),
 ]

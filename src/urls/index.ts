@@ -1,5 +1,7 @@
 import type { PayloadRequest } from 'payload'
 
+import { globalTag } from '../changes/cacheTags'
+import { declareDependencies } from '../changes/dependencies'
 import { publicServerUrl } from '../env'
 
 /** Collections a site has pages for. Anything else (media, forms, users) has no site path. */
@@ -102,6 +104,9 @@ const SCHEME_CONTEXT_KEY = 'greenroomUrlScheme'
  * Read with the request's transaction, so a write that changes the settings sees its own change.
  */
 export const urlSchemeFor = (req: PayloadRequest): Promise<UrlScheme> => {
+  // Every address made from the scheme changes with site settings; declared on every call, since
+  // the scheme is read once per request and a value cached on its own must learn it too.
+  declareDependencies(globalTag('site-settings'))
   const context = req.context as Record<string, unknown>
   const cached = context[SCHEME_CONTEXT_KEY] as Promise<UrlScheme> | undefined
   if (cached) return cached

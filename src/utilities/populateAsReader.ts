@@ -1,6 +1,8 @@
 import type { PayloadRequest } from 'payload'
 import { createDataloaderCacheKey } from 'payload'
 
+import { documentTag } from '../changes/cacheTags'
+import { declareDependencies } from '../changes/dependencies'
 import type { HTMLPopulateFn } from './richTextHtml'
 
 /**
@@ -18,6 +20,10 @@ export const populateAsReader = ({
   overrideAccess?: boolean
 }): HTMLPopulateFn =>
   (async ({ collectionSlug, id, select }) => {
+    // What is made of the target (an href, an image) changes with it, and a target the reader may
+    // not read yet (a draft) must be shown once it is published: declared whether it loads or not,
+    // and on every call, since the dataloader answers a repeated load without reading again.
+    declareDependencies(documentTag(collectionSlug, id))
     const doc = await req.payloadDataLoader.load(
       createDataloaderCacheKey({
         collectionSlug,

@@ -4,9 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Payload } from 'payload'
 
 import { ConfigurationError } from '../../env'
-import { apiRouteOf, cacheTagHeader, tagsOfAnswer } from '../../changes/cacheTags'
+import type { ApiRoute } from '../../changes/cacheTags'
+import { apiRouteOf, cacheTagHeader, collectionTag, documentTag, globalTag } from '../../changes/cacheTags'
+import { changeFeedFor } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
 import { coalesceReads, readContentVersion } from '../../changes/contentVersion'
+import type { Dependencies, Dependency } from '../../changes/dependencies'
+import { collectDependencies, mergeDependencies } from '../../changes/dependencies'
+import { graphqlDependencies, restDependencies } from './answerDependencies'
+import { createDependentCache } from './dependentCache'
 import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
 import type { PayloadVerdict, Reader, Readers } from '../readers'
 
@@ -117,43 +123,6 @@ type CachedAnswer = {
   lifetime: RouteLifetime
 }
 
-/** Answers of one content version, least recently used first out; a new version empties it. */
-class AnswerStore {
-  private version: string | undefined
-  private answers = new Map<string, CachedAnswer>()
-  private bytes = 0
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(version: string, key: string): CachedAnswer | undefined {
-    if (version !== this.version) return undefined
-    const answer = this.answers.get(key)
-    if (answer) {
-      this.answers.delete(key)
-      this.answers.set(key, answer)
-    }
-    return answer
-  }
-
-  set(version: string, key: string, answer: CachedAnswer) {
-    if (answer.body.length > this.maxBytes / 8) return
-    if (version !== this.version) {
-      this.version = version
-      this.answers.clear()
-      this.bytes = 0
-    }
-    const previous = this.answers.get(key)
-    if (previous) this.bytes -= previous.body.length
-    this.answers.set(key, answer)
-    this.bytes += answer.body.length
-    for (const [oldest, { body }] of this.answers) {
-      if (this.bytes <= this.maxBytes) break
-      this.answers.delete(oldest)
-      this.bytes -= body.length
-    }
-  }
-}
-
 /**
  * A private answer stays `private, no-store`: the Cache-Control a route sets for its public answers
  * (`no-cache` on /api/sync) would otherwise replace it when Payload's headers are copied on.
@@ -179,6 +148,8 @@ const varyOn = 'Origin, Authorization, Cookie'
 const HIT = 'greenroom; hit'
 const MISS = 'greenroom; fwd=miss'
 const BYPASS = 'greenroom; fwd=bypass'
+/** A miss that waited for another request's render of the same answer (RFC 9211 `collapsed`). */
+const COLLAPSED = 'greenroom; fwd=miss; collapsed'
 
 export type HttpCache = ReturnType<typeof createHttpCache>
 
@@ -202,27 +173,81 @@ const storedAs = (reader: Reader, verdict: PayloadVerdict): 'public' | 'apiKey' 
 }
 
 /**
+ * The tags a route names for its own answer (src/siteOutputs/: `posts` for every post, `posts:12`,
+ * `global:site-settings`), as dependencies: a collection's tag is a query of all its fields.
+ */
+const dependenciesOfTags = (payload: Payload, tags: Iterable<string>): Dependency[] =>
+  [...tags].map((tag) =>
+    !tag.includes(':') && payload.collections[tag as keyof Payload['collections']] ? { collection: tag } : tag,
+  )
+
+/**
+ * The Cache-Tag of a REST answer, from what was shown while Payload made it: the route's own
+ * document or global first, a list's or query's collection, then every document shown (populated
+ * ones included). Globals read to compute something (the address scheme) are not shown in it.
+ */
+const tagsOfRoute = (route: ApiRoute, dependencies: Dependencies, findsOne: boolean): string[] => {
+  const own =
+    route.kind === 'global'
+      ? globalTag(route.slug)
+      : findsOne && route.id !== undefined
+        ? documentTag(route.slug, route.id)
+        : collectionTag(route.slug)
+  const tags = new Set([own])
+  for (const tag of dependencies.shown) if (!tag.startsWith('global:')) tags.add(tag)
+  return [...tags]
+}
+
+/** A render under way, that misses for the same key may share. */
+type Render = {
+  /** The feed's position when it started: a request that caught up further must not take its answer. */
+  from: number
+  /** Its answer, when it is one the store could hold; otherwise each waiting request makes its own. */
+  done: Promise<{ answer: CachedAnswer; verdict: PayloadVerdict } | undefined>
+}
+
+/**
  * HTTP caching for the REST API's reads. Anonymous readers share one public answer; an API key
  * gets validators but no shared caching, since its answers depend on its user's access; an editor,
  * any request with credentials Payload did not accept as an API key, and any draft read get
  * `private, no-store`. Who is who is Payload's verdict on the request (src/server/readers.ts). Anonymous and API-key GETs of JSON get a strong ETag,
  * Last-Modified (the content version's time), 304s on If-None-Match / If-Modified-Since,
- * Cache-Control and Cache-Tag / Surrogate-Key (src/changes/cacheTags.ts). Their answers are also
- * kept in this process under the content version read from the database for each request, so a
- * write on any instance retires them at once; a read answered from here skips Payload entirely.
+ * Cache-Control and Cache-Tag / Surrogate-Key (src/changes/cacheTags.ts).
+ *
+ * Their answers are also kept in this process with what they depend on (collected while Payload
+ * made them: src/changes/dependencies.ts), and a change retires only the answers it touches. Every
+ * request reads the content version (one shared read per turn) and has the change feed catch up to
+ * it before it looks in the store, so a write on any instance retires what it touched before the
+ * next read here. Concurrent misses of one answer share one render.
  */
 export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, readers: Readers) => {
-  const store = new AnswerStore(settings.responseCacheBytes)
+  const storing = settings.responseCacheBytes > 0
+  const feed = changeFeedFor(payload)
+  const store = storing
+    ? createDependentCache<string, CachedAnswer>({
+        feed,
+        maxBytes: settings.responseCacheBytes,
+        // The body, and about what the key, headers and tags take beside it.
+        sizeOf: (answer) => answer.body.length + 512,
+      })
+    : undefined
+  const renders = new Map<string, Render>()
   const readVersion = coalesceReads(() => readContentVersion(payload).catch(() => null))
   // One read per request: the lane's read serves the express path too when the lane passes it on.
   const versions = new WeakMap<IncomingMessage, Promise<ContentVersion | null>>()
   const versionFor = (req: IncomingMessage) => {
     let version = versions.get(req)
-    if (!version) versions.set(req, (version = readVersion()))
+    if (!version) {
+      // The feed retires what the changes up to this version touched before the store is looked in.
+      version = readVersion().then(async (read) => {
+        await feed.catchUp(read)
+        return read
+      })
+      versions.set(req, version)
+    }
     return version
   }
   const apiRoute = payload.config.routes.api
-  const storing = settings.responseCacheBytes > 0
 
   /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
   const cacheControlFor = (reader: Reader, { lifetime }: CachedAnswer) => {
@@ -269,18 +294,8 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       TEXT_MEDIA_TYPE.test(response.headers.get('content-type') ?? '')) &&
     response.headers.getSetCookie().length === 0
 
-  /** `apiPath` names the REST route read, for the cache tags; a GraphQL answer has none. */
-  const answerOf = async (response: Response, apiPath?: string, ownTags?: Iterable<string>): Promise<CachedAnswer> => {
+  const answerOf = async (response: Response, tags: string): Promise<CachedAnswer> => {
     const body = Buffer.from(await response.arrayBuffer())
-    const route = apiPath === undefined ? undefined : apiRouteOf(payload, apiPath)
-    let tags = ownTags ? cacheTagHeader(ownTags) : ''
-    if (route && !ownTags) {
-      try {
-        tags = cacheTagHeader(tagsOfAnswer(payload, route, JSON.parse(body.toString('utf8'))))
-      } catch {
-        // Not JSON after all: no tags, the answer is still what Payload sent.
-      }
-    }
     // Payload's CORS headers depend on the request's Origin, which is part of the store's key.
     const headers = [...response.headers].filter(
       ([name]) => STORED_HEADERS.has(name) || name.startsWith('access-control-'),
@@ -305,14 +320,15 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     ].join('\n')
 
   /**
-   * The stored answer to this read under the database's current content version, if there is one.
-   * Made for the lane in front of express (storedAnswerLane.ts), which answers with it.
+   * The stored answer to this read, once the feed has caught up with the database's current
+   * content version, if there is one. Made for the lane in front of express (storedAnswerLane.ts),
+   * which answers with it.
    */
   const storedAnswerFor = async (req: IncomingMessage) => {
-    if (!storing || !isCacheableRead(req)) return undefined
+    if (!store || !isCacheableRead(req)) return undefined
     const reader = readers.of(req)
     const version = await versionFor(req)
-    const answer = version ? store.get(version.version, keyOf(req, reader)) : undefined
+    const answer = version ? store.get(keyOf(req, reader)) : undefined
     return (
       answer && {
         send: (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
@@ -320,16 +336,44 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     )
   }
 
-  /**
-   * Answers a read, from the store or from `produce` (Payload's handler). Returns the Response when
-   * it is not a cacheable answer (an error, a file, a redirect), for the caller to send as it is.
-   */
   const produceAndRemember = async (req: IncomingMessage, produce: () => Promise<Produced>) => {
     const produced = await produce()
     readers.remember(req, produced.verdict)
     return produced
   }
 
+  /**
+   * A miss: waits for a render of the same key that started at or after the position this request
+   * caught up to, if one is under way (never an older one: its answer could predate a commit this
+   * request has seen); otherwise renders, and lets later misses wait for it. `render` returns the
+   * answer to share, or undefined when it is not one (private, an error: each makes its own).
+   */
+  const shared = async <T>(
+    key: string,
+    joinWith: (answer: CachedAnswer, verdict: PayloadVerdict) => T,
+    render: (from: number, share: (shared: Awaited<Render['done']>) => void) => Promise<T>,
+  ): Promise<T> => {
+    const from = feed.knownPosition()
+    const running = renders.get(key)
+    if (running && running.from >= from) {
+      const done = await running.done
+      if (done) return joinWith(done.answer, done.verdict)
+    }
+    let share!: (done: Awaited<Render['done']>) => void
+    const mine: Render = { from, done: new Promise((resolve) => (share = resolve)) }
+    renders.set(key, mine)
+    try {
+      return await render(from, share)
+    } finally {
+      share(undefined)
+      if (renders.get(key) === mine) renders.delete(key)
+    }
+  }
+
+  /**
+   * Answers a read, from the store or from `produce` (Payload's handler). Returns the Response when
+   * it is not a cacheable answer (an error, a file, a redirect), for the caller to send as it is.
+   */
   const serve = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -339,25 +383,52 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     // Private until Payload says these credentials are an API key's.
     if (reader.kind === 'credentialed' || !isCacheableRead(req)) res.setHeader('Cache-Control', PRIVATE_NO_STORE)
     if (!isCacheableRead(req)) return keptPrivate(res, (await produceAndRemember(req, produce)).response)
-    // The version is read before the answer is made: an answer stored under it is at least as new.
     const version = await versionFor(req)
     const key = keyOf(req, reader)
-    const stored = version && storing ? store.get(version.version, key) : undefined
+    const stored = version ? store?.get(key) : undefined
     if (stored) {
       send(req, res, stored, reader, version, HIT)
       return undefined
     }
-    const { response, verdict, tags } = await produceAndRemember(req, produce)
-    if (!storedAs(reader, verdict)) {
-      res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-      return keptPrivate(res, response)
+    const [path, search = ''] = arrivedUrl(req).split(/\?(.*)/s, 2) as [string, string?]
+    const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
+      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { response, verdict, tags: ownTags } = produced
+      if (!storedAs(reader, verdict)) {
+        res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+        return keptPrivate(res, response)
+      }
+      if (!isStorable(response, ownTags !== undefined)) return keptPrivate(res, response)
+      let dependencies: Dependencies
+      let tags = ''
+      if (ownTags) {
+        const named = [...ownTags]
+        dependencies = mergeDependencies(collected, dependenciesOfTags(payload, named))
+        tags = cacheTagHeader(named)
+      } else {
+        const apiPath = path.slice(apiRoute.length)
+        const added = restDependencies(payload, apiPath, search)
+        dependencies = mergeDependencies(collected, added)
+        const route = path.startsWith(apiRoute) ? apiRouteOf(payload, apiPath) : undefined
+        // A route of Payload's own reads (not `count`, `versions` or an endpoint) adds nothing to what was collected.
+        if (route) tags = cacheTagHeader(tagsOfRoute(route, dependencies, added.length === 0))
+      }
+      const answer = await answerOf(response, tags)
+      share({ answer, verdict })
+      if (version && store) store.set(key, answer, dependencies, from)
+      send(req, res, answer, reader, version, store ? MISS : BYPASS)
+      return undefined
     }
-    if (!isStorable(response, tags !== undefined)) return keptPrivate(res, response)
-    const path = arrivedUrl(req).split('?', 1)[0]
-    const answer = tags ? await answerOf(response, undefined, tags) : await answerOf(response, path.slice(apiRoute.length))
-    if (version && storing) store.set(version.version, key, answer)
-    send(req, res, answer, reader, version, storing ? MISS : BYPASS)
-    return undefined
+    if (!store || !version) return render(feed.knownPosition(), () => undefined)
+    return shared(
+      key,
+      (answer, verdict) => {
+        readers.remember(req, verdict)
+        send(req, res, answer, reader, version, COLLAPSED)
+        return undefined
+      },
+      render,
+    )
   }
 
   /** A GraphQL answer: what Payload sent, with the store's status; no validators, since it answers a POST. */
@@ -386,10 +457,10 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   /**
    * Answers a GraphQL request, whose body has been read. Static sites and front ends read through
    * GraphQL as much as through REST, but with POST, which no CDN or browser caches: the answers of
-   * anonymous and API-key queries are kept here like REST reads, under the same content version, so
-   * a write retires them at once. On the wire they stay `private, no-store`. Mutations, drafts, an
-   * editor's requests and answers with errors are never stored. Returns the Response when it is not
-   * a storable answer, for the caller to send as it is.
+   * anonymous and API-key queries are kept here like REST reads, retired in the same way (what was
+   * collected while the query ran, and every collection it lists). On the wire they stay
+   * `private, no-store`. Mutations, drafts, an editor's requests and answers with errors are never
+   * stored. Returns the Response when it is not a storable answer, for the caller to send as it is.
    */
   const serveGraphql = async (
     req: IncomingMessage,
@@ -399,25 +470,39 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   ): Promise<Response | undefined> => {
     res.setHeader('Cache-Control', PRIVATE_NO_STORE)
     const reader = readers.of(req)
-    if (!storing || !isStorableGraphqlRead(body)) return (await produceAndRemember(req, produce)).response
+    if (!store || !isStorableGraphqlRead(body)) return (await produceAndRemember(req, produce)).response
     const version = await versionFor(req)
     const key = graphqlKeyOf(req, reader, body)
-    const stored = version ? store.get(version.version, key) : undefined
+    const stored = version ? store.get(key) : undefined
     if (stored) {
       sendGraphql(res, stored, HIT)
       return undefined
     }
-    const { response, verdict } = await produceAndRemember(req, produce)
-    if (!storedAs(reader, verdict) || !isStorable(response)) return response
-    const answer = await answerOf(response)
-    if (hasGraphqlErrors(answer.body)) {
-      sendGraphql(res, answer)
+    const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
+      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { response, verdict } = produced
+      if (!storedAs(reader, verdict) || !isStorable(response)) return response
+      const answer = await answerOf(response, '')
+      if (hasGraphqlErrors(answer.body)) {
+        sendGraphql(res, answer)
+        return undefined
+      }
+      share({ answer, verdict })
+      if (version) store.set(key, answer, mergeDependencies(collected, graphqlDependencies(payload, body)), from)
+      sendGraphql(res, answer, MISS)
       return undefined
     }
-    if (version) store.set(version.version, key, answer)
-    sendGraphql(res, answer, MISS)
-    return undefined
+    if (!version) return render(feed.knownPosition(), () => undefined)
+    return shared(
+      key,
+      (answer, verdict) => {
+        readers.remember(req, verdict)
+        sendGraphql(res, answer, COLLAPSED)
+        return undefined
+      },
+      render,
+    )
   }
 
-  return { serve, serveGraphql, storedAnswerFor }
+  return { serve, serveGraphql, storedAnswerFor, feed }
 }

@@ -1,5 +1,6 @@
 import type { FieldHook, PayloadRequest, Where } from 'payload'
 
+import { declareDependencies } from '../../../changes/dependencies'
 import type { Post } from '../../../payload-types'
 
 export const ARCHIVE_MAX_LIMIT = 50
@@ -39,6 +40,9 @@ export const resolveArchive = async (
     limit = Math.min(Math.max(block.limit ?? 10, 1), ARCHIVE_MAX_LIMIT)
   }
 
+  // Which posts match changes with any post: the query depends on every field of posts (its where
+  // and sort are few, but which posts the reader may read is access control's to say).
+  declareDependencies({ collection: 'posts' })
   const result = await req.payload.find({
     collection: 'posts',
     where,

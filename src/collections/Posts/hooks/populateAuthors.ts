@@ -1,6 +1,8 @@
 import type { FieldHook } from 'payload'
 import { createDataloaderCacheKey } from 'payload'
 
+import { documentTag } from '../../../changes/cacheTags'
+import { declareDependencies } from '../../../changes/dependencies'
 import type { Media, User } from '../../../payload-types'
 
 export type PublicAuthor = {
@@ -22,6 +24,8 @@ export const populateAuthors: FieldHook = async ({ data, req, depth }): Promise<
     typeof author === 'object' ? author.id : author,
   )
   if (ids.length === 0) return []
+  // Declared on every read: the dataloader answers a repeated load without running users' hooks again.
+  declareDependencies(...ids.map((id) => documentTag('users', id)))
   const profiles = (await Promise.all(
     ids.map((id) =>
       req.payloadDataLoader.load(
