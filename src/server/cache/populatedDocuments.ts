@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader'
 import type { Config, Payload, PayloadRequest, Plugin } from 'payload'
 import { getDataLoader } from 'payload'
 
@@ -158,95 +159,77 @@ const redeclare = ({ value, dependencies }: Built) => {
   return value
 }
 
-type Waiting = { key: string; parsed: LoaderKey; settle: (built: Promise<Built>) => void }
-
 /** The caching dataloaders handed out, each with the cache it reads: a request that has one reads as the public, caught up. */
 const facades = new WeakMap<object, Shared>()
 
 /**
- * The request's dataloader for a public reader. Each load hands back its value and declares, in the
- * caller's own collector, what that value depends on: a load answered from the cache, from this
- * request's memo, or batched with loads of other callers (DataLoader runs a batch in the first caller's
- * async context) still tells every caller what it showed, so an enclosing cached value never misses a
- * dependency. Loads that are not cacheable are batched the same way, for the same reason.
+ * The request's dataloader for a public reader. It is a DataLoader like Payload's, batching and
+ * memoizing the same keys and settling each batch's loads together in key order (GraphQL lists a
+ * hasMany relationship in the order its loads settle, so the order must be Payload's), with a batch
+ * function that answers from the cache what it can and has Payload's own dataloader load the rest.
+ *
+ * Each load also declares, in its caller's own collector, what its value depends on: a value from the
+ * cache, from this request's memo, or from a batch that ran in another caller's async context (DataLoader
+ * runs a batch in the context of its first load) still tells every caller what it showed, so a value
+ * built around it (the response store's answer, another kept document) learns it too. Loads that are not
+ * cacheable go the same way, for the same reason.
  */
 const publicLoader = (req: PayloadRequest, shared: Shared): PayloadLoader => {
   const { feed, cache } = shared
-  const memo = new Map<string, Promise<Built>>()
-  const findMemo = new Map<string, Promise<Built>>()
-  let waiting: Waiting[] | undefined
-
   const cacheKeyOf = (key: string) => `${req.payloadAPI}\u0000${key}`
 
-  /** One batch: Payload's own dataloader loads what is missing, one find per set of arguments. */
-  const loadBatch = async (batch: Waiting[]) => {
-    const groups = new Map<string, Waiting[]>()
-    for (const item of batch) {
-      const group = batchKeyOf(item.parsed)
-      groups.set(group, [...(groups.get(group) ?? []), item])
-    }
+  const loadBatch = async (keys: readonly string[]): Promise<(Built | Error)[]> => {
+    const results: (Built | Error)[] = new Array(keys.length)
+    const groups = new Map<string, { index: number; key: string; parsed: LoaderKey }[]>()
+    keys.forEach((key, index) => {
+      const parsed = JSON.parse(key) as LoaderKey
+      const group = batchKeyOf(parsed)
+      groups.set(group, [...(groups.get(group) ?? []), { index, key, parsed }])
+    })
     // One group after another, as Payload does, so as not to hang a transaction.
     for (const items of groups.values()) {
       const cacheable = cacheableLoad(items[0]!.parsed) && readsAsThePublic(req)
-      const missing: Waiting[] = []
+      const missing: typeof items = []
       for (const item of items) {
         const hit = cacheable ? cache.get(cacheKeyOf(item.key)) : undefined
-        if (hit) item.settle(Promise.resolve({ value: copyOf(hit.value), dependencies: hit.dependencies }))
+        if (hit) results[item.index] = { value: copyOf(hit.value), dependencies: hit.dependencies }
         else missing.push(item)
       }
       if (missing.length === 0) continue
       const renderedFrom = feed.knownPosition()
-      let loaded: { value: unknown[]; dependencies: Dependencies }
       try {
-        loaded = await collectDependencies(() => getDataLoader(req).loadMany(missing.map((item) => item.key)))
+        const { value: docs, dependencies } = await collectDependencies(() =>
+          getDataLoader(req).loadMany(missing.map((item) => item.key)),
+        )
+        missing.forEach((item, index) => {
+          const doc = docs[index]
+          if (doc instanceof Error) {
+            results[item.index] = doc
+            return
+          }
+          // Kept as it came, before the request it was loaded for gets it.
+          if (cacheable && isDocument(doc) && dependencies.documents.has(documentTag(item.parsed[1], doc.id))) {
+            cache.set(cacheKeyOf(item.key), { value: copyOf(doc), dependencies }, dependencies, renderedFrom)
+          }
+          results[item.index] = { value: doc, dependencies }
+        })
       } catch (error) {
-        for (const item of missing) item.settle(Promise.reject(error))
-        continue
+        for (const item of missing) results[item.index] = error instanceof Error ? error : new Error(String(error))
       }
-      const { value: docs, dependencies } = loaded
-      missing.forEach((item, index) => {
-        const doc = docs[index]
-        // Kept as it came, before the request it was loaded for gets it.
-        if (cacheable && isDocument(doc) && dependencies.documents.has(documentTag(item.parsed[1], doc.id))) {
-          cache.set(cacheKeyOf(item.key), { value: copyOf(doc), dependencies }, dependencies, renderedFrom)
-        }
-        item.settle(Promise.resolve({ value: doc, dependencies }))
-      })
     }
+    return results
   }
 
-  const enqueue = (key: string): Promise<Built> =>
-    new Promise<Built>((resolve) => {
-      if (!waiting) {
-        const batch: Waiting[] = []
-        waiting = batch
-        // When DataLoader dispatches: after the promise jobs of this turn, so a traversal's loads gather.
-        void Promise.resolve().then(() =>
-          process.nextTick(() => {
-            waiting = undefined
-            loadBatch(batch).catch((error) => {
-              for (const item of batch) item.settle(Promise.reject(error))
-            })
-          }),
-        )
-      }
-      waiting.push({ key, parsed: JSON.parse(key) as LoaderKey, settle: resolve })
-    })
-
+  const batched = new DataLoader<string, Built>(loadBatch)
+  const findMemo = new Map<string, Promise<Built>>()
   const loader = {
-    load: async (key: string) => {
-      let built = memo.get(key)
-      if (!built) memo.set(key, (built = enqueue(key)))
-      const value = redeclare(await built)
-      // Payload's dataloader rejects the load of a key its batch failed on.
-      if (value instanceof Error) throw value
-      return value
-    },
-    find: async (args: Record<string, unknown>) => {
+    // `.then` runs in the caller's async context: that is where the dependencies are declared.
+    load: (key: string) => batched.load(key).then(redeclare),
+    find: (args: Record<string, unknown>) => {
       const key = findKeyOf(args)
       let built = findMemo.get(key)
       if (!built) findMemo.set(key, (built = collectDependencies(() => req.payload.find(args as never))))
-      return redeclare(await built)
+      return built.then(redeclare)
     },
   }
   facades.set(loader, shared)
