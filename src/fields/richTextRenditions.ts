@@ -10,6 +10,7 @@ import type {
 } from 'payload'
 import { getSelectMode } from 'payload/shared'
 
+import { richTextReferences } from '../changes/dependencyPlugin'
 import { sharedWithThePublic } from '../server/cache/populatedDocuments'
 import { richTextToPlainText } from '../utilities/richText'
 import { richTextToHtml } from '../utilities/richTextHtml'
@@ -67,7 +68,14 @@ const rendition = async (
   render: () => Promise<string | null>,
 ): Promise<string | null> => {
   if (draft || overrideAccess || !richText || typeof richText !== 'object') return render()
-  return sharedWithThePublic(req, `${kind}\u0000${locale ?? ''}\u0000${fingerprintOf(richText)}`, render)
+  // The request's own languages too: link targets and images are loaded in them.
+  const languages = `${locale ?? ''}\u0000${String(req.locale)}\u0000${String(req.fallbackLocale)}`
+  return sharedWithThePublic(req, `${kind}\u0000${languages}\u0000${fingerprintOf(richText)}`, () => {
+    // An image Payload has populated into the rich text already is rendered without loading it again:
+    // the rendition depends on every document the rich text names all the same.
+    richTextReferences(richText)
+    return render()
+  })
 }
 
 const toHtml =
