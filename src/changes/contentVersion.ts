@@ -6,9 +6,9 @@ import { hasRawSql, runRawSql } from '../db/rawSql'
 
 /**
  * The content version: the change log's last position (src/changes/changeLog.ts), kept in one row
- * of Payload's key-value collection so every server instance sees the same one. Answers cached
- * under one version are never served under another, and its time is the Last-Modified of every
- * answer.
+ * of Payload's key-value collection so every server instance sees the same one. Every API read
+ * reads it, and when it moved the change feed reads the rows after the last position it knew and
+ * retires what they touch (src/changes/changeFeed.ts); its time is the Last-Modified of every answer.
  *
  * The row is also what puts changes in commit order. Every recorded change advances it with one
  * atomic update inside the write's own transaction, and that update holds the row until the

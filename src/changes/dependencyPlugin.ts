@@ -2,7 +2,7 @@ import type { Block, CollectionAfterReadHook, Config, Field, FieldHook, GlobalAf
 
 import { isPayloadInternalCollection } from '../utilities/internalCollections'
 import { documentTag, globalTag } from './cacheTags'
-import { declareDependencies, declareShown, EVERYTHING } from './dependencies'
+import { declareDependencies, declareShown, EVERYTHING, isCollecting } from './dependencies'
 import { changeLogOptionsOf } from './recordChanges'
 
 /** Plugin collections whose writes the change log does not record (see src/changes/plugin.ts). */
@@ -54,6 +54,8 @@ const declareReference = (collection: unknown, value: unknown) => {
 const referencesRead =
   (relationTo: string | string[]): FieldHook =>
   ({ value }) => {
+    // Writes, jobs and the admin read too: only a read being collected needs the walk.
+    if (!isCollecting()) return value
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === null || item === undefined) continue
       if (Array.isArray(relationTo)) {
@@ -79,11 +81,16 @@ export const richTextReferences = (node: unknown, depth = 0) => {
 }
 
 const richTextRead: FieldHook = ({ value }) => {
-  richTextReferences(value)
+  if (isCollecting()) richTextReferences(value)
   return value
 }
 
+/** Field configs are module-level objects, shared by collections and by configs built again (tests): hooked once. */
+const hooked = new WeakSet<object>()
+
 const withAfterRead = (field: Field, hook: FieldHook) => {
+  if (hooked.has(field)) return
+  hooked.add(field)
   const withHooks = field as Field & { hooks?: { afterRead?: FieldHook[] } }
   withHooks.hooks = { ...withHooks.hooks, afterRead: [...(withHooks.hooks?.afterRead ?? []), hook] }
 }

@@ -209,3 +209,13 @@ test('a title edit of one post leaves answers that do not show it stored', async
   for (const url of untouched) expect([url, (await read(stored.url, { path: url })).cacheStatus]).toEqual([url, 'greenroom; hit'])
   expect((await read(stored.url, { path: touched })).cacheStatus).not.toBe('greenroom; hit')
 }, 120_000)
+
+test('concurrent misses of one answer share one render', async () => {
+  // A URL nobody read yet: the first request renders, the others wait for it (or find it stored).
+  const url = `/api/posts?limit=4&depth=2&sort=-createdAt&where[title][not_equals]=${unique()}`
+  const answers = await Promise.all(Array.from({ length: 6 }, () => read(stored.url, { path: url })))
+  const statuses = answers.map(({ cacheStatus }) => cacheStatus)
+  expect(statuses.filter((status) => status === 'greenroom; fwd=miss')).toHaveLength(1)
+  expect(statuses.every((status) => /^greenroom; (hit|fwd=miss(; collapsed)?)$/.test(status ?? ''))).toBe(true)
+  expect(new Set(answers.map(({ body }) => body)).size).toBe(1)
+}, 60_000)

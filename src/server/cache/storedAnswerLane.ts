@@ -23,7 +23,7 @@ type LaneParts = {
 
 /**
  * The hot path of every site, in front of express: an API read whose answer the response store
- * holds under the database's current content version is answered here, with everything express
+ * holds (once the change feed caught up with the database's current content version) is answered here, with everything express
  * would have added (security headers, the rate limit, the request log line) and nothing it would
  * have spent (routing, middleware, request and response decoration). A revalidation answered 304
  * or a stored list then costs about what Node's own HTTP parsing does. Everything else, including
