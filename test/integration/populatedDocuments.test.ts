@@ -4,6 +4,7 @@
 // looks for the proof that it did (no query of the populated collection) or did not.
 import type { Payload } from 'payload'
 
+import { collectDependencies } from '../../src/changes/dependencies'
 import { closePayload } from '../../src/db/closePayload'
 import { makeDemoImage } from '../../src/seed/images'
 import type { TestUser } from '../helpers/payload'
@@ -57,7 +58,7 @@ const collectionsQueried = async <T>(read: () => Promise<T>): Promise<{ result: 
   }
 }
 
-type Reader = { user?: TestUser; draft?: boolean; overrideAccess?: boolean }
+type Reader = { user?: TestUser; draft?: boolean; overrideAccess?: boolean; locale?: 'en' | 'de' }
 const PUBLIC: Reader = { overrideAccess: false }
 
 const readPost = (id: number | string, reader: Reader = PUBLIC) =>
@@ -89,6 +90,14 @@ describe('a public read', () => {
 
     const cached = await collectionsQueried(() => listPosts())
     expect(JSON.stringify(cached.result)).toBe(JSON.stringify(built.result))
+    // What a read from the cache declares is what the read that built it declared: the response store
+    // keeps the answer with these, and Cache-Tag names the documents it shows.
+    const sorted = (tags: ReadonlySet<string>) => [...tags].sort()
+    const declaredBuilding = (await collectDependencies(() => readPost(post.id, { user: viaApiKey(author), overrideAccess: false, locale: 'de' }))).dependencies
+    const declaredCached = (await collectDependencies(() => readPost(post.id, { user: viaApiKey(author), overrideAccess: false, locale: 'de' }))).dependencies
+    expect(sorted(declaredCached.shown)).toEqual(sorted(declaredBuilding.shown))
+    expect(sorted(declaredCached.documents)).toEqual(sorted(declaredBuilding.documents))
+    expect(declaredCached.shown).toContain(`users:${author.id}`)
     expect(cached.queried).not.toContain('media')
     expect(cached.queried).not.toContain('categories')
     expect(cached.queried).not.toContain('users')

@@ -9,7 +9,7 @@ import { createChangeFeed } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
 import { coalesceReads, readContentVersion } from '../../changes/contentVersion'
 import type { Dependencies } from '../../changes/dependencies'
-import { collectDependencies, declareDependencies, dependencyList, isCollecting } from '../../changes/dependencies'
+import { collectDependencies, declareDependencies, declareShown, dependencyList, isCollecting } from '../../changes/dependencies'
 import { ConfigurationError } from '../../env'
 import { isPreviewSession } from '../../preview/session'
 import type { DependentCache } from './dependentCache'
@@ -153,9 +153,15 @@ const findKeyOf = (args: Record<string, unknown>) => {
 
 type PayloadLoader = PayloadRequest['payloadDataLoader']
 
-/** A value served from a cache declares, in its reader's collector, what it was built from. */
+/**
+ * A value served from a cache declares, in its reader's collector, what its build did: what it was built
+ * from, and which of those it shows (the answer's Cache-Tag names those).
+ */
 const redeclare = ({ value, dependencies }: Built) => {
-  if (isCollecting()) declareDependencies(...dependencyList(dependencies))
+  if (isCollecting()) {
+    declareDependencies(...dependencyList(dependencies))
+    for (const tag of dependencies.shown) declareShown(tag)
+  }
   return value
 }
 
