@@ -193,12 +193,20 @@ export const restartChangeLog = (payload: Payload, req?: Partial<PayloadRequest>
  */
 const readRawVersionData = async (payload: Payload): Promise<unknown> => {
   const [row] = await runRawSql(payload, 'SELECT data FROM payload_kv WHERE key = ?', [CONTENT_VERSION_KEY])
-  // JSON text on SQLite, parsed jsonb on PostgreSQL.
-  return typeof row?.data === 'string' ? JSON.parse(row.data) : row?.data
+  return row?.data
+}
+
+/** The row's JSON text on SQLite changes only with a write: the same text is not parsed again. */
+let lastText: { text: string; version: ContentVersion | null } | undefined
+const versionOfRow = (data: unknown): ContentVersion | null => {
+  // Parsed jsonb on PostgreSQL.
+  if (typeof data !== 'string') return normalized(data)
+  if (lastText?.text !== data) lastText = { text: data, version: normalized(JSON.parse(data)) }
+  return lastText.version
 }
 
 export const readContentVersion = async (payload: Payload): Promise<ContentVersion | null> => {
-  if (hasRawSql(payload)) return normalized(await readRawVersionData(payload))
+  if (hasRawSql(payload)) return versionOfRow(await readRawVersionData(payload))
   // MongoDB and any other adapter: through Payload.
   const doc = await payload.db.findOne<{ id: number | string; data?: unknown }>({
     collection: KV_COLLECTION,

@@ -6,7 +6,8 @@ import { printSchema } from 'graphql'
 import type { Endpoint, PayloadHandler, SanitizedConfig } from 'payload'
 
 import { errorResponses } from '../openapi/components'
-import { PUBLIC_REVALIDATED, entityTag, matchesIfNoneMatch } from '../server/cache/httpCache'
+import { PUBLIC_REVALIDATED } from '../server/cache/httpCache'
+import { entityTag, matchesIfNoneMatch } from '../server/cache/validators'
 
 type PayloadGraphqlCache = { _payload_graphql?: { graphql?: { schema?: GraphQLSchema } | null } }
 

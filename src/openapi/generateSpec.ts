@@ -158,7 +158,7 @@ const graphqlPaths = (api: string, graphqlRoute: string, localized: boolean): Pa
       description:
         'The schema mirrors the REST API, with the same access control: readers get published documents only. Errors of a query that ran (such as access denied on a field) come with 200 and `errors` beside `data`. ' +
         'A request that runs nothing is answered with 400 and `errors` only: a syntax error, variables of the wrong type, an `operationName` the document lacks, a fragment that spreads itself, or a query over a limit (`GRAPHQL_MAX_TOKENS`, `GRAPHQL_MAX_ROOT_FIELDS`, `GRAPHQL_MAX_ALIASES`, `GRAPHQL_MAX_DIRECTIVES`, `GRAPHQL_MAX_DEPTH`, `GRAPHQL_MAX_COMPLEXITY`). ' +
-        'The answer to an anonymous or API-key query (not a mutation, not `draft`) is kept by the server until the next content change and sent again for the same body, URL and `Accept` (`Cache-Status`); on the wire every GraphQL answer is `private, no-store`.',
+        'The answer to an anonymous or API-key query (not a mutation, not `draft`) is kept by the server until a change to what it read or to a collection it lists, and sent again for the same body, URL and `Accept` (`Cache-Status`); on the wire every GraphQL answer is `private, no-store`.',
       tags: ['GraphQL'],
       security: anyone,
       requestBody: {

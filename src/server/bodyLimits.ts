@@ -37,7 +37,7 @@ export const uploadTooLargeMessage = ({ uploadBytes }: BodyLimits) =>
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-const isMultipart = (req: IncomingMessage) => /^multipart\//i.test(req.headers['content-type'] ?? '')
+export const isMultipart = (req: IncomingMessage) => /^multipart\//i.test(req.headers['content-type'] ?? '')
 
 const hasBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
@@ -69,6 +69,23 @@ export const refuseBody = (req: IncomingMessage, res: ServerResponse, status: nu
   discardRestOfBody(req)
 }
 
+const readBodies = new WeakMap<IncomingMessage, Promise<Buffer>>()
+
+/**
+ * A request's non-multipart body, at most `jsonBytes` of it, read once: the stored-answer lane reads
+ * a GraphQL body to look its answer up, and a request it passes on to express is not read again here.
+ * Refusals (too large, shorter than its Content-Length, aborted) are raw-body's errors, the same
+ * to whichever reader asks.
+ */
+export const readBodyOnce = (req: IncomingMessage, limits: BodyLimits): Promise<Buffer> => {
+  let body = readBodies.get(req)
+  if (!body) {
+    body = getRawBody(req, { length: req.headers['content-length'], limit: limits.jsonBytes })
+    readBodies.set(req, body)
+  }
+  return body
+}
+
 /**
  * Reads each API request's body before Payload sees it, within the caps: a declared Content-Length
  * over the cap is refused unread, and a chunked body is counted as it arrives and refused once past
@@ -87,7 +104,7 @@ export const readApiBodies =
       }
       return next()
     }
-    getRawBody(req, { length: req.headers['content-length'], limit: limits.jsonBytes }).then(
+    readBodyOnce(req, limits).then(
       (body) => {
         req.body = body
         next()

@@ -13,6 +13,7 @@ import { inErrorShape } from '../badInput/errorShape'
 import { graphqlLimitsFromEnv, refuseBeforeValidation } from '../graphql/guards'
 import { previewRefusalOf } from '../preview/session'
 import { discardRestOfBody } from './bodyLimits'
+import { GRAPHQL_BODY_STORE_BYTES } from './cache/graphqlReads'
 import type { HttpCache, Produced } from './cache/httpCache'
 import type { PayloadVerdict } from './readers'
 import { verdictOf } from './readers'
@@ -147,12 +148,6 @@ const graphqlTakesPost = (res: ExpressResponse) =>
         { message: 'The GraphQL endpoint takes POST requests with a JSON body: {"query": "...", "variables": {...}}.' },
       ],
     })
-
-/**
- * GraphQL bodies up to this size, sent with a Content-Length, are stored with their answers and
- * found again by their body; larger ones, and bodies of unknown length, go to Payload unstored.
- */
-const GRAPHQL_BODY_STORE_BYTES = 64 * 1024
 
 /** The body readApiBodies (./bodyLimits.ts) read, when it read one. */
 const readBodyOf = (req: ExpressRequest): Buffer | undefined => (Buffer.isBuffer(req.body) ? req.body : undefined)

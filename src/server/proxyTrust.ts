@@ -28,7 +28,12 @@ export const clientOf = (trustsProxy: TrustsProxy) => {
     return trusted
   }
   return {
-    addressOf: (req: IncomingMessage): string => proxyAddr(req, trustsProxy),
+    // Without X-Forwarded-For, proxy-addr has only the peer to choose and returns it: its parsing and
+    // trust checks are skipped on the path of every read.
+    addressOf: (req: IncomingMessage): string =>
+      req.headers['x-forwarded-for'] === undefined && req.socket.remoteAddress !== undefined
+        ? req.socket.remoteAddress
+        : proxyAddr(req, trustsProxy),
     isHttps: (req: IncomingMessage): boolean => {
       const socket = req.socket as TLSSocket
       const scheme = socket.encrypted ? 'https' : 'http'

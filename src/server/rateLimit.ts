@@ -204,15 +204,6 @@ export const applyRateLimitVerdict = (res: ServerResponse, verdict: RateLimitVer
   return true
 }
 
-/** The limiter as express middleware, for API requests the stored-answer lane passed on. */
-export const apiRateLimit =
-  (limiter: RateLimiter, client: Client): RequestHandler =>
-  (req, res, next) => {
-    limiter.admit(req, client.addressOf(req)).then((verdict) => {
-      if (!applyRateLimitVerdict(res, verdict)) next()
-    }, next)
-  }
-
 /**
  * The form-submission limit as express middleware, after the body has been read (a GraphQL
  * request is counted by the createFormSubmission fields in it).

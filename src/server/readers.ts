@@ -90,6 +90,8 @@ export const verdictOf = (request: Request): PayloadVerdict => {
 
 export type Readers = ReturnType<typeof createReaders>
 
+const ANONYMOUS: Reader = Object.freeze({ kind: 'anonymous' })
+
 /** Runs Payload's own authentication on a request's headers, and tells its verdict. */
 export type Authenticate = (req: IncomingMessage) => Promise<PayloadVerdict>
 
@@ -118,8 +120,10 @@ export const createReaders = (cookiePrefix: string, authenticate?: Authenticate)
   }
 
   const tell = (req: IncomingMessage): Reader => {
+    // Node keeps at least one of each in its parsed headers, so without either no raw line carries one.
+    if (req.headers.authorization === undefined && req.headers.cookie === undefined) return ANONYMOUS
     const credentials = credentialsIn(req, isTokenCookie)
-    if (!credentials) return { kind: 'anonymous' }
+    if (!credentials) return ANONYMOUS
     const fingerprint = fingerprintOf(credentials)
     return { kind: 'credentialed', fingerprint, verified: verified.get(fingerprint) }
   }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-import type { RequestHandler } from 'express'
 import type { Payload } from 'payload'
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz'])
@@ -24,25 +23,22 @@ export const logWhenFinished = (
   started = process.hrtime.bigint(),
 ) => {
   // The URL as it arrived: express rewrites req.url while it routes.
-  const url = withoutSecrets(req.url ?? '')
+  const arrivedUrl = req.url ?? ''
   res.once('finish', () => {
+    const failed = res.statusCode >= 500
+    // Nothing is made for a line the level leaves out (LOG_LEVEL=warn keeps only failures).
+    if (!failed && !logger.isLevelEnabled('info')) return
+    const level = failed ? 'error' : isQuiet(arrivedUrl) ? 'debug' : 'info'
+    if (!logger.isLevelEnabled(level)) return
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6
     const entry = {
       method: req.method,
-      url,
+      url: withoutSecrets(arrivedUrl),
       status: res.statusCode,
       durationMs: Math.round(durationMs * 10) / 10,
       bytes: Number(res.getHeader('content-length')) || undefined,
     }
-    if (res.statusCode >= 500) logger.error(entry, 'request failed')
-    else if (isQuiet(url)) logger.debug(entry, 'request')
-    else logger.info(entry, 'request')
+    if (level === 'error') logger.error(entry, 'request failed')
+    else logger[level](entry, 'request')
   })
 }
-
-export const requestLogger =
-  (logger: Payload['logger']): RequestHandler =>
-  (req, res, next) => {
-    logWhenFinished(logger, req, res)
-    next()
-  }

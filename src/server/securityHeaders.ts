@@ -1,5 +1,3 @@
-import type { RequestHandler } from 'express'
-
 /**
  * The API reference page (Swagger UI at /api/docs): its scripts and styles come from this server
  * (swagger-ui-dist), it fetches the spec and "try it out" requests from this origin, and its icons
@@ -44,8 +42,3 @@ const kindOf = (path: string): keyof typeof HEADERS => {
 /** The headers every response to this path gets; HSTS only over HTTPS (a browser ignores it otherwise). */
 export const securityHeadersFor = (path: string, https: boolean): readonly [string, string][] =>
   (https ? HEADERS_OVER_HTTPS : HEADERS)[kindOf(path)]
-
-export const securityHeaders: RequestHandler = (req, res, next) => {
-  for (const [name, value] of securityHeadersFor(req.path, req.secure)) res.setHeader(name, value)
-  next()
-}

@@ -28,7 +28,6 @@ import { loginClientContext } from './loginClient'
 import { createMediaLookup } from '../media/lookup'
 import { mediaFileSettingsFromEnv, mediaFiles } from './mediaFiles'
 import {
-  apiRateLimit,
   createLoginThrottle,
   createRateLimiter,
   formSubmissionRateLimit,
@@ -36,8 +35,7 @@ import {
   rateLimitSettingsFromEnv,
 } from './rateLimit'
 import { createReaders } from './readers'
-import { requestLogger } from './requestLogger'
-import { securityHeaders } from './securityHeaders'
+import { createFrontDoor } from './frontDoor'
 import { storedAnswerLane } from './cache/storedAnswerLane'
 
 export type StartOptions = {
@@ -103,9 +101,10 @@ export const startServer = async ({
   const limiter = createRateLimiter(rateLimitSettings, readers)
   const loginThrottle = createLoginThrottle(loginThrottleSettings)
   const cache = createHttpCache(payload, httpCacheSettings, readers)
+  // Security headers, the log line and the rate limit, for express and the stored-answer lane alike.
+  const door = createFrontDoor({ limiter, client, logger: payload.logger })
 
-  app.use(securityHeaders)
-  app.use(requestLogger(payload.logger))
+  app.use(door.greeting)
   app.get('/healthz', healthz)
   // The admin's code editor, from this server (src/admin/monaco).
   const monaco = monacoAssets()
@@ -128,7 +127,7 @@ export const startServer = async ({
       settings: mediaFileSettings,
     }),
   )
-  app.use(apiRoute, apiRateLimit(limiter, client))
+  app.use(apiRoute, door.admission)
   app.use(apiRoute, readApiBodies(bodyLimits, payload.logger))
   app.use(
     formSubmissionRateLimit(limiter, client, {
@@ -141,8 +140,7 @@ export const startServer = async ({
   app.use(apiRoute, loginClientContext(loginThrottle, client))
   app.use(payloadApi(payload.config, cache, payload.logger))
   // The sitemap, robots.txt and feeds: counted like API reads (a sitemap file is costly to make).
-  const siteOutputLimit = apiRateLimit(limiter, client)
-  app.use((req, res, next) => (isSiteOutputPath(req.path) ? siteOutputLimit(req, res, next) : next()))
+  app.use((req, res, next) => (isSiteOutputPath(req.path) ? door.admission(req, res, next) : next()))
   app.use(
     siteOutputRoutes({
       payload,
@@ -153,19 +151,20 @@ export const startServer = async ({
     }),
   )
   // The built-in preview renderer (/preview/:collection/:id?token=…), counted like API reads.
-  app.use('/preview', apiRateLimit(limiter, client))
+  app.use('/preview', door.admission)
   app.use(previewRenderer(payload))
   if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
   app.all('/{*path}', (req, res) => handleWithNext(req, res))
 
   const lane = storedAnswerLane({
     apiRoute,
+    graphqlRoute: `${apiRoute}${payload.config.routes.graphQL}`,
     isStoredPath: isSiteOutputPath,
     // Files are never stored answers: the lane would only read the content version for them.
     passOnPrefixes: [`${apiRoute}/media/file/`],
     cache,
-    limiter,
-    client,
+    door,
+    bodyLimits,
     logger: payload.logger,
   })
   const server = createServer(lane(app)).listen(port, host)

@@ -2,13 +2,8 @@ import type { IncomingMessage } from 'node:http'
 
 import { cacheTagHeader, tagsToPurge } from '../../src/changes/cacheTags'
 import { coalesceReads } from '../../src/changes/contentVersion'
-import {
-  asksForDrafts,
-  httpCacheSettingsFromEnv,
-  isNotModified,
-  lastModifiedOf,
-  matchesIfNoneMatch,
-} from '../../src/server/cache/httpCache'
+import { asksForDrafts, httpCacheSettingsFromEnv } from '../../src/server/cache/httpCache'
+import { entityTag, isNotModified, lastModifiedOf, matchesIfNoneMatch } from '../../src/server/cache/validators'
 import { createReaders, verdictOf } from '../../src/server/readers'
 
 /** A request as Node parses it: `rawHeaders` keeps every line as sent, duplicates included. */
@@ -58,6 +53,22 @@ describe('isNotModified', () => {
     )
     expect(isNotModified(request({ 'if-modified-since': 'yesterday' }), '"b"', lastModified)).toBe(false)
     expect(isNotModified(request({ 'if-modified-since': lastModified }), '"b"', undefined)).toBe(false)
+  })
+
+  test('a conditional request saying Cache-Control: no-cache, as fetch() sends every one, still gets its 304', () => {
+    const fromFetch = { 'cache-control': 'no-cache', pragma: 'no-cache' }
+    expect(isNotModified(request({ 'if-none-match': '"b"', ...fromFetch }), '"b"', lastModified)).toBe(true)
+    expect(isNotModified(request({ 'if-modified-since': lastModified, ...fromFetch }), '"b"', lastModified)).toBe(true)
+    expect(isNotModified(request({ 'if-none-match': '"a"', ...fromFetch }), '"b"', lastModified)).toBe(false)
+  })
+})
+
+describe('entityTag', () => {
+  test('is strong and the same for the same bytes, different for others', () => {
+    const tag = entityTag(Buffer.from('{"docs":[]}'))
+    expect(tag).toMatch(/^"[^"]+"$/)
+    expect(entityTag(Buffer.from('{"docs":[]}'))).toBe(tag)
+    expect(entityTag(Buffer.from('{"docs":[1]}'))).not.toBe(tag)
   })
 })
 

@@ -1,6 +1,12 @@
 import type { ASTNode, DocumentNode } from 'graphql'
 import { Kind, parse, visit } from 'graphql'
 
+/**
+ * GraphQL bodies up to this size, sent with a Content-Length, are stored with their answers and
+ * found again by their body; larger ones, and bodies of unknown length, go to Payload unstored.
+ */
+export const GRAPHQL_BODY_STORE_BYTES = 64 * 1024
+
 /** A GraphQL request as graphql-http takes it from a JSON body. */
 type GraphqlRequestBody = { query?: unknown; variables?: unknown; operationName?: unknown }
 

@@ -14,6 +14,7 @@ import { collectDependencies, mergeDependencies } from '../../changes/dependenci
 import { graphqlDependencies, restDependencies } from './answerDependencies'
 import { createDependentCache } from './dependentCache'
 import { hasGraphqlErrors, isStorableGraphqlRead } from './graphqlReads'
+import { entityTag, lastModifiedOf, sendGraphqlAnswer, sendStoredAnswer } from './validators'
 import type { PayloadVerdict, Reader, Readers } from '../readers'
 
 export type HttpCacheSettings = {
@@ -47,6 +48,8 @@ const arrivedUrl = (req: IncomingMessage) =>
 export const asksForDrafts = (url: string) => {
   const query = url.indexOf('?')
   if (query === -1) return false
+  // Asked of every read: only a query that names `draft`, plainly or percent-encoded, is parsed.
+  if (!url.includes('draft', query) && !url.includes('%', query)) return false
   const draft = new URLSearchParams(url.slice(query + 1)).get('draft')
   return draft !== null && draft !== 'false'
 }
@@ -67,47 +70,6 @@ const routeLifetimeOf = (cacheControl: string): RouteLifetime =>
     : /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl)
       ? 'revalidate'
       : 'default'
-
-/** Strong: the same bytes, the same tag, on every instance. */
-export const entityTag = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
-
-/** If-None-Match: a list of tags or *, compared weakly as RFC 9110 says for GET. */
-export const matchesIfNoneMatch = (header: string, etag: string) => {
-  if (header.trim() === '*') return true
-  const opaque = etag.replace(/^W\//, '')
-  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque)
-}
-
-const seconds = (time: Date | number | string) => Math.floor(new Date(time).getTime() / 1000)
-
-/**
- * The time of the last change, but only once its second is over: two changes within one second
- * would otherwise share a Last-Modified, and a client holding the first would be told it is current.
- */
-export const lastModifiedOf = (version: Pick<ContentVersion, 'changedAt'>, now = Date.now()): string | undefined => {
-  const change = lastChangeOf(version.changedAt)
-  return change.seconds < seconds(now) ? change.header : undefined
-}
-
-/** Asked for on every cached answer, while the time it is made from changes only with a write. */
-let lastChange = { changedAt: '', seconds: 0, header: '' }
-const lastChangeOf = (changedAt: string) => {
-  if (lastChange.changedAt !== changedAt) {
-    const changed = seconds(changedAt)
-    lastChange = { changedAt, seconds: changed, header: new Date(changed * 1000).toUTCString() }
-  }
-  return lastChange
-}
-
-export const isNotModified = (req: IncomingMessage, etag: string, lastModified: string | undefined) => {
-  const ifNoneMatch = req.headers['if-none-match']
-  // If-None-Match wins when both are sent (RFC 9110 13.2.2).
-  if (ifNoneMatch !== undefined) return matchesIfNoneMatch(ifNoneMatch, etag)
-  const ifModifiedSince = req.headers['if-modified-since']
-  if (ifModifiedSince === undefined || lastModified === undefined) return false
-  const since = Date.parse(ifModifiedSince)
-  return Number.isFinite(since) && seconds(lastModified) <= seconds(since)
-}
 
 type CachedAnswer = {
   headers: [string, string][]
@@ -141,8 +103,6 @@ const TEXT_MEDIA_TYPE = /^text\/plain\s*(;|$)/i
 
 /** Payload's headers kept on a cached answer: what describes the body, not this one request. */
 const STORED_HEADERS = new Set(['content-type', 'content-language'])
-
-const varyOn = 'Origin, Authorization, Cookie'
 
 /** RFC 9211 Cache-Status: whether this server's response store had the answer. */
 const HIT = 'greenroom; hit'
@@ -263,27 +223,12 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     reader: Reader,
     version: ContentVersion | null,
     cacheStatus: string,
-  ) => {
-    const lastModified = version ? lastModifiedOf(version) : undefined
-    res.setHeader('Cache-Status', cacheStatus)
-    res.setHeader('ETag', answer.etag)
-    if (lastModified) res.setHeader('Last-Modified', lastModified)
-    res.setHeader('Cache-Control', cacheControlFor(reader, answer))
-    res.setHeader('Vary', varyOn)
-    if (answer.tags) {
-      res.setHeader('Cache-Tag', answer.tags)
-      res.setHeader('Surrogate-Key', answer.tags.replaceAll(',', ' '))
-    }
-    if (isNotModified(req, answer.etag, lastModified)) {
-      res.statusCode = 304
-      res.end()
-      return
-    }
-    for (const [name, value] of answer.headers) res.setHeader(name, value)
-    res.setHeader('Content-Length', answer.body.length)
-    res.statusCode = 200
-    res.end(req.method === 'HEAD' ? undefined : answer.body)
-  }
+  ) =>
+    sendStoredAnswer(req, res, answer, {
+      cacheStatus,
+      cacheControl: cacheControlFor(reader, answer),
+      lastModified: version ? lastModifiedOf(version) : undefined,
+    })
 
   const isStorable = (response: Response, anyMediaType = false) =>
     response.status === 200 &&
@@ -322,18 +267,24 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   /**
    * The stored answer to this read, once the feed has caught up with the database's current
    * content version, if there is one. Made for the lane in front of express (storedAnswerLane.ts),
-   * which answers with it.
+   * which answers with it. A GraphQL request comes with its body, which the lane has read; its
+   * answer goes out as serveGraphql's does.
    */
-  const storedAnswerFor = async (req: IncomingMessage) => {
-    if (!store || !isCacheableRead(req)) return undefined
+  const storedAnswerFor = async (req: IncomingMessage, graphqlBody?: Buffer) => {
+    if (!store || (graphqlBody ? req.method !== 'POST' : !isCacheableRead(req))) return undefined
     const reader = readers.of(req)
     const version = await versionFor(req)
-    const answer = version ? store.get(keyOf(req, reader)) : undefined
-    return (
-      answer && {
-        send: (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
-      }
-    )
+    const key = graphqlBody ? graphqlKeyOf(req, reader, graphqlBody) : keyOf(req, reader)
+    const answer = version ? store.get(key) : undefined
+    if (!answer) return undefined
+    return {
+      send: graphqlBody
+        ? (res: ServerResponse) => {
+            res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+            sendGraphqlAnswer(res, answer, HIT)
+          }
+        : (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
+    }
   }
 
   const produceAndRemember = async (req: IncomingMessage, produce: () => Promise<Produced>) => {
@@ -431,16 +382,6 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     )
   }
 
-  /** A GraphQL answer: what Payload sent, with the store's status; no validators, since it answers a POST. */
-  const sendGraphql = (res: ServerResponse, answer: CachedAnswer, cacheStatus?: string) => {
-    if (cacheStatus) res.setHeader('Cache-Status', cacheStatus)
-    res.setHeader('Vary', varyOn)
-    for (const [name, value] of answer.headers) res.setHeader(name, value)
-    res.setHeader('Content-Length', answer.body.length)
-    res.statusCode = 200
-    res.end(answer.body)
-  }
-
   /**
    * Everything a GraphQL answer may depend on: what a REST read's does (the URL, from which Payload
    * also takes `locale`, the reader, Origin and Host), and the body (query, variables, operation), the
@@ -475,7 +416,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     const key = graphqlKeyOf(req, reader, body)
     const stored = version ? store.get(key) : undefined
     if (stored) {
-      sendGraphql(res, stored, HIT)
+      sendGraphqlAnswer(res, stored, HIT)
       return undefined
     }
     const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
@@ -484,12 +425,12 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       if (!storedAs(reader, verdict) || !isStorable(response)) return response
       const answer = await answerOf(response, '')
       if (hasGraphqlErrors(answer.body)) {
-        sendGraphql(res, answer)
+        sendGraphqlAnswer(res, answer)
         return undefined
       }
       share({ answer, verdict })
       if (version) store.set(key, answer, mergeDependencies(collected, graphqlDependencies(payload, body)), from)
-      sendGraphql(res, answer, MISS)
+      sendGraphqlAnswer(res, answer, MISS)
       return undefined
     }
     if (!version) return render(feed.knownPosition(), () => undefined)
@@ -497,7 +438,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       key,
       (answer, verdict) => {
         readers.remember(req, verdict)
-        sendGraphql(res, answer, COLLAPSED)
+        sendGraphqlAnswer(res, answer, COLLAPSED)
         return undefined
       },
       render,

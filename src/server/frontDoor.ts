@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+import type { RequestHandler } from 'express'
+import type { Payload } from 'payload'
+
+import type { Client } from './proxyTrust'
+import type { RateLimiter } from './rateLimit'
+import { applyRateLimitVerdict } from './rateLimit'
+import { logWhenFinished } from './requestLogger'
+import { securityHeadersFor } from './securityHeaders'
+
+export type FrontDoor = ReturnType<typeof createFrontDoor>
+
+/**
+ * What every answer gets, whoever makes it: the stored-answer lane in front of express
+ * (src/server/cache/storedAnswerLane.ts) and express itself both go through here, so that the
+ * security headers, the request's log line and the API's rate limit cannot differ between an answer
+ * from the store and one from Payload.
+ */
+export const createFrontDoor = ({ limiter, client, logger }: { limiter: RateLimiter; client: Client; logger: Payload['logger'] }) => {
+  /** Security headers for the path, and one log line once the answer is sent. */
+  const greet = (req: IncomingMessage, res: ServerResponse, path: string, https: boolean, arrived?: bigint) => {
+    const headers = securityHeadersFor(path, https)
+    for (let k = 0; k < headers.length; k++) res.setHeader(headers[k][0], headers[k][1])
+    logWhenFinished(logger, req, res, arrived)
+  }
+
+  /** Counts the request against its client's limit; false once it was refused and its 429 sent. */
+  const admit = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
+    !applyRateLimitVerdict(res, await limiter.admit(req, client.addressOf(req)))
+
+  /** Express middleware: `greet`, with express's own reading of the path and scheme. */
+  const greeting: RequestHandler = (req, res, next) => {
+    greet(req, res, req.path, req.secure)
+    next()
+  }
+
+  /** Express middleware: `admit`, for API requests the lane passed on (counted once however often asked). */
+  const admission: RequestHandler = (req, res, next) => {
+    admit(req, res).then((admitted) => {
+      if (admitted) next()
+    }, next)
+  }
+
+  return { greet, admit, greeting, admission, isHttps: client.isHttps }
+}
