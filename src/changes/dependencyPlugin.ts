@@ -66,7 +66,7 @@ const referencesRead =
   }
 
 /** Uploads, relationships and internal links inside rich text: `{ relationTo, value }` at any depth. */
-const richTextReferences = (node: unknown, depth = 0) => {
+export const richTextReferences = (node: unknown, depth = 0) => {
   if (depth > 64) return
   if (Array.isArray(node)) {
     for (const child of node) richTextReferences(child, depth + 1)

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 import type {
   CollectionBeforeOperationHook,
   CollectionSlug,
@@ -8,6 +10,8 @@ import type {
 } from 'payload'
 import { getSelectMode } from 'payload/shared'
 
+import { richTextReferences } from '../changes/dependencyPlugin'
+import { sharedWithThePublic } from '../server/cache/populatedDocuments'
 import { richTextToPlainText } from '../utilities/richText'
 import { richTextToHtml } from '../utilities/richTextHtml'
 import { populateAsReader } from '../utilities/populateAsReader'
@@ -39,21 +43,60 @@ const perLocale = async (
 const localeCodesOf = (req: PayloadRequest) =>
   req.payload.config.localization ? req.payload.config.localization.localeCodes : []
 
+const fingerprints = new WeakMap<object, string>()
+
+/**
+ * The rich text's content, as a key: a rendition is made from the content alone (and what it loads, which
+ * it declares), so one rendition serves every version and document with the same content. Taken once per
+ * value read, for both renditions.
+ */
+const fingerprintOf = (richText: object) => {
+  let fingerprint = fingerprints.get(richText)
+  if (!fingerprint) fingerprints.set(richText, (fingerprint = createHash('sha256').update(JSON.stringify(richText)).digest('base64url')))
+  return fingerprint
+}
+
+/**
+ * A rendition as a public reader gets it, made once and kept until what it loaded (images, link targets,
+ * the address scheme) changes; a draft read, or one with access overridden, makes its own.
+ */
+const rendition = async (
+  kind: string,
+  { req, draft, overrideAccess }: { req: PayloadRequest; draft?: boolean; overrideAccess?: boolean },
+  richText: unknown,
+  locale: string | undefined,
+  render: () => Promise<string | null>,
+): Promise<string | null> => {
+  if (draft || overrideAccess || !richText || typeof richText !== 'object') return render()
+  // The request's own languages too: link targets and images are loaded in them.
+  const languages = `${locale ?? ''}\u0000${String(req.locale)}\u0000${String(req.fallbackLocale)}`
+  return sharedWithThePublic(req, `${kind}\u0000${languages}\u0000${fingerprintOf(richText)}`, () => {
+    // An image Payload has populated into the rich text already is rendered without loading it again:
+    // the rendition depends on every document the rich text names all the same.
+    richTextReferences(richText)
+    return render()
+  })
+}
+
 const toHtml =
   (source: string): FieldHook =>
   async ({ siblingData, req, draft, overrideAccess }) => {
     const populate = populateAsReader({ req, draft, overrideAccess })
-    const scheme = await urlSchemeFor(req)
     return perLocale(siblingData?.[source], localeCodesOf(req), (richText, locale) =>
-      richTextToHtml(richText, populate, { scheme, locale: locale ?? req.locale }),
+      // The scheme is asked for inside the rendition, so a kept one learns that it depends on it.
+      rendition('html', { req, draft, overrideAccess }, richText, locale ?? req.locale, async () =>
+        richTextToHtml(richText, populate, { scheme: await urlSchemeFor(req), locale: locale ?? req.locale }),
+      ),
     )
   }
 
 const toText =
   (source: string): FieldHook =>
-  ({ siblingData, req }) =>
+  ({ siblingData, req, draft, overrideAccess }) =>
     perLocale(siblingData?.[source], localeCodesOf(req), (richText) =>
-      richText ? richTextToPlainText(richText) : null,
+      rendition('text', { req, draft, overrideAccess }, richText, undefined, async () =>
+        richText ? richTextToPlainText(richText) : null,
+      ),
     )
 
 const derived = (name: string, description: string, hook: FieldHook): Field => ({

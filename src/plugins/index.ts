@@ -25,6 +25,7 @@ import { preventDeleteWhileReferenced } from '../hooks/preventDeleteWhileReferen
 import { documentRedirectsPlugin } from '../redirects'
 import { contentChangesPlugin } from '../changes/plugin'
 import { dependenciesPlugin } from '../changes/dependencyPlugin'
+import { populatedDocumentsPlugin } from '../server/cache/populatedDocuments'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
@@ -114,6 +115,9 @@ export const plugins: Plugin[] = [
   editorAdminPlugin(),
   // After every plugin that adds a collection: it checks the queries of all of them.
   badInputPlugin(),
+  // After every plugin that adds a collection or global readers read: it gives their reads the cache of
+  // populated documents.
+  populatedDocumentsPlugin(),
   // Last: see its comment.
   contentChangesPlugin({ subscribers: [queueBuildHooks] }),
   // After every plugin that adds a collection (the change log's included): every read declares what it shows.

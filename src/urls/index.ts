@@ -3,6 +3,7 @@ import type { PayloadRequest } from 'payload'
 import { globalTag } from '../changes/cacheTags'
 import { declareDependencies } from '../changes/dependencies'
 import { publicServerUrl } from '../env'
+import { sharedWithThePublic } from '../server/cache/populatedDocuments'
 
 /** Collections a site has pages for. Anything else (media, forms, users) has no site path. */
 export const ROUTED_COLLECTIONS = ['pages', 'posts', 'categories'] as const
@@ -98,6 +99,15 @@ export const urlSchemeFromSettings = (
 
 const SCHEME_CONTEXT_KEY = 'greenroomUrlScheme'
 
+/** Shared by every request that reads it: nobody may change it. */
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
 /**
  * The scheme as site settings hold it now, read once per request (the promise is kept on the
  * request's context, so every link, rendition and feed entry of one answer uses the same scheme).
@@ -113,17 +123,25 @@ export const urlSchemeFor = (req: PayloadRequest): Promise<UrlScheme> => {
   const localization = req.payload.config.localization
   const locales = localization ? localization.localeCodes : []
   const defaultLocale = localization ? localization.defaultLocale : 'en'
-  const scheme = req.payload
-    .findGlobal({
-      slug: 'site-settings',
-      depth: 0,
-      draft: false,
-      overrideAccess: true,
-      req,
-      select: { baseUrl: true, urls: true },
-    })
-    .catch(() => ({}) as SiteSettingsUrls)
-    .then((settings) => urlSchemeFromSettings(settings as SiteSettingsUrls, { locales, defaultLocale }))
+  // Kept on the context before the read begins: the Local API call replaces `req.context` with a copy
+  // as it starts, and a copy made before the promise was kept would not have it (every rendition and
+  // `path` of a list then read the settings again, twenty reads for ten posts).
+  const read = () =>
+    req.payload
+      .findGlobal({
+        slug: 'site-settings',
+        depth: 0,
+        draft: false,
+        overrideAccess: true,
+        req,
+        select: { baseUrl: true, urls: true },
+      })
+      .then((settings) => deepFreeze(urlSchemeFromSettings(settings as SiteSettingsUrls, { locales, defaultLocale })))
+  // The same for every reader: a public reader's request takes it from the cache of read-time values
+  // until site settings change. A failed read is not kept.
+  const scheme = Promise.resolve()
+    .then(() => sharedWithThePublic(req, 'url-scheme', read, { shows: globalTag('site-settings') }))
+    .catch(() => urlSchemeFromSettings({}, { locales, defaultLocale }))
   context[SCHEME_CONTEXT_KEY] = scheme
   return scheme
 }

@@ -4,6 +4,7 @@ import { createDataloaderCacheKey } from 'payload'
 import { documentTag } from '../../../changes/cacheTags'
 import { declareDependencies } from '../../../changes/dependencies'
 import type { Media, User } from '../../../payload-types'
+import { sharedAsThePublic } from '../../../server/cache/populatedDocuments'
 
 export type PublicAuthor = {
   id: number | string
@@ -13,6 +14,10 @@ export type PublicAuthor = {
 }
 
 const PUBLIC_PROFILE = { name: true, bio: true, avatar: true } as const
+
+// What every reader sees of an author, whoever asks: the public's requests share it across requests.
+// The change log records a user when one of these fields changes (src/changes/recordChanges.ts).
+sharedAsThePublic('users', PUBLIC_PROFILE)
 
 /**
  * Readers may not read the users collection, yet a post should show who wrote it. This fills the
