@@ -113,16 +113,23 @@ test('a publish is delivered once, signed by the Standard Webhooks spec, with th
 })
 
 test('a burst of 50 publishes within the window is one delivery carrying all 50 changes', async () => {
-  const hook = await createHook('/burst', { debounceSeconds: 10 })
-  const started = Date.now()
+  // A window far longer than the burst, however slow the machine: the test closes it itself.
+  const hook = await createHook('/burst', { debounceSeconds: 3600 })
   for (let i = 0; i < 50; i++) await publish(`Burst story ${i}`)
-  const burstMs = Date.now() - started
-  expect(burstMs).toBeLessThan(10_000)
   // Not due before the window closes.
   await runDeliveries()
   expect(receiver.on('/burst')).toHaveLength(0)
+  const [queued] = await deliveriesOf(hook)
   expect(await deliveriesOf(hook)).toEqual([expect.objectContaining({ status: 'queued' })])
-  await new Promise((resolve) => setTimeout(resolve, 10_000 - (Date.now() - started) + 100))
+  // The window closes: the delivery and its job fall due, as they would an hour from now.
+  const due = new Date(Date.now() - 1000).toISOString()
+  await payload.update({ collection: 'build-deliveries', id: queued.id, data: { nextAttemptAt: due }, overrideAccess: true })
+  await payload.update({
+    collection: 'payload-jobs',
+    where: { and: [{ queue: { equals: DELIVERY_QUEUE } }, { completedAt: { exists: false } }] },
+    data: { waitUntil: due },
+    overrideAccess: true,
+  })
   await runDeliveries(3)
   const requests = receiver.on('/burst')
   expect(requests).toHaveLength(1)
