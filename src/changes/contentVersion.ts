@@ -252,3 +252,16 @@ export const coalesceReads = <T>(read: () => Promise<T>): (() => Promise<T>) => 
     return gathering
   }
 }
+
+const versionReaders = new WeakMap<Payload, () => Promise<ContentVersion | null>>()
+
+/**
+ * The process's one shared reader of the content version for a Payload instance: the response store,
+ * the count cache and the populated-document cache all catch the change feed up from it, so that
+ * requests arriving in the same turn cost one query between them, not one per cache.
+ */
+export const contentVersionReaderFor = (payload: Payload): (() => Promise<ContentVersion | null>) => {
+  let reader = versionReaders.get(payload)
+  if (!reader) versionReaders.set(payload, (reader = coalesceReads(() => readContentVersion(payload).catch(() => null))))
+  return reader
+}

@@ -6,7 +6,7 @@ import { editorialRole } from '../access/roles'
 import type { ChangeFeed } from '../changes/changeFeed'
 import { changeFeedFor } from '../changes/changeFeed'
 import type { ContentVersion } from '../changes/contentVersion'
-import { coalesceReads, readContentVersion } from '../changes/contentVersion'
+import { contentVersionReaderFor } from '../changes/contentVersion'
 import type { Dependency } from '../changes/dependencies'
 import { mergeDependencies } from '../changes/dependencies'
 import { isFollowed } from '../changes/dependencyPlugin'
@@ -181,7 +181,7 @@ const countsFor = (instance: DrizzleInstance): Counts => {
     counts = {
       feed,
       cache: createDependentCache<string, { count: number }>({ feed, maxEntries: MAX_COUNTS }),
-      readVersion: coalesceReads(() => readContentVersion(instance.payload).catch(() => null)),
+      readVersion: contentVersionReaderFor(instance.payload),
     }
     countsOf.set(instance, counts)
   }

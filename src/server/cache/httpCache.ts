@@ -8,7 +8,7 @@ import type { ApiRoute } from '../../changes/cacheTags'
 import { apiRouteOf, cacheTagHeader, collectionTag, documentTag, globalTag } from '../../changes/cacheTags'
 import { changeFeedFor } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
-import { coalesceReads, readContentVersion } from '../../changes/contentVersion'
+import { contentVersionReaderFor } from '../../changes/contentVersion'
 import type { Dependencies, Dependency } from '../../changes/dependencies'
 import { collectDependencies, mergeDependencies } from '../../changes/dependencies'
 import { graphqlDependencies, restDependencies } from './answerDependencies'
@@ -192,7 +192,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       })
     : undefined
   const renders = new Map<string, Render>()
-  const readVersion = coalesceReads(() => readContentVersion(payload).catch(() => null))
+  const readVersion = contentVersionReaderFor(payload)
   // One read per request: the lane's read serves the express path too when the lane passes it on.
   const versions = new WeakMap<IncomingMessage, Promise<ContentVersion | null>>()
   const versionFor = (req: IncomingMessage) => {

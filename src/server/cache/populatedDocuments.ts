@@ -5,9 +5,9 @@ import { getDataLoader } from 'payload'
 import { isApiKeySession } from '../../access/roles'
 import { documentTag } from '../../changes/cacheTags'
 import type { ChangeFeed } from '../../changes/changeFeed'
-import { createChangeFeed } from '../../changes/changeFeed'
+import { changeFeedFor } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
-import { coalesceReads, readContentVersion } from '../../changes/contentVersion'
+import { contentVersionReaderFor } from '../../changes/contentVersion'
 import type { Dependencies } from '../../changes/dependencies'
 import { collectDependencies, declareDependencies, declareShown, dependencyList, isCollecting } from '../../changes/dependencies'
 import { ConfigurationError } from '../../env'
@@ -74,12 +74,13 @@ const sharedOf = (payload: Payload, maxBytes: number): Shared | null => {
   if (maxBytes === 0) {
     found = null
   } else {
-    const feed = createChangeFeed(payload)
+    // The process's one feed, which the response store and the count cache follow too.
+    const feed = changeFeedFor(payload)
     found = {
       feed,
       // Strings are two bytes a character in V8; the objects around them cost about as much again.
       cache: createDependentCache<string, Built>({ feed, maxBytes, sizeOf: (built) => 4 * JSON.stringify(built.value).length }),
-      readVersion: coalesceReads(() => readContentVersion(payload).catch(() => null)),
+      readVersion: contentVersionReaderFor(payload),
     }
   }
   shared.set(payload, found)
