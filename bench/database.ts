@@ -49,7 +49,8 @@ export const postgresServerUri = (): string => {
   return uri
 }
 
-const withClient = async <T>(uri: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
+/** One connection for a piece of work, closed after it whatever happens. */
+export const withClient = async <T>(uri: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: uri })
   await client.connect()
   try {

@@ -10,11 +10,10 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
-import pg from 'pg'
-
 import { SCRATCH_DIR } from '../scripts/lib/bundle.mjs'
 import { ROOT, SHARED_CONTENT_PATH } from './content'
 import type { BenchDatabaseKind } from './database'
+import { withClient } from './database'
 
 /** What a seeded database is made of: a change to any of it makes the kept copies stale. */
 const SEED_INPUTS = ['src/migrations', 'bench/seed.ts', 'bench/child/seed.ts', 'package-lock.json']
@@ -57,16 +56,6 @@ export const findKeptSeed = <T>(kind: BenchDatabaseKind, postCount: number): Kep
   if (!fs.existsSync(seedFile)) return undefined
   const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as T
   return kind === 'sqlite' ? { dir, seed } : { dir, seed, postgresTemplate: templateNameOf(postCount) }
-}
-
-const withClient = async <R>(uri: string, work: (client: pg.Client) => Promise<R>): Promise<R> => {
-  const client = new pg.Client({ connectionString: uri })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
 }
 
 const databaseNameOf = (uri: string) => decodeURIComponent(new URL(uri).pathname.slice(1))
