@@ -3,6 +3,7 @@ import { getPayload } from 'payload'
 
 import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
 import type { User } from '../../src/payload-types'
+import { makeDemoImage } from '../../src/seed/images'
 import { richTextFromPlain } from '../../src/seed/lexical'
 import { createTestDatabase } from './database'
 
@@ -47,3 +48,28 @@ export const postData = (title: string, extra: Record<string, unknown> = {}) => 
   content: richTextFromPlain(`${title} body text.`),
   ...extra,
 })
+
+/** A post with the default body, published or as a draft, written past access control. */
+export const createPost = (
+  payload: Payload,
+  title: string,
+  status: 'published' | 'draft',
+  extra: Record<string, unknown> = {},
+) =>
+  payload.create({
+    collection: 'posts',
+    overrideAccess: true,
+    draft: status === 'draft',
+    data: { ...postData(title), _status: status, ...extra } as never,
+  })
+
+/** A small real PNG (through sharp, with its image sizes) in the media collection. */
+export const uploadDemoImage = async (payload: Payload, name: string, alt: string) => {
+  const image = await makeDemoImage(name, alt, ['#234', '#a52'], { width: 320, height: 200 })
+  return payload.create({
+    collection: 'media',
+    overrideAccess: true,
+    data: { alt },
+    file: { data: image.data, mimetype: 'image/png', name: image.name, size: image.data.length },
+  })
+}

@@ -11,7 +11,7 @@ import { readContentVersion } from '../../src/changes/contentVersion'
 import { closePayload } from '../../src/db/closePayload'
 import { richTextFromPlain } from '../../src/seed/lexical'
 import type { TestUser } from '../helpers/payload'
-import { createUser, initPayload, postData } from '../helpers/payload'
+import { createPost, createUser, initPayload, postData } from '../helpers/payload'
 
 let payload: Payload
 let editor: TestUser
@@ -38,13 +38,6 @@ const changesOf = async (write: () => Promise<unknown>): Promise<RecordedChange[
   return readChangesAfter(payload, before, 100)
 }
 
-const createPost = (title: string, status: 'draft' | 'published', extra: Record<string, unknown> = {}) =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status, ...extra } as never,
-  })
 
 const updatePost = (id: number | string, data: Record<string, unknown>, options: { draft?: boolean; locale?: 'en' | 'de' } = {}) =>
   payload.update({ collection: 'posts', id, overrideAccess: true, data: data as never, ...options })
@@ -53,7 +46,7 @@ describe('what is recorded', () => {
   test('publishing, editing, unpublishing, republishing and deleting a post', async () => {
     let id: number | string = 0
     const published = await changesOf(async () => {
-      id = (await createPost('Logged', 'published')).id
+      id = (await createPost(payload, 'Logged', 'published')).id
     })
     expect(published).toEqual([
       expect.objectContaining({
@@ -74,7 +67,7 @@ describe('what is recorded', () => {
   })
 
   test('a draft saved over a published post changes nothing a reader sees, and is not recorded', async () => {
-    const post = await createPost('Published under a draft', 'published')
+    const post = await createPost(payload, 'Published under a draft', 'published')
     expect(await changesOf(() => updatePost(post.id, { title: 'Only in the draft' }, { draft: true }))).toEqual([])
     // Publishing the draft is.
     expect(await changesOf(() => updatePost(post.id, { _status: 'published' }))).toMatchObject([{ event: 'updated' }])
@@ -82,14 +75,14 @@ describe('what is recorded', () => {
 
   test('unpublishing or deleting a published post that has a newer draft is recorded', async () => {
     // Payload hands the hooks the newest version (the draft) as the previous document, not the published one.
-    const post = await createPost('Published, then drafted over', 'published')
+    const post = await createPost(payload, 'Published, then drafted over', 'published')
     await updatePost(post.id, { title: 'Newer draft' }, { draft: true })
     expect(await changesOf(() => updatePost(post.id, { _status: 'draft' }))).toMatchObject([{ event: 'unpublished' }])
     expect(await payload.count({ collection: 'posts', overrideAccess: false, where: { id: { equals: post.id } } })).toEqual({ totalDocs: 0 })
     // Once unpublished, another draft over it is nothing a reader sees.
     expect(await changesOf(() => updatePost(post.id, { title: 'Still a draft' }, { draft: true }))).toEqual([])
 
-    const other = await createPost('Published, then drafted over, then deleted', 'published')
+    const other = await createPost(payload, 'Published, then drafted over, then deleted', 'published')
     await updatePost(other.id, { title: 'Newer draft' }, { draft: true })
     expect(await changesOf(() => payload.delete({ collection: 'posts', id: other.id, overrideAccess: true }))).toMatchObject([
       { event: 'deleted' },
@@ -97,8 +90,8 @@ describe('what is recorded', () => {
   })
 
   test('a draft save or autosave costs the log no read: one look at the stored document decides', async () => {
-    const published = await createPost('Autosaved under a draft', 'published')
-    const unpublished = await createPost('Autosaved, never published', 'draft')
+    const published = await createPost(payload, 'Autosaved under a draft', 'published')
+    const unpublished = await createPost(payload, 'Autosaved, never published', 'draft')
     await updatePost(published.id, { title: 'First draft' }, { draft: true })
     const reads: string[] = []
     const { find, findOne } = payload.db
@@ -123,7 +116,7 @@ describe('what is recorded', () => {
 
   test('drafts that were never published leave no trace, even when deleted', async () => {
     const changes = await changesOf(async () => {
-      const draft = await createPost('Never shown', 'draft')
+      const draft = await createPost(payload, 'Never shown', 'draft')
       await updatePost(draft.id, { title: 'Still never shown' }, { draft: true })
       await payload.delete({ collection: 'posts', id: draft.id, overrideAccess: true })
     })
@@ -131,7 +124,7 @@ describe('what is recorded', () => {
   })
 
   test('an edit in one language names that language', async () => {
-    const post = await createPost('Bilingual', 'published')
+    const post = await createPost(payload, 'Bilingual', 'published')
     const german = { title: 'Zweisprachig', content: richTextFromPlain('Auf Deutsch.') }
     expect(await changesOf(() => updatePost(post.id, german, { locale: 'de' }))).toMatchObject([
       { event: 'updated', locales: ['de'] },
@@ -143,7 +136,7 @@ describe('what is recorded', () => {
   })
 
   test('an update names the top-level fields readers see changed, only when the previous document is what they saw', async () => {
-    const post = await createPost('Fields', 'published')
+    const post = await createPost(payload, 'Fields', 'published')
     const retitled = await changesOf(() => updatePost(post.id, { title: 'Fields, retitled' }))
     expect(retitled).toMatchObject([{ event: 'updated' }])
     expect(retitled[0]!.fields).toEqual(expect.arrayContaining(['title', 'updatedAt']))
@@ -232,13 +225,13 @@ describe('what is recorded', () => {
 
   test('a write that fails after its hooks ran leaves no row and no position behind', async () => {
     const before = await readHeadPosition(payload)
-    await expect(createPost('EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
+    await expect(createPost(payload, 'EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
     expect(await readHeadPosition(payload)).toBe(before)
     expect(await readChangesAfter(payload, before, 10)).toEqual([])
   })
 
   test('the content version is the log head', async () => {
-    await createPost('Head', 'published')
+    await createPost(payload, 'Head', 'published')
     const version = await readContentVersion(payload)
     const [last] = (await readChangesAfter(payload, version!.position - 1, 10)).slice(-1)
     expect(last!.position).toBe(version!.position)
@@ -250,8 +243,8 @@ describe('order', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
   test('a writer that starts after another has taken a position commits after it, with the next one', async () => {
-    const post = await createPost('First writer', 'published')
-    const other = await createPost('Second writer', 'published')
+    const post = await createPost(payload, 'First writer', 'published')
+    const other = await createPost(payload, 'Second writer', 'published')
     const head = await readHeadPosition(payload)
 
     // Writer A: a transaction that has recorded its change but not committed yet.
@@ -293,7 +286,7 @@ describe('order', () => {
   })
 
   test('concurrent writers: a reader following the log never skips a change', async () => {
-    const posts = await Promise.all(Array.from({ length: 4 }, (_, index) => createPost(`Concurrent ${index}`, 'published')))
+    const posts = await Promise.all(Array.from({ length: 4 }, (_, index) => createPost(payload, `Concurrent ${index}`, 'published')))
     const start = await readHeadPosition(payload)
     const writes = 12
     let writing = true
@@ -336,9 +329,9 @@ describe('order', () => {
 
 describe('compaction', () => {
   test('keeps the last change of each document, drops expired tombstones and refuses cursors before them', async () => {
-    const kept = await createPost('Compacted, kept', 'published')
+    const kept = await createPost(payload, 'Compacted, kept', 'published')
     await updatePost(kept.id, { title: 'Compacted, kept, edited' })
-    const removed = await createPost('Compacted, removed', 'published')
+    const removed = await createPost(payload, 'Compacted, removed', 'published')
     await payload.delete({ collection: 'posts', id: removed.id, overrideAccess: true })
     const head = await readHeadPosition(payload)
 
@@ -369,7 +362,7 @@ describe('compaction', () => {
   test('runs daily through the jobs queue', async () => {
     const task = payload.config.jobs.tasks?.find(({ slug }) => slug === 'compactChangeLog')
     expect(task?.schedule).toEqual([expect.objectContaining({ cron: expect.any(String), queue: 'default' })])
-    const post = await createPost('Compacted by the queue', 'published')
+    const post = await createPost(payload, 'Compacted by the queue', 'published')
     await updatePost(post.id, { title: 'Compacted by the queue, edited' })
     const job = await payload.jobs.queue({ task: 'compactChangeLog', input: {} })
     const result = await payload.jobs.runByID({ id: job.id })

@@ -5,7 +5,7 @@ import type { CollectionAfterChangeHook, Payload } from 'payload'
 import { closePayload } from '../../src/db/closePayload'
 import { ensureContentVersion, readContentVersion } from '../../src/changes/contentVersion'
 import { richTextFromPlain } from '../../src/seed/lexical'
-import { initPayload, postData } from '../helpers/payload'
+import { createPost, initPayload } from '../helpers/payload'
 
 let payload: Payload
 
@@ -26,13 +26,6 @@ afterAll(async () => {
 
 const version = async () => (await readContentVersion(payload))?.version
 
-const createPost = (title: string, status: 'draft' | 'published') =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status } as never,
-  })
 
 test('a start on a database without one records the first version, and a second start keeps it', async () => {
   const first = await version()
@@ -42,13 +35,13 @@ test('a start on a database without one records the first version, and a second 
 
 test('publishing, editing, unpublishing and deleting each record a new version', async () => {
   const seen = new Set([await version()])
-  const post = await createPost('Versioned', 'published')
+  const post = await createPost(payload, 'Versioned', 'published')
   seen.add(await version())
   await payload.update({ collection: 'posts', id: post.id, overrideAccess: true, data: { title: 'Versioned again' } })
   seen.add(await version())
   await payload.update({ collection: 'posts', id: post.id, overrideAccess: true, data: { _status: 'draft' } })
   seen.add(await version())
-  const other = await createPost('Versioned, deleted', 'published')
+  const other = await createPost(payload, 'Versioned, deleted', 'published')
   seen.add(await version())
   await payload.delete({ collection: 'posts', id: other.id, overrideAccess: true })
   seen.add(await version())
@@ -66,7 +59,7 @@ test('a global counts as content too', async () => {
 })
 
 test('a draft saved over a draft records nothing', async () => {
-  const draft = await createPost('Only a draft', 'draft')
+  const draft = await createPost(payload, 'Only a draft', 'draft')
   const before = await version()
   await payload.update({
     collection: 'posts',
@@ -100,7 +93,7 @@ test('a form submission records nothing', async () => {
 
 test('a write that fails after its hooks ran rolls its version back with it', async () => {
   const before = await version()
-  await expect(createPost('EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
+  await expect(createPost(payload, 'EXPLODE', 'published')).rejects.toThrow('a hook failed after the write')
   expect(await version()).toBe(before)
 })
 

@@ -6,9 +6,8 @@ import type { Payload } from 'payload'
 
 import { collectDependencies } from '../../src/changes/dependencies'
 import { closePayload } from '../../src/db/closePayload'
-import { makeDemoImage } from '../../src/seed/images'
 import type { TestUser } from '../helpers/payload'
-import { createUser, initPayload, postData, viaApiKey } from '../helpers/payload'
+import { createPost, createUser, initPayload, uploadDemoImage, viaApiKey } from '../helpers/payload'
 
 let payload: Payload
 let editor: TestUser
@@ -25,23 +24,8 @@ afterAll(async () => {
 })
 
 let imageCount = 0
-const uploadImage = async (alt: string) => {
-  const image = await makeDemoImage(`populated-${++imageCount}.png`, alt, ['#234', '#a52'], { width: 320, height: 200 })
-  return payload.create({
-    collection: 'media',
-    overrideAccess: true,
-    data: { alt },
-    file: { data: image.data, mimetype: 'image/png', name: image.name, size: image.data.length },
-  })
-}
+const uploadImage = (alt: string) => uploadDemoImage(payload, `populated-${++imageCount}.png`, alt)
 
-const createPost = (title: string, status: 'published' | 'draft', extra: Record<string, unknown> = {}) =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status, ...extra } as never,
-  })
 
 /** The collections Payload's database adapter was asked to find in while `read` ran. */
 const collectionsQueried = async <T>(read: () => Promise<T>): Promise<{ result: T; queried: string[] }> => {
@@ -71,8 +55,8 @@ const listPosts = (reader: Reader = PUBLIC) =>
 const postPopulatingEverything = async (label: string) => {
   const image = await uploadImage(`${label} image`)
   const category = await payload.create({ collection: 'categories', overrideAccess: true, data: { title: `${label} category`, slug: `${label}-category` } })
-  const related = await createPost(`${label} related`, 'published', { slug: `${label}-related` })
-  const post = await createPost(`${label} post`, 'published', {
+  const related = await createPost(payload, `${label} related`, 'published', { slug: `${label}-related` })
+  const post = await createPost(payload, `${label} post`, 'published', {
     slug: `${label}-post`,
     heroImage: image.id,
     categories: [category.id],
@@ -139,7 +123,7 @@ describe('a public read', () => {
 
   test('never shows a draft: a related post with a newer draft, unpublished, trashed, or never published', async () => {
     const { related, post } = await postPopulatingEverything('drafts')
-    const unpublished = await createPost('Never published', 'draft', { slug: 'never-published' })
+    const unpublished = await createPost(payload, 'Never published', 'draft', { slug: 'never-published' })
     await payload.update({ collection: 'posts', id: post.id, overrideAccess: true, data: { relatedPosts: [related.id, unpublished.id] } })
     const relatedOf = async () => (await readPost(post.id)).relatedPosts as (number | string | Record<string, unknown>)[]
 
@@ -163,9 +147,9 @@ describe('a public read', () => {
   })
 
   test('a populated document shows a reference it holds populated once the referenced draft is published', async () => {
-    const draft = await createPost('Published later', 'draft', { slug: 'published-later' })
-    const middle = await createPost('Holds a draft', 'published', { slug: 'holds-a-draft', relatedPosts: [draft.id] })
-    const outer = await createPost('Populates at depth 2', 'published', { slug: 'populates-at-depth-2', relatedPosts: [middle.id] })
+    const draft = await createPost(payload, 'Published later', 'draft', { slug: 'published-later' })
+    const middle = await createPost(payload, 'Holds a draft', 'published', { slug: 'holds-a-draft', relatedPosts: [draft.id] })
+    const outer = await createPost(payload, 'Populates at depth 2', 'published', { slug: 'populates-at-depth-2', relatedPosts: [middle.id] })
     const held = async () =>
       (
         await payload.findByID({

@@ -1,7 +1,6 @@
 import type { Payload } from 'payload'
 
 import { closePayload } from '../../src/db/closePayload'
-import { makeDemoImage } from '../../src/seed/images'
 import {
   BOLD,
   block,
@@ -15,7 +14,7 @@ import {
   upload,
 } from '../../src/seed/lexical'
 import type { TestUser } from '../helpers/payload'
-import { createUser, initPayload, postData } from '../helpers/payload'
+import { createPost, createUser, initPayload, uploadDemoImage } from '../helpers/payload'
 
 let payload: Payload
 let editor: TestUser
@@ -30,23 +29,8 @@ afterAll(async () => {
 })
 
 let imageCount = 0
-const uploadImage = async (alt: string) => {
-  const image = await makeDemoImage(`rendition-${++imageCount}.png`, alt, ['#234', '#a52'], { width: 320, height: 200 })
-  return payload.create({
-    collection: 'media',
-    overrideAccess: true,
-    data: { alt },
-    file: { data: image.data, mimetype: 'image/png', name: image.name, size: image.data.length },
-  })
-}
+const uploadImage = (alt: string) => uploadDemoImage(payload, `rendition-${++imageCount}.png`, alt)
 
-const createPost = (title: string, status: 'published' | 'draft', extra: Record<string, unknown> = {}) =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status, ...extra } as never,
-  })
 
 /** What an anonymous REST or GraphQL reader gets. */
 const readAsAnonymous = (id: number | string, depth = 1) =>
@@ -55,9 +39,9 @@ const readAsAnonymous = (id: number | string, depth = 1) =>
 describe('posts', () => {
   test('expose their content as HTML and plain text: headings, lists, links, an image and our blocks', async () => {
     const image = await uploadImage('A green room')
-    const target = await createPost('Link target', 'published', { slug: 'link-target' })
-    const hidden = await createPost('Unpublished target', 'draft', { slug: 'unpublished-target' })
-    const post = await createPost('Everything', 'published', {
+    const target = await createPost(payload, 'Link target', 'published', { slug: 'link-target' })
+    const hidden = await createPost(payload, 'Unpublished target', 'draft', { slug: 'unpublished-target' })
+    const post = await createPost(payload, 'Everything', 'published', {
       content: richText(
         heading('h2', 'Getting <started>'),
         paragraph(text('Bold', BOLD), ' text with ', link('https://example.com/a?b=1&c=2', 'a link'), '.'),
@@ -112,8 +96,8 @@ describe('posts', () => {
 
   test('follow what they point at: a new alt text or a renamed target shows without saving the post', async () => {
     const image = await uploadImage('Old alt')
-    const target = await createPost('Renamed target', 'published', { slug: 'before-rename' })
-    const post = await createPost('Follower', 'published', {
+    const target = await createPost(payload, 'Renamed target', 'published', { slug: 'before-rename' })
+    const post = await createPost(payload, 'Follower', 'published', {
       content: richText(paragraph(internalLink('posts', target.id, 'there')), upload(image.id)),
     })
 
@@ -126,7 +110,7 @@ describe('posts', () => {
   })
 
   test('a reader gets the HTML of the published version, never of a newer draft', async () => {
-    const post = await createPost('Drafted later', 'published', { content: richText(paragraph('Published words.')) })
+    const post = await createPost(payload, 'Drafted later', 'published', { content: richText(paragraph('Published words.')) })
     await payload.update({
       collection: 'posts',
       id: post.id,
@@ -157,7 +141,7 @@ describe('posts', () => {
   })
 
   test('ignore HTML and text sent on create or update', async () => {
-    const post = await createPost('Sent renditions', 'published', {
+    const post = await createPost(payload, 'Sent renditions', 'published', {
       contentHtml: '<script>alert(1)</script>',
       contentText: 'forged',
     })
@@ -176,8 +160,8 @@ describe('posts', () => {
   })
 
   test('populated elsewhere, a post carries its default fields, not its HTML', async () => {
-    const related = await createPost('Related', 'published')
-    const post = await createPost('With related', 'published', { relatedPosts: [related.id] })
+    const related = await createPost(payload, 'Related', 'published')
+    const post = await createPost(payload, 'With related', 'published', { relatedPosts: [related.id] })
     const read = await readAsAnonymous(post.id, 1)
     const populated = read.relatedPosts![0] as unknown as Record<string, unknown>
     expect(populated.title).toBe('Related')
@@ -187,7 +171,7 @@ describe('posts', () => {
 })
 
 test('a select that names only the HTML still gets it', async () => {
-  const post = await createPost('Selected rendition', 'published')
+  const post = await createPost(payload, 'Selected rendition', 'published')
   const read = await payload.findByID({
     collection: 'posts',
     id: post.id,
@@ -218,7 +202,7 @@ test('a select that names only the HTML still gets it', async () => {
 
 describe('pages', () => {
   test('expose the hero and every rich-text block as HTML and plain text', async () => {
-    const target = await createPost('Page link target', 'published', { slug: 'page-link-target' })
+    const target = await createPost(payload, 'Page link target', 'published', { slug: 'page-link-target' })
     const page = await payload.create({
       collection: 'pages',
       overrideAccess: true,

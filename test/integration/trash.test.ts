@@ -11,7 +11,7 @@ import { closePayload } from '../../src/db/closePayload'
 import { exportRedirects } from '../../src/redirects/export'
 import { internalLink, paragraph, richText } from '../../src/seed/lexical'
 import type { TestUser } from '../helpers/payload'
-import { createUser, initPayload, postData, viaApiKey } from '../helpers/payload'
+import { createPost, createUser, initPayload, postData, viaApiKey } from '../helpers/payload'
 
 let payload: Payload
 let editor: TestUser
@@ -38,13 +38,6 @@ const changesOf = async (write: () => Promise<unknown>): Promise<RecordedChange[
   return readChangesAfter(payload, before, 100)
 }
 
-const createPost = (title: string, status: 'draft' | 'published', extra: Record<string, unknown> = {}) =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status, ...extra } as never,
-  })
 
 /** What the admin's Delete does by default: a PATCH that sets `deletedAt`, with the editor's rights. */
 const trash = (collection: 'posts' | 'pages', id: number | string) =>
@@ -66,7 +59,7 @@ const readerFind = (collection: 'posts' | 'pages', extra: Record<string, unknown
 
 describe('trash', () => {
   test('a trashed post is gone for readers (also with trash=true), stays for the team in the trash, and comes back when restored', async () => {
-    const post = await createPost('Trash me', 'published', { slug: 'trash-me' })
+    const post = await createPost(payload, 'Trash me', 'published', { slug: 'trash-me' })
     const trashed = await changesOf(() => trash('posts', post.id))
     expect(trashed).toEqual([expect.objectContaining({ collectionSlug: 'posts', documentId: String(post.id), event: 'deleted' })])
 
@@ -97,7 +90,7 @@ describe('trash', () => {
   })
 
   test('restoring as a draft (Payload\'s default) records nothing, publishing it later does', async () => {
-    const post = await createPost('Back as draft', 'published')
+    const post = await createPost(payload, 'Back as draft', 'published')
     await trash('posts', post.id)
     expect(await changesOf(() => restore('posts', post.id, 'draft'))).toEqual([])
     expect((await readerFind('posts', { where: { id: { equals: post.id } } })).docs).toEqual([])
@@ -108,9 +101,9 @@ describe('trash', () => {
   })
 
   test('trashing a draft never published and emptying the trash record nothing readers could miss', async () => {
-    const draft = await createPost('Never seen', 'draft')
+    const draft = await createPost(payload, 'Never seen', 'draft')
     expect(await changesOf(() => trash('posts', draft.id))).toEqual([])
-    const post = await createPost('Seen, then trashed', 'published')
+    const post = await createPost(payload, 'Seen, then trashed', 'published')
     await trash('posts', post.id)
     // Emptying the trash: Payload's delete of a trashed document needs `trash: true`, as the admin sends it.
     const emptied = await changesOf(() =>
@@ -121,10 +114,10 @@ describe('trash', () => {
   })
 
   test('a delete without trash deletes for good, as in Payload; a trashed document is not found by it', async () => {
-    const post = await createPost('Gone for good', 'published')
+    const post = await createPost(payload, 'Gone for good', 'published')
     const deleted = await changesOf(() => payload.delete({ collection: 'posts', id: post.id, user: editor, overrideAccess: false }))
     expect(deleted).toEqual([expect.objectContaining({ documentId: String(post.id), event: 'deleted' })])
-    const other = await createPost('Trashed first', 'published')
+    const other = await createPost(payload, 'Trashed first', 'published')
     await trash('posts', other.id)
     await expect(payload.delete({ collection: 'posts', id: other.id, user: editor, overrideAccess: false })).rejects.toThrow()
   })
@@ -137,7 +130,7 @@ describe('trash', () => {
       user: author,
       overrideAccess: false,
     })
-    const someoneElses = await createPost('Not theirs', 'published')
+    const someoneElses = await createPost(payload, 'Not theirs', 'published')
     const asAuthor = (id: number | string) =>
       payload.update({ collection: 'posts', id, data: { deletedAt: new Date().toISOString() } as never, user: author, overrideAccess: false })
     await expect(asAuthor(someoneElses.id)).rejects.toThrow()
@@ -151,11 +144,11 @@ describe('trash', () => {
       overrideAccess: true,
       data: { title: 'Linked page', slug: 'linked-page', _status: 'published', layout: [{ blockType: 'cta', links: [] }] } as never,
     })
-    const linking = await createPost('Links to a page', 'published', {
+    const linking = await createPost(payload, 'Links to a page', 'published', {
       relatedPosts: [],
       content: richText(paragraph(internalLink('pages', target.id, 'the page'))),
     })
-    const related = await createPost('Related to a trashed post', 'published')
+    const related = await createPost(payload, 'Related to a trashed post', 'published')
     await payload.update({ collection: 'posts', id: linking.id, overrideAccess: true, data: { relatedPosts: [related.id] } as never })
     const read = async (user?: TestUser) =>
       (await payload.findByID({ collection: 'posts', id: linking.id, depth: 1, overrideAccess: !user, user })) as unknown as {
@@ -177,7 +170,7 @@ describe('trash', () => {
   })
 
   test('the search index drops a trashed post and takes it back when restored', async () => {
-    const post = await createPost('Searchable trash', 'published')
+    const post = await createPost(payload, 'Searchable trash', 'published')
     const indexed = async () =>
       (
         await payload.find({
@@ -210,7 +203,7 @@ describe('trash', () => {
   })
 
   test('media that only a trashed post uses cannot be deleted until the trash is emptied', async () => {
-    const post = await createPost('Uses an image', 'published')
+    const post = await createPost(payload, 'Uses an image', 'published')
     const media = await payload.create({
       collection: 'media',
       overrideAccess: true,

@@ -5,7 +5,7 @@ import { closePayload } from '../../src/db/closePayload'
 import { generateSeoUrl } from '../../src/plugins/seo'
 import { makeDemoImage } from '../../src/seed/images'
 import { internalLink, paragraph, richText, upload } from '../../src/seed/lexical'
-import { initPayload, postData } from '../helpers/payload'
+import { createPost, initPayload } from '../helpers/payload'
 
 let payload: Payload
 
@@ -17,13 +17,6 @@ afterAll(async () => {
   await closePayload(payload)
 })
 
-const createPost = (title: string, status: 'published' | 'draft', extra: Record<string, unknown> = {}) =>
-  payload.create({
-    collection: 'posts',
-    overrideAccess: true,
-    draft: status === 'draft',
-    data: { ...postData(title), _status: status, ...extra } as never,
-  })
 
 const createPage = (title: string, slug: string, status: 'published' | 'draft' = 'published') =>
   payload.create({
@@ -68,7 +61,7 @@ describe('one URL scheme', () => {
   beforeAll(async () => {
     about = await createPage('About', 'about')
     draftPage = await createPage('Secret plans', 'secret-plans', 'draft')
-    post = await createPost('Scheme post', 'published', {
+    post = await createPost(payload, 'Scheme post', 'published', {
       slug: 'scheme-post',
       publishedAt: '2026-03-04T10:00:00.000Z',
       content: richText(paragraph(internalLink('pages', about.id, 'about us'), ' and ', internalLink('pages', draftPage.id, 'plans'))),
@@ -141,7 +134,7 @@ describe('one URL scheme', () => {
       overrideAccess: true,
       data: { title: 'Scheme news', slug: 'scheme-news' } as never,
     })
-    const related = await createPost('Related to the scheme', 'published', {
+    const related = await createPost(payload, 'Related to the scheme', 'published', {
       relatedPosts: [post.id],
       categories: [category.id],
     })
@@ -194,7 +187,7 @@ describe('one URL scheme', () => {
     expect(read.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\/scheme(-\d+)?\.png\?v=[0-9a-f]{16}$/)
     for (const size of Object.values(read.sizes ?? {})) if (size?.url) expect(size.url).toMatch(/^http:\/\/localhost:\d+\/api\/media\/file\//)
 
-    const withImage = await createPost('Image post', 'published', { content: richText(upload(media.id)) })
+    const withImage = await createPost(payload, 'Image post', 'published', { content: richText(upload(media.id)) })
     const html = (await payload.findByID({ collection: 'posts', id: withImage.id, depth: 0, overrideAccess: false })).contentHtml!
     expect(html).toMatch(/<img src="http:\/\/localhost:\d+\/api\/media\/file\//)
     expect(html).not.toMatch(/(src|srcset)="\//)
