@@ -1,39 +1,18 @@
 import type { Payload } from 'payload'
 
 import type { DocumentID } from '../utilities/documentReferences'
-import { visitDocumentReferences, visitGlobalReferences } from '../utilities/documentReferences'
 
 /**
  * Cache tags name what an API answer shows, so a CDN can purge exactly the answers a change
  * affects (Cloudflare's Cache-Tag, Fastly's and Akamai's Surrogate-Key). An answer carries a tag
- * per document in it (`posts:12`, `media:4`, populated ones included) and, if it is a list or a
- * query, its collection's tag (`posts`): a new or changed post can enter any list of posts. A
- * change purges its document's tag and its collection's tag (tagsToPurge), which is also what a
+ * per document in it (`posts:12`, `media:4`, populated ones included), collected while Payload
+ * builds it (src/changes/dependencies.ts), and, if it is a list or a query, its collection's tag
+ * (`posts`): a new or changed post can enter any list of posts. A change purges its document's tag and its collection's tag (tagsToPurge), which is also what a
  * build hook is told.
  */
 export const collectionTag = (collection: string) => collection
 export const documentTag = (collection: string, id: DocumentID) => `${collection}:${id}`
 export const globalTag = (global: string) => `global:${global}`
-
-type Data = Record<string, unknown>
-
-const isData = (value: unknown): value is Data => typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const hasID = (doc: Data): doc is Data & { id: DocumentID } => typeof doc.id === 'number' || typeof doc.id === 'string'
-
-/**
- * Adds the tags of a document as read through the API and of every document populated into it, at
- * any depth. Only populated references count: an id alone shows nothing that could change.
- * Walks (and may rewrite) the data it is given: pass a parsed copy, never a document in use.
- */
-export const addDocumentTags = (payload: Payload, collection: string, doc: Data, tags: Set<string>) => {
-  if (hasID(doc)) tags.add(documentTag(collection, doc.id))
-  if (!payload.collections[collection as keyof Payload['collections']]) return
-  visitDocumentReferences(payload, collection, doc, (reference, _foreignKey, populated) => {
-    if (populated) addDocumentTags(payload, reference.collection, populated, tags)
-    return reference.id
-  })
-}
 
 export type ApiRoute = { kind: 'collection'; slug: string; id?: string } | { kind: 'global'; slug: string }
 
@@ -45,30 +24,6 @@ export const apiRouteOf = (payload: Payload, apiPath: string): ApiRoute | undefi
   }
   if (!first || !payload.collections[first as keyof Payload['collections']]) return undefined
   return { kind: 'collection', slug: first, id: second }
-}
-
-/** The tags of an answer to a read of `route`, from its parsed body. */
-export const tagsOfAnswer = (payload: Payload, route: ApiRoute, body: unknown): Set<string> => {
-  const tags = new Set<string>()
-  if (!isData(body)) return tags
-  if (route.kind === 'global') {
-    tags.add(globalTag(route.slug))
-    visitGlobalReferences(payload, route.slug, body, (reference, _foreignKey, populated) => {
-      if (populated) addDocumentTags(payload, reference.collection, populated, tags)
-      return reference.id
-    })
-    return tags
-  }
-  if (Array.isArray(body.docs)) {
-    tags.add(collectionTag(route.slug))
-    for (const doc of body.docs) if (isData(doc)) addDocumentTags(payload, route.slug, doc, tags)
-  } else if (hasID(body)) {
-    addDocumentTags(payload, route.slug, body, tags)
-  } else {
-    // Counts and other answers about the collection as a whole.
-    tags.add(collectionTag(route.slug))
-  }
-  return tags
 }
 
 /** What a change to a document or global makes stale. */
