@@ -10,6 +10,8 @@ import type {
 } from 'payload'
 import { getSelectMode } from 'payload/shared'
 
+import { documentTag, globalTag } from '../changes/cacheTags'
+import { declareDependencies } from '../changes/dependencies'
 import { richTextReferences } from '../changes/dependencyPlugin'
 import { sharedWithThePublic } from '../server/cache/populatedDocuments'
 import { richTextToPlainText } from '../utilities/richText'
@@ -56,35 +58,71 @@ const fingerprintOf = (richText: object) => {
   return fingerprint
 }
 
+type HookArgs = Parameters<FieldHook>[0]
+
+/**
+ * Where a rich text sits: the document or global (as it is now: its tag and `updatedAt`), the field's
+ * path and how deep the read populates (an image the rich text holds is populated or not by it). A public
+ * read finds the same content there until that document changes; undefined when the read has no such
+ * place (a document without id or `updatedAt`). Payload stamps `updatedAt` at every save, so a read that
+ * raced a change keeps its rendition under the stamp of the content it rendered.
+ */
+const placeOf = ({ collection, global, data, path, depth, currentDepth }: HookArgs) => {
+  const doc = data as { id?: unknown; updatedAt?: unknown } | undefined
+  if (typeof doc?.updatedAt !== 'string') return undefined
+  const tag = global
+    ? globalTag(global.slug)
+    : collection && (typeof doc.id === 'number' || typeof doc.id === 'string')
+      ? documentTag(collection.slug, doc.id)
+      : undefined
+  if (!tag) return undefined
+  return { tag, key: `${tag}\u0000${doc.updatedAt}\u0000${(path ?? []).join('.')}\u0000${depth}\u0000${currentDepth}` }
+}
+
 /**
  * A rendition as a public reader gets it, made once and kept until what it loaded (images, link targets,
  * the address scheme) changes; a draft read, or one with access overridden, makes its own.
+ *
+ * Kept twice: by the rich text's content (one rendition serves every version and document with the same
+ * content, so a change elsewhere in the document renders nothing again), and by its place, until that
+ * document changes, so that a read of unchanged content finds its rendition without serializing and
+ * hashing the rich text again (about 5 % of the CPU time of an uncached list of ten posts).
  */
 const rendition = async (
   kind: string,
-  { req, draft, overrideAccess }: { req: PayloadRequest; draft?: boolean; overrideAccess?: boolean },
+  args: HookArgs,
   richText: unknown,
   locale: string | undefined,
   render: () => Promise<string | null>,
 ): Promise<string | null> => {
+  const { req, draft, overrideAccess } = args
   if (draft || overrideAccess || !richText || typeof richText !== 'object') return render()
   // The request's own languages too: link targets and images are loaded in them.
   const languages = `${locale ?? ''}\u0000${String(req.locale)}\u0000${String(req.fallbackLocale)}`
-  return sharedWithThePublic(req, `${kind}\u0000${languages}\u0000${fingerprintOf(richText)}`, () => {
-    // An image Payload has populated into the rich text already is rendered without loading it again:
-    // the rendition depends on every document the rich text names all the same.
-    richTextReferences(richText)
-    return render()
+  const byContent = () =>
+    sharedWithThePublic(req, `${kind}\u0000${languages}\u0000${fingerprintOf(richText)}`, () => {
+      // An image Payload has populated into the rich text already is rendered without loading it again:
+      // the rendition depends on every document the rich text names all the same.
+      richTextReferences(richText)
+      return render()
+    })
+  const place = placeOf(args)
+  if (!place) return byContent()
+  return sharedWithThePublic(req, `${kind}\u0000${languages}\u0000${place.key}`, () => {
+    // The content is the document's: any change to it retires this one (not the one kept by content).
+    declareDependencies(place.tag)
+    return byContent()
   })
 }
 
 const toHtml =
   (source: string): FieldHook =>
-  async ({ siblingData, req, draft, overrideAccess }) => {
+  async (args) => {
+    const { siblingData, req, draft, overrideAccess } = args
     const populate = populateAsReader({ req, draft, overrideAccess })
     return perLocale(siblingData?.[source], localeCodesOf(req), (richText, locale) =>
       // The scheme is asked for inside the rendition, so a kept one learns that it depends on it.
-      rendition('html', { req, draft, overrideAccess }, richText, locale ?? req.locale, async () =>
+      rendition('html', args, richText, locale ?? req.locale, async () =>
         richTextToHtml(richText, populate, { scheme: await urlSchemeFor(req), locale: locale ?? req.locale }),
       ),
     )
@@ -92,9 +130,9 @@ const toHtml =
 
 const toText =
   (source: string): FieldHook =>
-  ({ siblingData, req, draft, overrideAccess }) =>
-    perLocale(siblingData?.[source], localeCodesOf(req), (richText) =>
-      rendition('text', { req, draft, overrideAccess }, richText, undefined, async () =>
+  (args) =>
+    perLocale(args.siblingData?.[source], localeCodesOf(args.req), (richText) =>
+      rendition('text', args, richText, undefined, async () =>
         richText ? richTextToPlainText(richText) : null,
       ),
     )
