@@ -61,6 +61,21 @@ describe('refuseBeforeValidation', () => {
     expect(refuseBeforeValidation(nestedAliases, limits)).toEqual(['Aliases limit of 15 exceeded, found 16.'])
   })
 
+  test('a query sent again gets the same verdict, per operation name and limits', () => {
+    const two = 'query A { Post(id: 1) { id } } query B { Post(id: 2) { title } }'
+    const several = refuseBeforeValidation(two, limits)
+    expect(several).toEqual(['The query has several operations: name the one to run in operationName.'])
+    // A verdict handed out is the caller's: changing it changes no later one.
+    several.push('changed by the caller')
+    expect(refuseBeforeValidation(two, limits)).toEqual(['The query has several operations: name the one to run in operationName.'])
+    expect(refuseBeforeValidation(two, limits, 'A')).toEqual([])
+    expect(refuseBeforeValidation(two, limits, 'C')).toEqual(['The query has no operation named "C".'])
+    const fiveAliases = aliases(5)
+    expect(refuseBeforeValidation(fiveAliases, limits)).toEqual([])
+    expect(refuseBeforeValidation(fiveAliases, { ...limits, maxAliases: 2 })).toEqual(['Aliases limit of 2 exceeded, found 5.'])
+    expect(refuseBeforeValidation(fiveAliases, limits)).toEqual([])
+  })
+
   test('a document longer than GRAPHQL_MAX_TOKENS is not parsed', () => {
     const [message] = refuseBeforeValidation(`{ Post(id: 1) { ${'id '.repeat(1000)} } }`, limits)
     expect(message).toMatch(/^The query has more than 1000 tokens/)
