@@ -187,22 +187,25 @@ const publicLoader = (req: PayloadRequest, shared: Shared): PayloadLoader => {
 
   const loadBatch = async (keys: readonly string[]): Promise<(Built | Error)[]> => {
     const results: (Built | Error)[] = new Array(keys.length)
+    const asThePublic = readsAsThePublic(req)
     const groups = new Map<string, { index: number; key: string; parsed: LoaderKey }[]>()
     keys.forEach((key, index) => {
+      // Only a cacheable load is ever kept, and whether one is depends on its key alone: a hit, most
+      // loads once the cache is warm, is answered without parsing the key.
+      const hit = asThePublic ? cache.get(cacheKeyOf(key)) : undefined
+      if (hit) {
+        results[index] = { value: copyOf(hit.value), dependencies: hit.dependencies }
+        return
+      }
       const parsed = JSON.parse(key) as LoaderKey
       const group = batchKeyOf(parsed)
-      groups.set(group, [...(groups.get(group) ?? []), { index, key, parsed }])
+      const items = groups.get(group)
+      if (items) items.push({ index, key, parsed })
+      else groups.set(group, [{ index, key, parsed }])
     })
     // One group after another, as Payload does, so as not to hang a transaction.
-    for (const items of groups.values()) {
-      const cacheable = cacheableLoad(items[0]!.parsed) && readsAsThePublic(req)
-      const missing: typeof items = []
-      for (const item of items) {
-        const hit = cacheable ? cache.get(cacheKeyOf(item.key)) : undefined
-        if (hit) results[item.index] = { value: copyOf(hit.value), dependencies: hit.dependencies }
-        else missing.push(item)
-      }
-      if (missing.length === 0) continue
+    for (const missing of groups.values()) {
+      const cacheable = asThePublic && cacheableLoad(missing[0]!.parsed)
       const renderedFrom = feed.knownPosition()
       try {
         const { value: docs, dependencies } = await collectDependencies(() =>
