@@ -109,6 +109,34 @@ describe('posts', () => {
     expect(html).toContain('href="/posts/after-rename"')
   })
 
+  test('a kept rendition follows every change: to what it points at, and to the content itself', async () => {
+    const image = await uploadImage('First alt')
+    const post = await createPost(payload, 'Kept rendition', 'published', {
+      content: richText(paragraph('First words.'), upload(image.id)),
+    })
+    const htmlNow = async () => (await readAsAnonymous(post.id)).contentHtml as string
+    const first = await htmlNow()
+    expect(first).toContain('First words.')
+    expect(first).toContain('alt="First alt"')
+    // Read again (kept now), and after a change elsewhere in the post.
+    expect(await htmlNow()).toBe(first)
+    await payload.update({ collection: 'posts', id: post.id, overrideAccess: true, data: { title: 'Kept rendition, renamed' } })
+    expect(await htmlNow()).toBe(first)
+
+    await payload.update({ collection: 'media', id: image.id, overrideAccess: true, data: { alt: 'Second alt' } })
+    expect(await htmlNow()).toBe(first.replace('alt="First alt"', 'alt="Second alt"'))
+
+    await payload.update({
+      collection: 'posts',
+      id: post.id,
+      overrideAccess: true,
+      data: { content: richText(paragraph('Second words.'), upload(image.id)) },
+    })
+    const second = await htmlNow()
+    expect(second).toBe(first.replace('First words.', 'Second words.').replace('alt="First alt"', 'alt="Second alt"'))
+    expect((await readAsAnonymous(post.id)).contentText).toContain('Second words.')
+  })
+
   test('a reader gets the HTML of the published version, never of a newer draft', async () => {
     const post = await createPost(payload, 'Drafted later', 'published', { content: richText(paragraph('Published words.')) })
     await payload.update({
