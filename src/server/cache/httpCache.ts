@@ -8,7 +8,7 @@ import type { ApiRoute } from '../../changes/cacheTags'
 import { apiRouteOf, cacheTagHeader, collectionTag, documentTag, globalTag } from '../../changes/cacheTags'
 import { changeFeedFor } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
-import { contentVersionReaderFor } from '../../changes/contentVersion'
+import { contentVersionReaderFor, withRequestVersion } from '../../changes/contentVersion'
 import type { Dependencies, Dependency } from '../../changes/dependencies'
 import { collectDependencies, mergeDependencies } from '../../changes/dependencies'
 import { graphqlDependencies, restDependencies } from './answerDependencies'
@@ -195,18 +195,28 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   const readVersion = contentVersionReaderFor(payload)
   // One read per request: the lane's read serves the express path too when the lane passes it on.
   const versions = new WeakMap<IncomingMessage, Promise<ContentVersion | null>>()
+  // The requests of one turn share one read (contentVersionReaderFor), and so one catch-up after it.
+  const caughtUp = new WeakMap<Promise<ContentVersion | null>, Promise<ContentVersion | null>>()
   const versionFor = (req: IncomingMessage) => {
     let version = versions.get(req)
     if (!version) {
-      // The feed retires what the changes up to this version touched before the store is looked in.
-      version = readVersion().then(async (read) => {
-        await feed.catchUp(read)
-        return read
-      })
+      const read = readVersion()
+      version = caughtUp.get(read)
+      if (!version) {
+        // The feed retires what the changes up to this version touched before the store is looked in.
+        version = read.then(async (current) => {
+          await feed.catchUp(current)
+          return current
+        })
+        caughtUp.set(read, version)
+      }
       versions.set(req, version)
     }
     return version
   }
+  /** Payload's work for a request, with the version it caught up to for the caches inside (withRequestVersion). */
+  const rendering = <T>(version: ContentVersion | null, render: () => Promise<T>) =>
+    collectDependencies(version ? () => withRequestVersion(payload, version, render) : render)
   const apiRoute = payload.config.routes.api
 
   /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
@@ -343,7 +353,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     }
     const [path, search = ''] = arrivedUrl(req).split(/\?(.*)/s, 2) as [string, string?]
     const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
-      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { value: produced, dependencies: collected } = await rendering(version, () => produceAndRemember(req, produce))
       const { response, verdict, tags: ownTags } = produced
       if (!storedAs(reader, verdict)) {
         res.setHeader('Cache-Control', PRIVATE_NO_STORE)
@@ -420,7 +430,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       return undefined
     }
     const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
-      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { value: produced, dependencies: collected } = await rendering(version, () => produceAndRemember(req, produce))
       const { response, verdict } = produced
       if (!storedAs(reader, verdict) || !isStorable(response)) return response
       const answer = await answerOf(response, '')
