@@ -113,6 +113,10 @@ const COLLAPSED = 'greenroom; fwd=miss; collapsed'
 
 export type HttpCache = ReturnType<typeof createHttpCache>
 
+/** An answer from the store, for the lane to send once the request is admitted. */
+export type StoredAnswer = { send: (res: ServerResponse) => void }
+const NO_ANSWER: Promise<undefined> = Promise.resolve(undefined)
+
 /**
  * Payload's answer to a request, and who Payload's authentication decided the request was. `tags`:
  * an answer of Greenroom's own outside the API (the sitemap, feeds: src/siteOutputs/), whose route
@@ -280,21 +284,23 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
    * which answers with it. A GraphQL request comes with its body, which the lane has read; its
    * answer goes out as serveGraphql's does.
    */
-  const storedAnswerFor = async (req: IncomingMessage, graphqlBody?: Buffer) => {
-    if (!store || (graphqlBody ? req.method !== 'POST' : !isCacheableRead(req))) return undefined
-    const reader = readers.of(req)
-    const version = await versionFor(req)
-    const key = graphqlBody ? graphqlKeyOf(req, reader, graphqlBody) : keyOf(req, reader)
-    const answer = version ? store.get(key) : undefined
-    if (!answer) return undefined
-    return {
-      send: graphqlBody
-        ? (res: ServerResponse) => {
-            res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-            sendGraphqlAnswer(res, answer, HIT)
-          }
-        : (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
-    }
+  const storedAnswerFor = (req: IncomingMessage, graphqlBody?: Buffer): Promise<StoredAnswer | undefined> => {
+    if (!store || (graphqlBody ? req.method !== 'POST' : !isCacheableRead(req))) return NO_ANSWER
+    // Not an async function: on the path of every stored answer, each promise less is time less.
+    return versionFor(req).then((version) => {
+      const reader = readers.of(req)
+      const key = graphqlBody ? graphqlKeyOf(req, reader, graphqlBody) : keyOf(req, reader)
+      const answer = version ? store.get(key) : undefined
+      if (!answer) return undefined
+      return {
+        send: graphqlBody
+          ? (res: ServerResponse) => {
+              res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+              sendGraphqlAnswer(res, answer, HIT)
+            }
+          : (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
+      }
+    })
   }
 
   const produceAndRemember = async (req: IncomingMessage, produce: () => Promise<Produced>) => {
