@@ -44,7 +44,8 @@ beforeAll(async () => {
     const query = pool.query.bind(pool)
     pool.query = (...args: unknown[]) => {
       const [statement] = args as [{ text?: string } | string]
-      if (typeof statement === 'object' && statement.text?.startsWith('SELECT data FROM payload_kv WHERE key =')) versionReads++
+      const text = typeof statement === 'object' ? statement.text : statement
+      if (text?.startsWith('SELECT data FROM payload_kv WHERE key =')) versionReads++
       return query(...args)
     }
   }
@@ -104,7 +105,8 @@ const request = async (path: string) => {
   queried.length = 0
   const response = await fetch(`${base}${path}`)
   const body = (await response.json()) as { docs: unknown[]; totalDocs: number }
-  return { status: response.status, cacheStatus: response.headers.get('cache-status'), body, reads: versionReads, queried: [...queried] }
+  const cacheStatus = response.headers.get('cache-status')
+  return { status: response.status, cacheStatus, body, reads: versionReads, queried: [...queried] }
 }
 
 test('an uncached list reads the content version once, however many caches its render goes through', async () => {
