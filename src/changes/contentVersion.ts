@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 
 import type { Payload, PayloadRequest } from 'payload'
 
 import { hasRawSql, runRawSql } from '../db/rawSql'
+import { firstRowReaderOf } from '../db/sqliteTransactions'
 
 /**
  * The content version: the change log's last position (src/changes/changeLog.ts), kept in one row
@@ -187,12 +189,30 @@ export const retainChangesFrom = (payload: Payload, position: number, req?: Part
 export const restartChangeLog = (payload: Payload, req?: Partial<PayloadRequest>) =>
   updateVersionRow(payload, req, { advance: true, retainFrom: 'head', newEpoch: true })
 
+const VERSION_SQL = 'SELECT data FROM payload_kv WHERE key = ?'
+/** PostgreSQL parses and plans a named statement once per connection of the pool, not at every read. */
+const VERSION_STATEMENT = {
+  name: 'greenroom-content-version',
+  text: 'SELECT data FROM payload_kv WHERE key = $1',
+  values: [CONTENT_VERSION_KEY],
+}
+
+type Drivers = {
+  client?: Parameters<typeof firstRowReaderOf>[0]
+  pool?: { query: (statement: typeof VERSION_STATEMENT) => Promise<{ rows: Record<string, unknown>[] }> }
+}
+
 /**
  * The version row, asked of the database directly: it is read for every anonymous API request, and
- * Payload's query builder costs ten times the query itself there.
+ * Payload's query builder costs ten times the query itself there. On SQLite, one prepared statement on
+ * a connection of its own (sqliteTransactions.ts: each read a new snapshot); on PostgreSQL, a named one.
  */
 const readRawVersionData = async (payload: Payload): Promise<unknown> => {
-  const [row] = await runRawSql(payload, 'SELECT data FROM payload_kv WHERE key = ?', [CONTENT_VERSION_KEY])
+  const { client, pool } = payload.db as unknown as Drivers
+  const firstRow = payload.db.name === 'sqlite' && client ? firstRowReaderOf(client) : undefined
+  if (firstRow) return firstRow(VERSION_SQL, [CONTENT_VERSION_KEY])?.[0]
+  if (payload.db.name === 'postgres' && pool) return (await pool.query(VERSION_STATEMENT)).rows[0]?.data
+  const [row] = await runRawSql(payload, VERSION_SQL, [CONTENT_VERSION_KEY])
   return row?.data
 }
 
@@ -253,15 +273,37 @@ export const coalesceReads = <T>(read: () => Promise<T>): (() => Promise<T>) => 
   }
 }
 
+/** The version the HTTP layer caught the change feed up to for the request being served (see `withRequestVersion`). */
+const requestVersions = new AsyncLocalStorage<{ payload: Payload; version: ContentVersion }>()
+
+/**
+ * Runs a request's render knowing the content version its request read and caught the change feed up
+ * to before it looked in the response store (src/server/cache/httpCache.ts). The caches the render goes
+ * through (populated documents, counts) take that version instead of reading it again in each later
+ * turn: what they hold is then as fresh as the request's own arrival, which is all a reader can ask of
+ * an answer, and an answer a change made during the render could touch is still kept out of the store
+ * (its render started before the change: the race guard of dependentCache.ts).
+ */
+export const withRequestVersion = <T>(payload: Payload, version: ContentVersion, render: () => T): T =>
+  requestVersions.run({ payload, version }, render)
+
 const versionReaders = new WeakMap<Payload, () => Promise<ContentVersion | null>>()
 
 /**
  * The process's one shared reader of the content version for a Payload instance: the response store,
  * the count cache and the populated-document cache all catch the change feed up from it, so that
- * requests arriving in the same turn cost one query between them, not one per cache.
+ * requests arriving in the same turn cost one query between them, not one per cache. Inside a request
+ * the HTTP layer already caught up (`withRequestVersion`), it answers with that request's version.
  */
 export const contentVersionReaderFor = (payload: Payload): (() => Promise<ContentVersion | null>) => {
   let reader = versionReaders.get(payload)
-  if (!reader) versionReaders.set(payload, (reader = coalesceReads(() => readContentVersion(payload).catch(() => null))))
+  if (!reader) {
+    const read = coalesceReads(() => readContentVersion(payload).catch(() => null))
+    reader = () => {
+      const request = requestVersions.getStore()
+      return request?.payload === payload ? Promise.resolve(request.version) : read()
+    }
+    versionReaders.set(payload, reader)
+  }
   return reader
 }

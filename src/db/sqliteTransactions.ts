@@ -3,6 +3,7 @@ import { createClient, Sqlite3Transaction } from '@libsql/client/sqlite3'
 import Database from 'libsql'
 
 type LibsqlDatabase = InstanceType<typeof Database>
+type LibsqlStatement = ReturnType<LibsqlDatabase['prepare']>
 
 const BEGIN: Record<TransactionMode, string> = {
   write: 'BEGIN IMMEDIATE',
@@ -67,6 +68,21 @@ class WriteTurns {
 type ResultSetOf<C extends Client> = Awaited<ReturnType<C['execute']>>
 
 const pooledClients = new WeakSet<Client>()
+
+/** The first row of a read, as an array of its columns; undefined when there is none. */
+export type FirstRowReader = (sql: string, args: readonly unknown[]) => unknown[] | undefined
+const firstRowReaders = new WeakMap<Client, FirstRowReader>()
+
+/**
+ * A synchronous read of one row on a connection of its own, for a statement run on every request (the
+ * content version: src/changes/contentVersion.ts). @libsql/client's execute costs several times the
+ * query there: it asks the statement for its columns twice, iterates the rows through a cursor and
+ * builds each row with defineProperty. Here the statement is prepared once (libsqlStatementCache.ts)
+ * and its row read with `get`, which steps it once and resets it: nothing stays active on the
+ * connection, so every read starts a new snapshot and sees every commit before it, from any process
+ * (test/integration/sqliteTransactions.test.ts). Undefined for a client this module does not pool.
+ */
+export const firstRowReaderOf = (client: Client): FirstRowReader | undefined => firstRowReaders.get(client)
 
 /**
  * Payload runs every write in a transaction when the SQLite adapter has `transactionOptions`. With
@@ -169,6 +185,22 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
       throw error
     }
   }
+
+  let rowConnection: { connection: LibsqlDatabase; statements: Map<string, LibsqlStatement> } | undefined
+  firstRowReaders.set(client, (sql, args) => {
+    if (client.closed) throw new Error('The SQLite client is closed')
+    const current = (rowConnection ??= { connection: open(), statements: new Map() })
+    try {
+      let statement = current.statements.get(sql)
+      if (!statement) current.statements.set(sql, (statement = current.connection.prepare(sql).raw(true)))
+      return statement.get(...args) as unknown[] | undefined
+    } catch (error) {
+      // As on the reading connection: a failed statement may stay active, and with it a stale snapshot.
+      if (rowConnection === current) rowConnection = undefined
+      current.connection.close()
+      throw error
+    }
+  })
 
   const executeOnOwnConnection = client.execute.bind(client) as (statement: InStatement) => Promise<ResultSetOf<Client>>
   const changeSchema = inTurn(executeOnOwnConnection)
@@ -281,6 +313,8 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
   client.close = () => {
     void reader?.then((connection) => connection.close(), () => undefined)
     reader = undefined
+    rowConnection?.connection.close()
+    rowConnection = undefined
     for (const connection of idle.splice(0)) connection.close()
     // A transaction still running when the client closes is rolled back.
     for (const connection of [...busy]) {

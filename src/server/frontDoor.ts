@@ -26,8 +26,8 @@ export const createFrontDoor = ({ limiter, client, logger }: { limiter: RateLimi
   }
 
   /** Counts the request against its client's limit; false once it was refused and its 429 sent. */
-  const admit = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
-    !applyRateLimitVerdict(res, await limiter.admit(req, client.addressOf(req)))
+  const admit = (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
+    limiter.admit(req, client.addressOf(req)).then((verdict) => !applyRateLimitVerdict(res, verdict))
 
   /** Express middleware: `greet`, with express's own reading of the path and scheme. */
   const greeting: RequestHandler = (req, res, next) => {

@@ -84,7 +84,9 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
     bucket === 'apiKey' ? settings.perApiKey : bucket === 'session' ? settings.perSession : settings.perIp
 
   const count = async (req: IncomingMessage, address: string): Promise<RateLimitVerdict | undefined> => {
-    const reader = await readers.verify(req)
+    // Most requests are anonymous, or carry credentials Payload already judged: no wait for those.
+    const told = readers.of(req)
+    const reader = told.kind === 'anonymous' || told.verified ? told : await readers.verify(req)
     const bucket = bucketOf(reader)
     const limit = limitFor(bucket)
     if (limit === 0) return undefined

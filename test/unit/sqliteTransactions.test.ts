@@ -2,6 +2,7 @@
 // connection as the other process: a transaction whose BEGIN fails because that process holds the
 // file must give this process's write turn back, even when nobody rolls it back (Payload's job
 // runner does not); and a write refused by its lock must leave this process's reads current.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,7 +10,7 @@ import path from 'node:path'
 import { createClient } from '@libsql/client'
 import Database from 'libsql'
 
-import { poolSqliteTransactions } from '../../src/db/sqliteTransactions'
+import { firstRowReaderOf, poolSqliteTransactions } from '../../src/db/sqliteTransactions'
 
 /** A WAL file with one table, its client pooled with a 50 ms busy timeout, and a way to remove it. */
 const pooledDatabase = async (table: string) => {
@@ -81,4 +82,49 @@ test("a write refused by another process's lock leaves this process reading the 
   }
   other.close()
   remove()
+}, 20_000)
+
+// The content version is read through this on every API request (src/changes/contentVersion.ts): its
+// one prepared statement must start a new snapshot at every read, or a server would go on answering
+// from a store that another process's commits should have retired.
+test('the first-row reader sees every commit before it, from any process, and holds no snapshot', async () => {
+  const { file, client, remove } = await pooledDatabase('key text PRIMARY KEY, data text')
+  await client.execute({ sql: 'INSERT INTO t VALUES (?, ?)', args: ['version', '1'] })
+  const firstRow = firstRowReaderOf(client)!
+  const read = () => firstRow('SELECT data FROM t WHERE key = ?', ['version'])
+  expect(read()).toEqual(['1'])
+  expect(firstRow('SELECT data FROM t WHERE key = ?', ['none'])).toBeUndefined()
+
+  // Another process commits.
+  const script = [
+    `const db = new (require('libsql'))(${JSON.stringify(file)})`,
+    "db.exec('PRAGMA busy_timeout = 2000')",
+    `db.prepare("UPDATE t SET data = '2' WHERE key = 'version'").run()`,
+    'db.close()',
+  ].join('; ')
+  execFileSync(process.execPath, ['-e', script], { cwd: process.cwd() })
+  expect(read()).toEqual(['2'])
+  // This process commits, through Payload's way in.
+  await client.execute({ sql: 'UPDATE t SET data = ? WHERE key = ?', args: ['3', 'version'] })
+  expect(read()).toEqual(['3'])
+
+  // No read is left active between reads: a checkpoint that must wait for every reader's snapshot is
+  // not kept from finishing (busy 0), as a reader holding its snapshot would keep it (busy 1).
+  const other = new Database(file)
+  const checkpoint = () => other.prepare('PRAGMA wal_checkpoint(TRUNCATE)').raw(true).get() as number[]
+  other.exec("UPDATE t SET data = '4' WHERE key = 'version'")
+  expect(read()).toEqual(['4'])
+  expect(checkpoint()[0]).toBe(0)
+  other.exec('BEGIN')
+  other.prepare('SELECT data FROM t').raw(true).get()
+  const third = new Database(file)
+  third.exec("UPDATE t SET data = '5' WHERE key = 'version'")
+  expect(read()).toEqual(['5'])
+  expect((third.prepare('PRAGMA wal_checkpoint(TRUNCATE)').raw(true).get() as number[])[0]).toBe(1)
+  third.close()
+  other.exec('COMMIT')
+  other.close()
+
+  remove()
+  expect(read).toThrow(/closed/)
 }, 20_000)

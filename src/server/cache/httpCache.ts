@@ -8,7 +8,7 @@ import type { ApiRoute } from '../../changes/cacheTags'
 import { apiRouteOf, cacheTagHeader, collectionTag, documentTag, globalTag } from '../../changes/cacheTags'
 import { changeFeedFor } from '../../changes/changeFeed'
 import type { ContentVersion } from '../../changes/contentVersion'
-import { contentVersionReaderFor } from '../../changes/contentVersion'
+import { contentVersionReaderFor, withRequestVersion } from '../../changes/contentVersion'
 import type { Dependencies, Dependency } from '../../changes/dependencies'
 import { collectDependencies, mergeDependencies } from '../../changes/dependencies'
 import { graphqlDependencies, restDependencies } from './answerDependencies'
@@ -113,6 +113,10 @@ const COLLAPSED = 'greenroom; fwd=miss; collapsed'
 
 export type HttpCache = ReturnType<typeof createHttpCache>
 
+/** An answer from the store, for the lane to send once the request is admitted. */
+export type StoredAnswer = { send: (res: ServerResponse) => void }
+const NO_ANSWER: Promise<undefined> = Promise.resolve(undefined)
+
 /**
  * Payload's answer to a request, and who Payload's authentication decided the request was. `tags`:
  * an answer of Greenroom's own outside the API (the sitemap, feeds: src/siteOutputs/), whose route
@@ -195,18 +199,28 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
   const readVersion = contentVersionReaderFor(payload)
   // One read per request: the lane's read serves the express path too when the lane passes it on.
   const versions = new WeakMap<IncomingMessage, Promise<ContentVersion | null>>()
+  // The requests of one turn share one read (contentVersionReaderFor), and so one catch-up after it.
+  const caughtUp = new WeakMap<Promise<ContentVersion | null>, Promise<ContentVersion | null>>()
   const versionFor = (req: IncomingMessage) => {
     let version = versions.get(req)
     if (!version) {
-      // The feed retires what the changes up to this version touched before the store is looked in.
-      version = readVersion().then(async (read) => {
-        await feed.catchUp(read)
-        return read
-      })
+      const read = readVersion()
+      version = caughtUp.get(read)
+      if (!version) {
+        // The feed retires what the changes up to this version touched before the store is looked in.
+        version = read.then(async (current) => {
+          await feed.catchUp(current)
+          return current
+        })
+        caughtUp.set(read, version)
+      }
       versions.set(req, version)
     }
     return version
   }
+  /** Payload's work for a request, with the version it caught up to for the caches inside (withRequestVersion). */
+  const rendering = <T>(version: ContentVersion | null, render: () => Promise<T>) =>
+    collectDependencies(version ? () => withRequestVersion(payload, version, render) : render)
   const apiRoute = payload.config.routes.api
 
   /** Only answers Payload made for the same kind of reader are ever in the store (see `storedAs`). */
@@ -270,21 +284,23 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
    * which answers with it. A GraphQL request comes with its body, which the lane has read; its
    * answer goes out as serveGraphql's does.
    */
-  const storedAnswerFor = async (req: IncomingMessage, graphqlBody?: Buffer) => {
-    if (!store || (graphqlBody ? req.method !== 'POST' : !isCacheableRead(req))) return undefined
-    const reader = readers.of(req)
-    const version = await versionFor(req)
-    const key = graphqlBody ? graphqlKeyOf(req, reader, graphqlBody) : keyOf(req, reader)
-    const answer = version ? store.get(key) : undefined
-    if (!answer) return undefined
-    return {
-      send: graphqlBody
-        ? (res: ServerResponse) => {
-            res.setHeader('Cache-Control', PRIVATE_NO_STORE)
-            sendGraphqlAnswer(res, answer, HIT)
-          }
-        : (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
-    }
+  const storedAnswerFor = (req: IncomingMessage, graphqlBody?: Buffer): Promise<StoredAnswer | undefined> => {
+    if (!store || (graphqlBody ? req.method !== 'POST' : !isCacheableRead(req))) return NO_ANSWER
+    // Not an async function: on the path of every stored answer, each promise less is time less.
+    return versionFor(req).then((version) => {
+      const reader = readers.of(req)
+      const key = graphqlBody ? graphqlKeyOf(req, reader, graphqlBody) : keyOf(req, reader)
+      const answer = version ? store.get(key) : undefined
+      if (!answer) return undefined
+      return {
+        send: graphqlBody
+          ? (res: ServerResponse) => {
+              res.setHeader('Cache-Control', PRIVATE_NO_STORE)
+              sendGraphqlAnswer(res, answer, HIT)
+            }
+          : (res: ServerResponse) => send(req, res, answer, reader, version, HIT),
+      }
+    })
   }
 
   const produceAndRemember = async (req: IncomingMessage, produce: () => Promise<Produced>) => {
@@ -343,7 +359,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
     }
     const [path, search = ''] = arrivedUrl(req).split(/\?(.*)/s, 2) as [string, string?]
     const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
-      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { value: produced, dependencies: collected } = await rendering(version, () => produceAndRemember(req, produce))
       const { response, verdict, tags: ownTags } = produced
       if (!storedAs(reader, verdict)) {
         res.setHeader('Cache-Control', PRIVATE_NO_STORE)
@@ -420,7 +436,7 @@ export const createHttpCache = (payload: Payload, settings: HttpCacheSettings, r
       return undefined
     }
     const render = async (from: number, share: (done: Awaited<Render['done']>) => void) => {
-      const { value: produced, dependencies: collected } = await collectDependencies(() => produceAndRemember(req, produce))
+      const { value: produced, dependencies: collected } = await rendering(version, () => produceAndRemember(req, produce))
       const { response, verdict } = produced
       if (!storedAs(reader, verdict) || !isStorable(response)) return response
       const answer = await answerOf(response, '')

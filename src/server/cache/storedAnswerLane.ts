@@ -6,7 +6,7 @@ import type { BodyLimits } from '../bodyLimits'
 import { isMultipart, readBodyOnce } from '../bodyLimits'
 import type { FrontDoor } from '../frontDoor'
 import { GRAPHQL_BODY_STORE_BYTES } from './graphqlReads'
-import type { HttpCache } from './httpCache'
+import type { HttpCache, StoredAnswer } from './httpCache'
 
 type LaneParts = {
   apiRoute: string
@@ -58,7 +58,7 @@ export const storedAnswerLane =
     const url = req.url ?? ''
     const query = url.indexOf('?')
     const path = query === -1 ? url : url.slice(0, query)
-    let stored: ReturnType<HttpCache['storedAnswerFor']>
+    let stored: Promise<StoredAnswer | undefined>
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (
         !(url.startsWith(`${apiRoute}/`) || isStoredPath(path)) ||
@@ -79,10 +79,12 @@ export const storedAnswerLane =
       return
     }
     stored
-      .then(async (answer) => {
+      .then((answer) => {
         if (!answer) return passOn(req, res)
         door.greet(req, res, path, door.isHttps(req), arrived)
-        if (await door.admit(req, res)) answer.send(res)
+        return door.admit(req, res).then((admitted) => {
+          if (admitted) answer.send(res)
+        })
       })
       .catch((error: unknown) => {
         logger.error({ err: error, url }, 'the stored-answer lane failed; passing the request on')
