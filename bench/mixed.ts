@@ -236,7 +236,10 @@ export type MixedRun = {
   /** Publishes per second asked for. */
   publishesPerSecond: number
   load: LoadResult
-  /** Answers with `Cache-Status: greenroom; hit`, and all answers counted. */
+  /**
+   * Answers with `Cache-Status: greenroom; hit`, and all answers counted. An answer that joined another
+   * request's render (`fwd=miss; collapsed`) waited for Payload: it is not from the store.
+   */
   storeHits: number
   answers: number
   hitShare: number

@@ -43,10 +43,12 @@ const payload = await getPayload({ config })
 
 /** Wall time by name, summed over a series: hooks and database calls, one publish at a time. */
 const spent = new Map<string, number>()
+const calls = new Map<string, number>()
 const timed =
   <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
   async (...args: A) => {
     const started = performance.now()
+    calls.set(name, (calls.get(name) ?? 0) + 1)
     try {
       return await fn(...args)
     } finally {
@@ -142,6 +144,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 try {
   for (let warm = 0; warm < 10; warm++) await publish()
   spent.clear()
+  calls.clear()
   const wall: number[] = []
   const cpu: number[] = []
   for (let round = 0; round < rounds; round++) {
@@ -154,8 +157,10 @@ try {
   }
   console.log(`\nOne publish at a time (PATCH /api/posts/:id${PUBLISH_QUERY}), ${rounds} rounds; load ${os.loadavg()[0].toFixed(2)}`)
   console.log(`  median ${median(wall).toFixed(2)} ms (CPU ${median(cpu).toFixed(2)} ms)`)
-  console.log('\nWall time per publish, by hook and database call (nested: a hook includes the calls it makes):')
-  for (const [name, ms] of [...spent].sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(60)} ${(ms / rounds).toFixed(3).padStart(8)} ms`)
+  console.log('\nWall time and calls per publish, by hook, database call and Local API call (nested: a hook includes the calls it makes):')
+  for (const [name, ms] of [...spent].sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${name.padEnd(60)} ${(ms / rounds).toFixed(3).padStart(8)} ms  ${((calls.get(name) ?? 0) / rounds).toFixed(1).padStart(5)} calls`)
+  }
 
   const session = new Session()
   session.connect()
