@@ -48,7 +48,12 @@ const main = async () => {
   const database = await createBenchDatabase('sqlite', dir, postCount)
   const paths = benchPaths(dir, database.uri, postCount)
   restoreSeed(kept, paths)
-  const server = await startGreenroom(paths, {}, 120_000, (process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean))
+  const server = await startGreenroom(paths, {}, 120_000, (process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean)).catch(
+    (error: unknown) => {
+      fs.rmSync(dir, { recursive: true, force: true })
+      throw error
+    },
+  )
   try {
     const set = await mixedRequests(server.url, postCount)
     const cookie = await signInEditor(server.url)
