@@ -1,7 +1,8 @@
 // The mixed-read scenario of issue 15: what a site's readers ask for while an editor publishes. Fifty
 // requests (REST list pages, posts by slug, category lists, GraphQL queries), shuffled once, cycled by
 // every autocannon connection; meanwhile an editor signed in through the REST API publishes a title
-// change to one post of the first list page 0, 1 or 5 times a second (PATCH /api/posts/:id). Every
+// change to one post of the first list page 0, 1 or 5 times a second (PATCH /api/posts/:id with the query
+// string the admin panel's Publish button sends: PUBLISH_QUERY). Every
 // answer's Cache-Status says whether the response store had it. After each publish the edited post is
 // read back anonymously (by slug and on the first list page) and must carry the title just published:
 // a stored answer that outlived the change would show the old one.
@@ -132,6 +133,14 @@ const percentile = (values: number[], p: number) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/**
+ * The query string of the admin panel's Publish button (@payloadcms/ui, elements/PublishButton):
+ * `depth: 0` and the locale being edited (the default one, `en`). The answer is therefore the post
+ * unpopulated, as the admin gets it; the admin sends the whole form as `_payload`, where this editor
+ * sends the one field it changes (Payload merges either into the stored document alike).
+ */
+export const PUBLISH_QUERY = '?depth=0&locale=en'
+
 const titleOnSlug = async (baseUrl: string, slug: string) => {
   const res = await fetch(`${baseUrl}${slugPathOf(slug)}`)
   if (res.status !== 200) return `status ${res.status}`
@@ -176,7 +185,7 @@ const publishUntil = async (
     if (wait > 0) await sleep(wait)
     const title = `${edited.title}, edit ${tag}-${k}`
     const sent = process.hrtime.bigint()
-    const res = await fetch(`${baseUrl}/api/posts/${edited.id}?depth=0`, {
+    const res = await fetch(`${baseUrl}/api/posts/${edited.id}${PUBLISH_QUERY}`, {
       method: 'PATCH',
       // What the admin panel's fetch sends from the server's own origin: Payload takes a session cookie
       // only from an origin in its `csrf` list (payload.config.ts).
@@ -227,7 +236,10 @@ export type MixedRun = {
   /** Publishes per second asked for. */
   publishesPerSecond: number
   load: LoadResult
-  /** Answers with `Cache-Status: greenroom; hit`, and all answers counted. */
+  /**
+   * Answers with `Cache-Status: greenroom; hit`, and all answers counted. An answer that joined another
+   * request's render (`fwd=miss; collapsed`) waited for Payload: it is not from the store.
+   */
   storeHits: number
   answers: number
   hitShare: number

@@ -124,11 +124,12 @@ const launchGreenroom = async (
   paths: BenchPaths,
   timeoutMs: number,
   extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<StartedGreenroom | LaunchFailure> => {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
+  const child = spawn(process.execPath, [...nodeArgs, ...SERVER_NODE_ARGS], {
     cwd: ROOT,
     env: { ...payloadEnv(paths), ...extraEnv, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,8 +155,10 @@ export const startGreenroom = async (
   paths: BenchPaths,
   extraEnv: Record<string, string> = {},
   timeoutMs = 120_000,
+  /** Node's own options before the bundle's (`--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs: string[] = [],
 ): Promise<StartedGreenroom> => {
-  const launch = await launchGreenroom(paths, timeoutMs, extraEnv)
+  const launch = await launchGreenroom(paths, timeoutMs, extraEnv, nodeArgs)
   if ('failed' in launch) {
     throw new Error(`Greenroom did not become ready (exit code ${String(launch.failed)}). Its output:\n${launch.output}`)
   }

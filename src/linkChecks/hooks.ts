@@ -16,7 +16,7 @@ import type { DocumentID, FoundLink } from './findLinks'
 import { findLinks, targetKey } from './findLinks'
 import { BROKEN_LINKS, LINK_CHECK_FIELDS } from './fields'
 import type { StoredLinks } from './refresh'
-import { linkCheckValues, linksOfStored, readStored, referrersOf, refreshReferrers } from './refresh'
+import { linkCheckValues, linksOfStored, readNewest, referrersOf, refreshReferrers } from './refresh'
 import { linkChecksMode } from './settings'
 
 type Doc = Record<string, unknown> & { id?: DocumentID; _status?: string; deletedAt?: string | null }
@@ -38,8 +38,7 @@ export const linksOfEdit = async (
   const editing = locale ?? (localization ? localization.defaultLocale : undefined)
   const links = findLinks(req.payload, collection, data, { locale: editing })
   if (id === undefined || !editing || !localization) return links
-  const { main, latest } = await readStored(req, collection, id)
-  const stored = latest?.version ?? main
+  const stored = await readNewest(req, collection, id)
   if (!stored) return links
   const others = findLinks(req.payload, collection, stored).filter((link) => link.locale && link.locale !== editing)
   return [...links, ...others]

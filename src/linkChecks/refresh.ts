@@ -17,25 +17,39 @@ export const linkCheckValues = (links: FoundLink[], broken: BrokenLink[]) => ({
   [LINK_TARGETS]: [...new Set(links.flatMap(({ target }) => (target ? [targetKey(target)] : [])))],
 })
 
-/** The stored document and its newest version, in every language, without hooks. */
-export const readStored = async (req: PayloadRequest, collection: string, id: DocumentID) => {
+type Version = { id: DocumentID; version: Record<string, unknown> }
+
+const readMain = async (req: PayloadRequest, collection: string, id: DocumentID) =>
+  (await req.payload.db.findOne({ collection: collection as CollectionSlug, where: { id: { equals: id } }, locale: 'all', req })) as Row | null
+
+const readLatest = async (req: PayloadRequest, collection: string, id: DocumentID): Promise<Version | undefined> => {
   const slug = collection as CollectionSlug
-  const main = (await req.payload.db.findOne({ collection: slug, where: { id: { equals: id } }, locale: 'all', req })) as Row | null
-  const latest = req.payload.collections[slug].config.versions?.drafts
-    ? ((
-        await req.payload.db.findVersions({
-          collection: slug,
-          where: { and: [{ parent: { equals: id } }, { latest: { equals: true } }] },
-          limit: 1,
-          pagination: false,
-          sort: '-updatedAt',
-          locale: 'all',
-          req,
-        })
-      ).docs[0] as unknown as { id: DocumentID; version: Record<string, unknown> } | undefined)
-    : undefined
-  return { main, latest }
+  if (!req.payload.collections[slug].config.versions?.drafts) return undefined
+  const { docs } = await req.payload.db.findVersions({
+    collection: slug,
+    where: { and: [{ parent: { equals: id } }, { latest: { equals: true } }] },
+    limit: 1,
+    pagination: false,
+    sort: '-updatedAt',
+    locale: 'all',
+    req,
+  })
+  return docs[0] as unknown as Version | undefined
 }
+
+/** The stored document and its newest version, in every language, without hooks. */
+export const readStored = async (req: PayloadRequest, collection: string, id: DocumentID) => ({
+  main: await readMain(req, collection, id),
+  latest: await readLatest(req, collection, id),
+})
+
+/**
+ * The document as its editors have it, in every language, without hooks: its newest version, or the
+ * stored document when it has no versions. One read: the stored row, a second read of a post with
+ * all its languages, was read on every save and then not used.
+ */
+export const readNewest = async (req: PayloadRequest, collection: string, id: DocumentID): Promise<Record<string, unknown> | null> =>
+  (await readLatest(req, collection, id))?.version ?? (await readMain(req, collection, id))
 
 /** The SQL adapters stamp `updatedAt` on every write unless it is given as null. */
 const keepUpdatedAt = (req: PayloadRequest) => (req.payload.db.name === 'mongoose' ? {} : { updatedAt: null })

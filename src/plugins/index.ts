@@ -27,7 +27,7 @@ import { contentChangesPlugin } from '../changes/plugin'
 import { dependenciesPlugin } from '../changes/dependencyPlugin'
 import { populatedDocumentsPlugin } from '../server/cache/populatedDocuments'
 import { generateSeoTitle, generateSeoUrl } from './seo'
-import { searchFields, syncSearchDoc } from './search'
+import { searchFields, searchSyncReadsPlugin, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
 import { uploadLimitsPlugin } from './uploadLimits'
 
@@ -93,6 +93,8 @@ export const plugins: Plugin[] = [
       fields: searchFields,
     },
   }),
+  // The search plugin's read of the document it syncs, at depth 0 (what the search row takes of it).
+  searchSyncReadsPlugin(['posts', 'pages']),
   seoPlugin({
     collections: ['posts', 'pages'],
     uploadsCollection: 'media',

@@ -116,6 +116,11 @@ test('after every write, on either server, every answer the store gives is the o
     { path: '/api/search?limit=5' },
     { path: 'gql list', graphql: '{ Posts(limit: 3) { totalDocs docs { id title slug path categories { title slug } heroImage { alt url } populatedAuthors { name } } } }' },
     { path: 'gql by slug', graphql: `{ Posts(where: { slug: { equals: "${a.slug}" } }) { docs { id title path relatedPosts { title slug } } } }` },
+    // Lists retired by the fields their where and sort use, as REST lists are.
+    { path: 'gql page 2', graphql: '{ Posts(limit: 3, page: 2) { totalDocs docs { id title slug } } }' },
+    { path: 'gql by title', graphql: '{ Posts(limit: 10, sort: "title") { docs { id title } } }' },
+    { path: 'gql by new slug', graphql: `{ Posts(where: { slug: { equals: "${newSlug}" } }) { docs { id title } } countPosts(where: { slug: { equals: "${newSlug}" } }) { totalDocs } }` },
+    { path: 'gql by category', graphql: `{ Posts(where: { categories: { in: [${JSON.stringify(otherCategory!.id)}] } }, sort: "-publishedAt") { totalDocs docs { id title } } }` },
     { path: 'gql document', graphql: `{ Post(id: ${JSON.stringify(b.id)}) { title slug path relatedPosts { id title path } } }` },
     { path: 'gql pages', graphql: '{ Pages { docs { id title path } } }' },
     { path: 'gql categories', graphql: '{ Categories(limit: 20) { docs { id title slug } } }' },
@@ -193,21 +198,32 @@ test('after every write, on either server, every answer the store gives is the o
 test('a title edit of one post leaves answers that do not show it stored', async () => {
   const older = await createPost(stored.url, `Older ${unique()}`, { publishedAt: '2001-01-01T00:00:00.000Z' })
   const edited = await createPost(stored.url, `Edited ${unique()}`, { publishedAt: '2099-01-01T00:00:00.000Z' })
-  const untouched = [`/api/posts?where[slug][equals]=${older.slug}&depth=1`, '/api/posts?limit=2&page=2&depth=1']
+  const untouched: Read[] = [
+    { path: `/api/posts?where[slug][equals]=${older.slug}&depth=1` },
+    { path: '/api/posts?limit=2&page=2&depth=1' },
+    { path: 'gql by slug', graphql: `{ Posts(where: { slug: { equals: "${older.slug}" } }) { docs { id title } } }` },
+    { path: 'gql page 2', graphql: '{ Posts(limit: 2, page: 2, sort: "-publishedAt") { totalDocs docs { id title } } }' },
+  ]
   const page1 = (await api(stored.url, '/api/posts?limit=2&page=1&depth=0')).body.docs as Json[]
   expect(page1[0]!.id).toBe(edited.id)
-  for (const url of untouched) {
-    await read(stored.url, { path: url })
-    expect((await read(stored.url, { path: url })).cacheStatus).toBe('greenroom; hit')
+  for (const one of untouched) {
+    await read(stored.url, one)
+    expect([one.path, (await read(stored.url, one)).cacheStatus]).toEqual([one.path, 'greenroom; hit'])
   }
-  const touched = `/api/posts/${edited.id}?depth=1`
-  await read(stored.url, { path: touched })
-  expect((await read(stored.url, { path: touched })).cacheStatus).toBe('greenroom; hit')
+  const touched: Read[] = [
+    { path: `/api/posts/${edited.id}?depth=1` },
+    { path: 'gql page 1', graphql: '{ Posts(limit: 2, page: 1, sort: "-publishedAt") { docs { id title } } }' },
+    { path: 'gql by title', graphql: '{ Posts(limit: 2, sort: "title") { docs { id title } } }' },
+  ]
+  for (const one of touched) {
+    await read(stored.url, one)
+    expect([one.path, (await read(stored.url, one)).cacheStatus]).toEqual([one.path, 'greenroom; hit'])
+  }
 
   await write(oracle.url, `/api/posts/${edited.id}`, 'PATCH', { title: `Edited again ${unique()}` })
 
-  for (const url of untouched) expect([url, (await read(stored.url, { path: url })).cacheStatus]).toEqual([url, 'greenroom; hit'])
-  expect((await read(stored.url, { path: touched })).cacheStatus).not.toBe('greenroom; hit')
+  for (const one of untouched) expect([one.path, (await read(stored.url, one)).cacheStatus]).toEqual([one.path, 'greenroom; hit'])
+  for (const one of touched) expect([one.path, (await read(stored.url, one)).cacheStatus]).not.toEqual([one.path, 'greenroom; hit'])
 }, 120_000)
 
 test('concurrent misses of one answer share one render', async () => {

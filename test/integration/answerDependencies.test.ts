@@ -57,12 +57,26 @@ describe('restDependencies', () => {
 describe('graphqlDependencies', () => {
   const body = (query: string) => Buffer.from(JSON.stringify({ query }))
 
-  test('lists and counts depend on their collection, all fields; documents and globals add nothing', () => {
-    expect(graphqlDependencies(payload, body('{ Posts(limit: 3) { docs { title } } countCategories { totalDocs } }'))).toEqual([
-      { collection: 'posts' },
-      { collection: 'categories' },
-    ])
+  test('lists and counts depend on the fields of their where and sort, as REST lists; documents and globals add nothing', () => {
+    const [posts, categories] = graphqlDependencies(payload, body('{ Posts(limit: 3) { docs { title } } countCategories { totalDocs } }'))
+    expect(fieldsOf([posts!], 'posts')).toEqual(['createdAt', 'id', 'publishedAt'])
+    expect(categories).toEqual(restDependencies(payload, '/categories', '')[0])
+    const bySlug = graphqlDependencies(payload, body('{ Posts(where: { slug: { equals: "x" } }, limit: 1) { docs { title } } }'))
+    expect(bySlug).toEqual(restDependencies(payload, '/posts', 'where[slug][equals]=x&limit=1'))
+    const sorted = graphqlDependencies(
+      payload,
+      body('{ Posts(sort: "-title,slug", where: { OR: [{ _status: { equals: published } }, { categories: { in: [3] } }] }) { totalDocs } }'),
+    )
+    expect(fieldsOf(sorted, 'posts')).toEqual(['_status', 'categories', 'createdAt', 'id', 'publishedAt', 'slug', 'title'])
     expect(graphqlDependencies(payload, body('{ Post(id: 1) { title } Header { id } SiteSetting { siteName } }'))).toEqual([])
+  })
+
+  test('a where or sort given in variables depends on every field; one it cannot resolve on everything', () => {
+    const query = 'query ($slug: String) { Posts(where: { slug: { equals: $slug } }) { docs { title } } }'
+    expect(graphqlDependencies(payload, Buffer.from(JSON.stringify({ query, variables: { slug: 'x' } })))).toEqual([{ collection: 'posts' }])
+    const defaulted = 'query ($sort: String = "title") { Posts(sort: $sort) { docs { title } } }'
+    expect(graphqlDependencies(payload, body(defaulted))).toEqual([{ collection: 'posts' }])
+    expect(graphqlDependencies(payload, body('{ Posts(where: { nothing: { equals: 1 } }) { totalDocs } }'))).toEqual([EVERYTHING])
   })
 
   test('anything else at the top level depends on everything', () => {

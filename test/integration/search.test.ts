@@ -66,3 +66,29 @@ test('readers cannot write to the index', async () => {
     payload.create({ collection: 'search', overrideAccess: false, data: { title: 'Spam' } as never }),
   ).rejects.toMatchObject({ status: 403 })
 })
+
+test("the plugin's read of the synced document is at depth 0, and the row holds what it did at depth 2", async () => {
+  const category = await payload.create({ collection: 'categories', overrideAccess: true, data: { title: 'Search depth' } as never })
+  const post = await payload.create({
+    collection: 'posts',
+    overrideAccess: true,
+    data: { ...postData('Depth probe', { excerpt: 'Teaser.', categories: [category.id] }), _status: 'published' } as never,
+  })
+  // Every findByID of the post during the next save, as the operation gets it (after the hooks before this one).
+  const depths: unknown[] = []
+  const hooks = payload.collections.posts.config.hooks
+  const observe = ({ args, operation }: { args: { id?: unknown; depth?: unknown }; operation: string }) => {
+    if (operation === 'read' && args.id === post.id) depths.push(args.depth)
+    return args
+  }
+  hooks.beforeOperation.push(observe as never)
+  try {
+    await payload.update({ collection: 'posts', id: post.id, overrideAccess: true, data: { title: 'Depth probe renamed', _status: 'published' } })
+  } finally {
+    hooks.beforeOperation.splice(hooks.beforeOperation.indexOf(observe as never), 1)
+  }
+  expect(depths).toEqual([0])
+  const { docs } = await payload.find({ collection: 'search', overrideAccess: false, depth: 0, where: { 'doc.value': { equals: post.id } } })
+  expect(docs).toHaveLength(1)
+  expect(docs[0]).toMatchObject({ title: 'Depth probe renamed', slug: 'depth-probe', excerpt: 'Teaser.', categories: [category.id] })
+})

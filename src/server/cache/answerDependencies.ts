@@ -1,4 +1,5 @@
-import { Kind, parse } from 'graphql'
+import type { ArgumentNode, ValueNode } from 'graphql'
+import { Kind, parse, valueFromASTUntyped } from 'graphql'
 import type { FlattenedField, Payload } from 'payload'
 import { formatNames, toWords } from 'payload'
 import { parse as parseQueryString } from 'qs-esm'
@@ -188,11 +189,28 @@ const graphqlNamesOf = (payload: Payload): GraphqlNames => {
 
 const namesCache = new WeakMap<Payload, GraphqlNames>()
 
+const hasVariable = (node: ValueNode): boolean =>
+  node.kind === Kind.VARIABLE ||
+  (node.kind === Kind.LIST && node.values.some(hasVariable)) ||
+  (node.kind === Kind.OBJECT && node.fields.some((field) => hasVariable(field.value)))
+
 /**
- * What a GraphQL query depends on beyond what was collected while it ran: the collections its
- * top-level fields list, all fields (a GraphQL where may name any). A query whose top level holds
- * anything else than lists, single documents and globals (fragments, Payload's `Access`, `me`)
- * depends on everything.
+ * A top-level list's dependencies, as a REST find's with the same where and sort: Payload's resolver
+ * hands both arguments to `find` as they are (a count has a where only). An argument that holds a
+ * variable (its value or its default is elsewhere in the request) depends on every field.
+ */
+const listDependencies = (payload: Payload, collection: string, args: readonly ArgumentNode[] | undefined): Dependency[] => {
+  const argument = (name: string) => args?.find((arg) => arg.name.value === name)?.value
+  const [where, sort] = [argument('where'), argument('sort')]
+  if ((where && hasVariable(where)) || (sort && hasVariable(sort))) return [{ collection }]
+  return queryDependencies(payload, collection, where && valueFromASTUntyped(where), sort && valueFromASTUntyped(sort))
+}
+
+/**
+ * What a GraphQL query depends on beyond what was collected while it ran: for each top-level list or
+ * count of a collection, the fields its where and sort use, as a REST list (every field when they
+ * come in variables). A query whose top level holds anything else than lists, single documents and
+ * globals (fragments, Payload's `Access`, `me`) depends on everything.
  */
 export const graphqlDependencies = (payload: Payload, body: Buffer): Dependency[] => {
   let names = namesCache.get(payload)
@@ -212,7 +230,7 @@ export const graphqlDependencies = (payload: Payload, body: Buffer): Dependency[
         if (listed) {
           const config = payload.collections[listed as keyof Payload['collections']]?.config
           if (!config || !isFollowed(config)) return [EVERYTHING]
-          dependencies.push({ collection: listed })
+          dependencies.push(...listDependencies(payload, listed, selection.arguments))
         } else if (!singles.has(name)) return [EVERYTHING]
       }
     }
