@@ -390,7 +390,7 @@ export const formatReport = (results: BenchResults): string => {
     '',
     ...memoryLines(results),
     '',
-    `### ${name}: the SQL behind an anonymous reader's queries (Local API, as the REST routes run them)`,
+    `### ${name}: the SQL behind an anonymous reader's queries (captured from Payload's REST handler in process; "first request only": what later requests get from a cache)`,
     '',
     ...queryPlanLines(results.queryPlan),
     `### Server output at LOG_LEVEL=warn (${results.serverOutput.length} lines)`,
