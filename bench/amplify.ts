@@ -49,7 +49,7 @@ const sqliteRunner = (uri: string): Runner => {
   return {
     all: async (sql) => db.prepare(sql).all() as Record<string, unknown>[],
     run: async (sql) => void db.exec(sql),
-    close: async () => db.close(),
+    close: async () => void db.close(),
   }
 }
 

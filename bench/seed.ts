@@ -18,6 +18,8 @@ export type SeedTimings = {
   batchSize: number
   /** How the posts were committed, in words, for the report. */
   transactions: string
+  /** Rows per table of a post after the SQL copies (bench/amplify.ts), when there were any. */
+  rowsAfterCopy?: Record<string, number>
   /** Milliseconds per phase, measured inside the seeding process (Payload's start-up excluded). */
   ms: { author: number; media: number; categories: number; posts: number; total: number }
 }

@@ -56,6 +56,7 @@ if (content.POST_COUNT > throughPayload) {
   result.seed = {
     ...result.seed,
     posts: content.POST_COUNT,
+    rowsAfterCopy: rows,
     transactions: `${result.seed.transactions}; ${copied.toLocaleString('en-US')} more copied in SQL (bench/amplify.ts) in ${(ms / 1000).toFixed(1)} s`,
     ms: { ...result.seed.ms, posts: result.seed.ms.posts + ms, total: result.seed.ms.total + ms },
   }
