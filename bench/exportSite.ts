@@ -9,7 +9,6 @@ import os from 'node:os'
 import path from 'node:path'
 
 import type { SiteExportSummary } from '../src/siteExport/export'
-import { amplifyPosts } from './amplify'
 import { loadSharedContent } from './content'
 import { createBenchDatabase } from './database'
 import type { BenchPaths } from './processes'
@@ -36,15 +35,10 @@ const benchCount = async (posts: number, rows: Row[]) => {
   try {
     const database = await createBenchDatabase('sqlite', dir, posts)
     const paths = benchPaths(dir, database.uri, posts)
-    const seeded = Math.min(posts, SEED_POSTS)
-    log(`seeding ${seeded.toLocaleString('en-US')} posts through Payload`)
+    log(`seeding ${Math.min(posts, SEED_POSTS).toLocaleString('en-US')} posts through Payload, copying the rest in SQL`)
     const seedStarted = Date.now()
-    await runChild('bench/child/seed.ts', path.join(dir, 'seed.json'), payloadEnv(benchPaths(dir, database.uri, seeded)))
+    await runChild('bench/child/seed.ts', path.join(dir, 'seed.json'), { ...payloadEnv(paths), BENCH_SEED_POSTS: String(SEED_POSTS) })
     log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`)
-    if (posts > seeded) {
-      const { copied, ms } = amplifyPosts(database.uri.slice('file:'.length), posts)
-      log(`copied ${copied.toLocaleString('en-US')} more posts in SQL in ${(ms / 1000).toFixed(1)} s`)
-    }
     for (const format of FORMATS) {
       const out = path.join(dir, `export-${format}`)
       const record = (run: string, result: Run) => {

@@ -18,6 +18,8 @@ export type SeedTimings = {
   batchSize: number
   /** How the posts were committed, in words, for the report. */
   transactions: string
+  /** Rows per table of a post after the SQL copies (bench/amplify.ts), when there were any. */
+  rowsAfterCopy?: Record<string, number>
   /** Milliseconds per phase, measured inside the seeding process (Payload's start-up excluded). */
   ms: { author: number; media: number; categories: number; posts: number; total: number }
 }
@@ -177,6 +179,8 @@ export type SeedOptions = {
   concurrency?: number
   /** Posts per transaction. */
   batchSize?: number
+  /** Posts to create, the first of the shared content's (default: all of them). */
+  posts?: number
   /** Called after every committed batch with the number of posts written so far. */
   onProgress?: (done: number, total: number) => void
 }
@@ -193,7 +197,7 @@ export type SeedOptions = {
 export const seedBenchContent = async (payload: Payload, content: SharedContent, options: SeedOptions = {}): Promise<SeedTimings> => {
   const concurrency = Math.max(1, options.concurrency ?? 4)
   const batchSize = Math.max(1, options.batchSize ?? 250)
-  const total = content.POST_COUNT
+  const total = Math.min(content.POST_COUNT, options.posts ?? content.POST_COUNT)
   const ms = { author: 0, media: 0, categories: 0, posts: 0, total: 0 }
   const started = process.hrtime.bigint()
 

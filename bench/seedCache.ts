@@ -16,7 +16,7 @@ import type { BenchDatabaseKind } from './database'
 import { withClient } from './database'
 
 /** What a seeded database is made of: a change to any of it makes the kept copies stale. */
-const SEED_INPUTS = ['src/migrations', 'bench/seed.ts', 'bench/child/seed.ts', 'package-lock.json']
+const SEED_INPUTS = ['src/migrations', 'bench/seed.ts', 'bench/child/seed.ts', 'bench/amplify.ts', 'package-lock.json']
 
 const CACHE_DIR = path.join(ROOT, SCRATCH_DIR, 'bench-seeds')
 
