@@ -58,11 +58,12 @@ export const openPayload = async (databaseUri: string, mediaDir: string): Promis
       // One at a time: jest's ESM loader fails to link modules that parallel imports share.
       const { default: config } = await import('@payload-config')
       const { getPayload } = await import('payload')
-      const adapters = await import('../../src/db/databaseAdapter')
+      const sqlite = await import('../../src/migrations/sqlite')
+      const postgres = await import('../../src/migrations/postgres')
       const exporter = await import('../../src/backup/export')
       const importer = await import('../../src/backup/import')
       const payload = await getPayload({ config, key: databaseUri })
-      const migrations = { sqlite: adapters.sqliteMigrations, postgres: adapters.postgresMigrations }[payload.db.name as string]
+      const migrations = { sqlite: sqlite.migrations, postgres: postgres.migrations }[payload.db.name as string]
       if (migrations) await payload.db.migrate({ migrations: migrations as never })
       opened = {
         payload,
@@ -126,22 +127,6 @@ export const someAdmin = async (payload: Payload) => {
 }
 
 /**
- * Lexical gives block nodes stored without an id a random one on every read; those say nothing
- * about the stored document, so comparisons leave them out.
- */
-const withoutReadTimeBlockIDs = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutReadTimeBlockIDs)
-  if (!value || typeof value !== 'object') return value
-  const entries = Object.entries(value).map(([key, child]) => [key, withoutReadTimeBlockIDs(child)] as const)
-  const object = Object.fromEntries(entries) as Record<string, unknown>
-  if ((object.type === 'block' || object.type === 'inlineBlock') && object.fields && typeof object.fields === 'object') {
-    const { id: _id, ...fields } = object.fields as Record<string, unknown>
-    object.fields = fields
-  }
-  return object
-}
-
-/**
  * Every document the Local API returns (depth 0, hidden fields shown): the collections, the
  * versions, what an editor sees with drafts, and the globals. What a restore must reproduce.
  */
@@ -161,5 +146,5 @@ export const readEverything = async (payload: Payload, collections: string[], gl
   for (const slug of globals) {
     result[`global ${slug}`] = await payload.findGlobal({ slug: slug as never, depth: 0, overrideAccess: true, showHiddenFields: true, user })
   }
-  return withoutReadTimeBlockIDs(result)
+  return result
 }
