@@ -153,14 +153,12 @@ const indexChildRowsByParent =
 export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> => {
   switch (target.kind) {
     case 'sqlite': {
-      const [{ sqliteAdapter }, { index: sqliteIndex }, { migrations: sqliteMigrations }, { reusePreparedStatements }, { poolSqliteTransactions }] =
-        await Promise.all([
-          import('@payloadcms/db-sqlite'),
-          import('@payloadcms/db-sqlite/drizzle/sqlite-core'),
-          import('../migrations/sqlite'),
-          import('./libsqlStatementCache'),
-          import('./sqliteTransactions'),
-        ])
+      // One after the other: jest's ESM loader fails to link modules that parallel imports share.
+      const { sqliteAdapter } = await import('@payloadcms/db-sqlite')
+      const { index: sqliteIndex } = await import('@payloadcms/db-sqlite/drizzle/sqlite-core')
+      const { migrations: sqliteMigrations } = await import('../migrations/sqlite')
+      const { reusePreparedStatements } = await import('./libsqlStatementCache')
+      const { poolSqliteTransactions } = await import('./sqliteTransactions')
       const filePath = target.uri.slice('file:'.length)
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
       reusePreparedStatements()
@@ -185,11 +183,9 @@ export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<Dat
       )
     }
     case 'postgres': {
-      const [{ postgresAdapter }, { index: pgIndex }, { migrations: postgresMigrations }] = await Promise.all([
-        import('@payloadcms/db-postgres'),
-        import('@payloadcms/db-postgres/drizzle/pg-core'),
-        import('../migrations/postgres'),
-      ])
+      const { postgresAdapter } = await import('@payloadcms/db-postgres')
+      const { index: pgIndex } = await import('@payloadcms/db-postgres/drizzle/pg-core')
+      const { migrations: postgresMigrations } = await import('../migrations/postgres')
       return afterConnect(
         cacheCounts(postgresAdapter({
           pool: {

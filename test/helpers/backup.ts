@@ -56,7 +56,9 @@ export const openPayload = async (databaseUri: string, mediaDir: string): Promis
     let opened: OpenedPayload | undefined
     await jest.isolateModulesAsync(async () => {
       // One at a time: jest's ESM loader fails to link modules that parallel imports share.
-      const { default: config } = await import('@payload-config')
+      // Awaited here: the config loads its database adapter while it resolves, and getPayload returns a cached
+      // instance without awaiting it, which would leave that loading to run outside the isolated registry.
+      const config = await (await import('@payload-config')).default
       const { getPayload } = await import('payload')
       const sqlite = await import('../../src/migrations/sqlite')
       const postgres = await import('../../src/migrations/postgres')
@@ -127,6 +129,16 @@ export const someAdmin = async (payload: Payload) => {
 }
 
 /**
+ * Plain copies of objects and arrays: the two databases' adapters give some values other prototypes, which deep
+ * equality would count though they hold the same data.
+ */
+const asPlainData = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(asPlainData)
+  if (!value || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, asPlainData(child)]))
+}
+
+/**
  * Every document the Local API returns (depth 0, hidden fields shown): the collections, the
  * versions, what an editor sees with drafts, and the globals. What a restore must reproduce.
  */
@@ -146,5 +158,5 @@ export const readEverything = async (payload: Payload, collections: string[], gl
   for (const slug of globals) {
     result[`global ${slug}`] = await payload.findGlobal({ slug: slug as never, depth: 0, overrideAccess: true, showHiddenFields: true, user })
   }
-  return result
+  return asPlainData(result)
 }
