@@ -72,11 +72,15 @@ const LOCALES = [
 // Read here so that a wrong value stops the start; applied to the whole config below, and to /api/sync.
 const readerPolicy = readerPolicyFromEnv(process.env, LOCALES.map(({ code }) => code))
 
+// Parsed here, so that a wrong DATABASE_URI stops the start; the one adapter it needs is loaded with the config below.
+const database = createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI))
+
 /**
- * The configuration as written. Payload sanitizes a config in place, so it is built from a copy:
- * this one stays as written, for tests that build a variant (the schema before localization).
+ * The configuration as written, but for its database adapter (loaded on demand: see createDatabaseAdapter).
+ * Payload sanitizes a config in place, so it is built from a copy: this one stays as written, for tests
+ * that build a variant (the schema before localization).
  */
-export const greenroomConfig: Config = {
+export const greenroomConfig: Omit<Config, 'db'> = {
   // Readable lines on a terminal; LOG_FORMAT=json for log collectors (the Docker image sets it).
   logger:
     process.env.LOG_FORMAT === 'json'
@@ -108,7 +112,6 @@ export const greenroomConfig: Config = {
   collections: [Posts, Pages, Categories, Media, Users],
   globals: [Header, Footer, SiteSettings],
   editor: defaultLexical,
-  db: createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI)),
   sharp,
   plugins,
   // /api/openapi.json and the API reference at /api/docs. Later root endpoints go here too, each with
@@ -171,7 +174,8 @@ export const greenroomConfig: Config = {
 // globals are Payload's to write (src/access/payloadInternalGlobals.ts), API keys change nothing
 // (src/access/readOnlyApiKeys.ts), what readers may read and ask for (src/readerPolicy), and a preview
 // token reads its one document and nothing else (src/preview/guard.ts).
-export default buildConfig(copyPlain(greenroomConfig))
+export default database
+  .then((db) => buildConfig(copyPlain({ ...greenroomConfig, db })))
   .then(closePayloadInternalGlobals)
   .then(readOnlyApiKeys)
   .then(applyReaderPolicy(readerPolicy))

@@ -12,6 +12,7 @@ import path from 'node:path'
 
 import autocannon from 'autocannon'
 
+import { SERVER_NODE_ARGS } from '../scripts/lib/build.mjs'
 import { createBenchDatabase } from './database'
 import type { MixedRequest } from './mixed'
 import { PUBLISH_QUERY, measureMixed, mixedRequests, signInEditor } from './mixed'
@@ -48,7 +49,7 @@ const main = async () => {
   const database = await createBenchDatabase('sqlite', dir, postCount)
   const paths = benchPaths(dir, database.uri, postCount)
   restoreSeed(kept, paths)
-  const server = await startGreenroom(paths, {}, 120_000, (process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean)).catch(
+  const server = await startGreenroom(paths, {}, 120_000, [...(process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean), ...SERVER_NODE_ARGS]).catch(
     (error: unknown) => {
       fs.rmSync(dir, { recursive: true, force: true })
       throw error

@@ -110,53 +110,59 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Polls often: the time to the first 200 is one of the figures. */
 const READY_POLL_MS = 25
 
-/** coldStartMs: spawn to /readyz; coldStartApiMs: spawn to the first 200 of /api/posts (as stock Payload is timed). */
-export type StartedGreenroom = RunningProcess & { coldStartMs: number; coldStartApiMs: number }
+/**
+ * coldStartMs: spawn to the first 200 on /readyz; coldStartApiMs: spawn to the first 200 of COLD_START_PATH, polled
+ * from spawn on its own (as stock Payload is timed), not after /readyz.
+ */
+export type StartedGreenroom = RunningProcess & { coldStartMs: number; coldStartApiMs: number; coldStartApiCpuMs: number | null }
 
 /** A start that ended before the process was up: its exit code and everything it printed. */
 type LaunchFailure = { failed: number | null; output: string }
 
 /**
  * Starts the production server (the compiled bundle, as `npm start` runs it) on a free port and times it
- * from spawn to the first 200 on /readyz, which answers only once the database does.
+ * from spawn to the first 200 on /readyz and, polled alongside, to the first 200 of the API read stock
+ * Payload is timed with.
  */
 const launchGreenroom = async (
   paths: BenchPaths,
   timeoutMs: number,
   extraEnv: Record<string, string>,
-  nodeArgs: string[] = [],
+  nodeArgs: string[],
 ): Promise<StartedGreenroom | LaunchFailure> => {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [...nodeArgs, ...SERVER_NODE_ARGS], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env: { ...payloadEnv(paths), ...extraEnv, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output = collectOutput(child)
   const stop = stopper(child)
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline && isRunning(child)) {
-    const ready = await fetch(`${url}/readyz`).then((res) => res.ok, () => false)
-    if (ready) {
-      const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6
-      const coldStartApiMs = await firstOk(`${url}${COLD_START_PATH}`, started, () => isRunning(child), timeoutMs)
-      if (coldStartApiMs === null) break
-      return { url, pid: child.pid!, output, stop, coldStartMs, coldStartApiMs }
-    }
-    await sleep(READY_POLL_MS)
+  const alive = () => isRunning(child)
+  let coldStartApiCpuMs: number | null = null
+  const [coldStartMs, coldStartApiMs] = await Promise.all([
+    firstOk(`${url}/readyz`, started, alive, timeoutMs),
+    firstOk(`${url}${COLD_START_PATH}`, started, alive, timeoutMs).then((ms) => {
+      coldStartApiCpuMs = treeCpuMs(child.pid!)
+      return ms
+    }),
+  ])
+  if (coldStartMs !== null && coldStartApiMs !== null) {
+    return { url, pid: child.pid!, output, stop, coldStartMs, coldStartApiMs, coldStartApiCpuMs }
   }
   await stop()
   return { failed: child.exitCode, output: output() }
 }
 
+/** `nodeArgs`: how Node runs the server (another bundle, when bench/coldStart.ts compares two builds). */
 export const startGreenroom = async (
   paths: BenchPaths,
   extraEnv: Record<string, string> = {},
   timeoutMs = 120_000,
-  /** Node's own options before the bundle's (`--cpu-prof`, which NODE_OPTIONS does not take). */
-  nodeArgs: string[] = [],
+  /** Node's arguments: its options (`--cpu-prof`, which NODE_OPTIONS does not take) and the bundle to run. */
+  nodeArgs: string[] = SERVER_NODE_ARGS,
 ): Promise<StartedGreenroom> => {
   const launch = await launchGreenroom(paths, timeoutMs, extraEnv, nodeArgs)
   if ('failed' in launch) {
@@ -200,6 +206,32 @@ export const readMemory = (pid: number): ProcessMemory | null => {
   return { rssMb: kib('VmRSS') / 1024, peakRssMb: kib('VmHWM') / 1024 }
 }
 
+/**
+ * CPU time (user + system) a process and every process below it used so far, in ms; Linux only, null elsewhere.
+ * On a loaded machine a start's wall time mostly says how busy the machine was; its CPU time says what it cost.
+ */
+export const treeCpuMs = (pid: number): number | null => {
+  let stat: string
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return null
+  }
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const own = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+  let children: number[] = []
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    // No children file: its own time is all there is.
+  }
+  return children.reduce((sum, child) => sum + (treeCpuMs(child) ?? 0), own)
+}
+
+/** USER_HZ: 100 on every Linux Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100
+
 /** Peak and current RSS of a process and every process below it (Next may start workers), in MiB. */
 export const readTreeMemory = (pid: number): ProcessMemory | null => {
   const own = readMemory(pid)
@@ -219,8 +251,11 @@ export const readTreeMemory = (pid: number): ProcessMemory | null => {
     .reduce<ProcessMemory>((sum, child) => (child ? { rssMb: sum.rssMb + child.rssMb, peakRssMb: sum.peakRssMb + child.peakRssMb } : sum), own)
 }
 
-/** The first 200 of the API's post list: what cold start means when the bench compares with stock Payload. */
-export const COLD_START_PATH = '/api/posts'
+/**
+ * The first 200 of one post from the API's list: what cold start means for both Greenroom and stock Payload (whose
+ * Next loads the route and Payload on that first request).
+ */
+export const COLD_START_PATH = '/api/posts?limit=1'
 
 /** Polls `url` until it answers 200; milliseconds since `started`, or null when the process ended or time ran out. */
 export const firstOk = async (url: string, started: bigint, alive: () => boolean, timeoutMs: number): Promise<number | null> => {
@@ -236,14 +271,14 @@ export const firstOk = async (url: string, started: bigint, alive: () => boolean
   return null
 }
 
-export type StartedStock = RunningProcess & { coldStartMs: number }
+export type StartedStock = RunningProcess & { coldStartMs: number; coldStartCpuMs: number | null }
 
 /**
  * Stock Payload on the same build: `next start` serving the same .next folder, so /api/* goes through
  * Payload's own route handlers (src/app/(payload)/api, REST_GET and GRAPHQL_POST of @payloadcms/next)
  * with the same config, and nothing of Greenroom's express layer (no response store, no stored-answer
  * lane, no validators, rate limit, security headers or request log). Cold start: spawn to the first 200
- * of /api/posts (Next loads the route and Payload on that first request).
+ * of /api/posts?limit=1 (Next loads the route and Payload on that first request).
  */
 export const startStock = async (paths: BenchPaths, timeoutMs = 120_000): Promise<StartedStock> => {
   const port = await freePort()
@@ -257,9 +292,10 @@ export const startStock = async (paths: BenchPaths, timeoutMs = 120_000): Promis
   const output = collectOutput(child)
   const stop = stopper(child)
   const coldStartMs = await firstOk(`${url}${COLD_START_PATH}`, started, () => isRunning(child), timeoutMs)
+  const coldStartCpuMs = treeCpuMs(child.pid!)
   if (coldStartMs === null) {
     await stop()
     throw new Error(`next start did not answer 200 on ${COLD_START_PATH} (exit code ${String(child.exitCode)}). Its output:\n${output()}`)
   }
-  return { url, pid: child.pid!, output, stop, coldStartMs }
+  return { url, pid: child.pid!, output, stop, coldStartMs, coldStartCpuMs }
 }

@@ -11,7 +11,7 @@ import { SCENARIOS, SCENARIO_LABELS, UNCACHED_SCENARIOS } from './verify'
 export type StockFigures =
   | { error: string }
   | {
-      /** Spawn to the first 200 of /api/posts. */
+      /** Spawn to the first 200 of /api/posts?limit=1. */
       coldStartMs: number
       load: Partial<Record<ScenarioName, LoadResult>>
       /** Greenroom (store off) req/s over stock's, median of the rounds they took turns in. */
@@ -86,7 +86,7 @@ export type BenchResults = {
   /** `reused`: the folder of the kept seeded copy this run started from (its timings are the original seed's). */
   seed: SeedTimings & { initMs: number; processMs: number; maxRssMb: number; reused?: string }
   coldStartMs: number
-  /** Spawn to the first 200 of /api/posts, as stock Payload's cold start is timed. */
+  /** Spawn to the first 200 of /api/posts?limit=1, as stock Payload's cold start is timed. */
   coldStartApiMs?: number
   /** The mixed reads with the store on, at each publish rate. */
   mixed?: MixedRun[]
@@ -319,7 +319,7 @@ export const uncachedLines = (results: BenchResults) => {
     '### Stock Payload: memory and cold start',
     '',
     ...table(
-      ['server', 'cold start: spawn to first 200 of /api/posts', 'RSS after start', 'peak RSS under load (VmHWM)'],
+      ['server', 'cold start: spawn to first 200 of /api/posts?limit=1', 'RSS after start', 'peak RSS under load (VmHWM)'],
       [
         ['Greenroom, store on', results.coldStartApiMs === undefined ? 'n/a' : seconds(results.coldStartApiMs), mb(results.memory.afterStart?.rssMb), mb(results.memory.afterLoad?.peakRssMb)],
         ['Greenroom, store off', seconds(uncached.coldStartApiMs), mb(uncached.memory.afterStart?.rssMb), mb(uncached.memory.afterLoad?.peakRssMb)],

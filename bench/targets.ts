@@ -101,7 +101,7 @@ const storedChecks = (results: BenchResults): Check[] => [
 ]
 
 const stockChecks = (results: BenchResults): Check[] => {
-  const targets = ['peak RSS under load no worse than stock Payload', 'cold start (spawn to first 200 of /api/posts) no worse than stock Payload']
+  const targets = ['peak RSS under load no worse than stock Payload', 'cold start (spawn to first 200 of /api/posts?limit=1) no worse than stock Payload']
   const stock = results.uncached?.stock
   if (!stock || 'error' in stock) return targets.map((target) => notMeasured(target, stock ? 'stock Payload did not start' : 'the store-off pass did not run'))
   const ours = results.memory.afterLoad?.peakRssMb

@@ -5,7 +5,8 @@ import config from '@payload-config'
 import { getPayload } from 'payload'
 
 import { closePayload } from '../src/db/closePayload'
-import { postgresMigrations, sqliteMigrations } from '../src/db/databaseAdapter'
+import { migrations as postgresMigrations } from '../src/migrations/postgres'
+import { migrations as sqliteMigrations } from '../src/migrations/sqlite'
 
 const committed: Record<string, { name: string }[]> = { sqlite: sqliteMigrations, postgres: postgresMigrations }
 

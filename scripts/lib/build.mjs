@@ -40,8 +40,15 @@ export const isBuildCurrent = (root = process.cwd()) => {
   )
 }
 
-/** Compiles the express server and the Payload config into dist/server.mjs: production runs plain JavaScript. */
-export const bundleServer = (root = process.cwd()) => bundleEntry('src/server.ts', SERVER_BUNDLE, root)
+/**
+ * Compiles the express server and the Payload config into dist/server.mjs: production runs plain JavaScript. What
+ * the server imports on demand (the database adapter it needs, with its driver and migrations) goes into chunks of
+ * its own under dist/chunks/, so a start loads only that; in one file, esbuild would hoist their imports to the top.
+ */
+export const bundleServer = async (root = process.cwd()) => {
+  fs.rmSync(path.join(root, 'dist', 'chunks'), { recursive: true, force: true })
+  return bundleEntry('src/server.ts', SERVER_BUNDLE, root, { splitting: true })
+}
 
 /**
  * Runs `next build` and bundles the server unless the existing build was made from the current sources, so `npm start`

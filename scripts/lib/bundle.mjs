@@ -5,12 +5,19 @@ import path from 'node:path'
  * project, so that it runs on plain Node: no TypeScript loader thread, which on Node 20 now and
  * then hangs while loading a large module graph. Dependencies stay in node_modules.
  */
-export const bundleEntry = async (entry, outfile, root = process.cwd()) => {
+export const bundleEntry = async (entry, outfile, root = process.cwd(), { splitting = false } = {}) => {
   const esbuild = await import('esbuild')
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    ...(splitting
+      ? {
+          entryPoints: { [path.basename(outfile, path.extname(outfile))]: entry },
+          splitting: true,
+          outdir: path.dirname(outfile),
+          outExtension: { '.js': path.extname(outfile) },
+          chunkNames: 'chunks/[name]-[hash]',
+        }
+      : { entryPoints: [entry], outfile }),
     bundle: true,
     platform: 'node',
     format: 'esm',

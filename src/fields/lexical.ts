@@ -10,6 +10,7 @@ import {
 } from '@payloadcms/richtext-lexical'
 
 import { labelledByContentInRichText } from '../admin/labels'
+import { StoredBlockIdsFeature } from './blockIds'
 import { Banner } from '../blocks/Banner/config'
 import { Code } from '../blocks/Code/config'
 import { MediaBlock } from '../blocks/MediaBlock/config'
@@ -35,5 +36,6 @@ export const postContentEditor = lexicalEditor({
     HeadingFeature({ enabledHeadingSizes: ['h2', 'h3', 'h4'] }),
     HorizontalRuleFeature(),
     BlocksFeature({ blocks: [Banner, Code, MediaBlock].map(labelledByContentInRichText) }),
+    StoredBlockIdsFeature(),
   ],
 })

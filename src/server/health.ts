@@ -23,15 +23,24 @@ export const healthz = (_req: Request, res: Response) => {
   res.set('Cache-Control', 'no-store').json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) })
 }
 
+/** Where the server is in its life: `starting` while the admin panel and GraphQL are made ready behind the REST API. */
+export type ServerPhase = 'starting' | 'serving' | 'stopping'
+
 /**
- * Readiness: the database answers a real query in time. A load balancer stops sending traffic
- * on 503 and resumes by itself once the database is back.
+ * Readiness: every route works (the admin panel and GraphQL included, which get ready after the server
+ * listens) and the database answers a real query in time. A load balancer stops sending traffic on 503
+ * and resumes by itself once the database is back.
  */
 export const readyz =
-  (payload: Payload, isShuttingDown: () => boolean) => async (_req: Request, res: Response) => {
+  (payload: Payload, phase: () => ServerPhase) => async (_req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store')
-    if (isShuttingDown()) {
+    const now = phase()
+    if (now === 'stopping') {
       res.status(503).json({ status: 'shutting-down' })
+      return
+    }
+    if (now === 'starting') {
+      res.status(503).json({ status: 'starting' })
       return
     }
     const started = Date.now()

@@ -19,6 +19,7 @@ import { isSiteOutputPath, siteOutputRoutes } from '../siteOutputs/routes'
 import { previewRenderer } from '../preview/renderer'
 import { siteOutputSettingsFromEnv } from '../siteOutputs/settings'
 import { bodyLimitsFromEnv, readApiBodies } from './bodyLimits'
+import type { ServerPhase } from './health'
 import { healthz, readyz } from './health'
 import { createHttpCache, httpCacheSettingsFromEnv } from './cache/httpCache'
 import { authenticateWithPayload, payloadApi, prepareGraphql } from './payloadApi'
@@ -61,12 +62,20 @@ const parsePort = (value: string | undefined): number => {
   return port
 }
 
+/** Milliseconds since the process started, for the start-up log line. */
+const uptimeMs = () => Math.round(performance.now())
+
 /**
  * Express in front of Next (Payload's custom-server pattern): express answers health checks, sets
  * headers and logging for everything and hands the REST and GraphQL API straight to Payload's
  * handlers (src/server/payloadApi.ts); Next serves the admin panel. The Payload instance made here
  * is the one the handlers and Next's routes reuse (Payload caches it per process), so there is one
  * database pool and one job runner.
+ *
+ * The server listens once Payload is ready; Next (the admin panel) and GraphQL's schema are made ready
+ * after that, while the REST API already answers: neither is needed by a REST read, and together they
+ * took about a second of a start. Requests for the admin wait for Next; /readyz answers 503 "starting"
+ * until both are ready. The returned promise settles when everything is ready (or a part failed).
  */
 export const startServer = async ({
   port = parsePort(process.env.PORT),
@@ -76,7 +85,9 @@ export const startServer = async ({
 }: StartOptions = {}): Promise<RunningServer> => {
   // Imported here, not at the top: evaluating the config can refuse to start (no PAYLOAD_SECRET,
   // an unknown DATABASE_URI), and that must reach the caller as an error with a clear message.
+  const timings: Record<string, number> = { modules: uptimeMs() }
   const { default: config } = await import('@payload-config')
+  timings.config = uptimeMs()
   const httpCacheSettings = httpCacheSettingsFromEnv(process.env)
   const rateLimitSettings = rateLimitSettingsFromEnv(process.env)
   const loginThrottleSettings = loginThrottleSettingsFromEnv(process.env)
@@ -84,14 +95,15 @@ export const startServer = async ({
   const siteOutputSettings = siteOutputSettingsFromEnv(process.env)
   const mediaFileSettings = mediaFileSettingsFromEnv(process.env)
   const payload = await getPayload({ config, cron: true })
+  timings.payload = uptimeMs()
   await seedDemoContentIfEmpty(payload)
   await ensureContentVersion(payload)
+  timings.content = uptimeMs()
 
   const nextApp = next({ dev, dir: process.cwd(), hostname: host, port })
-  await nextApp.prepare()
+  let phase: ServerPhase = 'starting'
+  let adminReady: Promise<void> | undefined
   const handleWithNext = nextApp.getRequestHandler()
-
-  let shuttingDown = false
   const apiRoute = payload.config.routes.api
   const app = express()
   app.disable('x-powered-by')
@@ -111,7 +123,7 @@ export const startServer = async ({
   app.use(monaco.route, monaco.handler)
   app.get(
     '/readyz',
-    readyz(payload, () => shuttingDown),
+    readyz(payload, () => phase),
   )
   // Before the API's rate limit: media files have their own, larger one.
   const mediaConfig = payload.collections.media.config
@@ -153,8 +165,10 @@ export const startServer = async ({
   // The built-in preview renderer (/preview/:collection/:id?token=…), counted like API reads.
   app.use('/preview', door.admission)
   app.use(previewRenderer(payload))
-  if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
-  app.all('/{*path}', (req, res) => handleWithNext(req, res))
+  app.all('/{*path}', async (req, res) => {
+    await adminReady
+    await handleWithNext(req, res)
+  })
 
   const lane = storedAnswerLane({
     apiRoute,
@@ -185,6 +199,14 @@ export const startServer = async ({
     )
   })
   await once(server, 'listening')
+  timings.listening = uptimeMs()
+  // Next is prepared first: the admin's requests cannot be answered before it, while GraphQL's first request would
+  // only build the schema itself.
+  adminReady = nextApp.prepare().then(() => void (timings.admin = uptimeMs()))
+  await adminReady
+  if (!payload.config.graphQL?.disable) await prepareGraphql(payload.config)
+  timings.graphql = uptimeMs()
+  phase = 'serving'
   const address = server.address() as AddressInfo
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
   if (!dev && !process.env.PUBLIC_SERVER_URL?.trim()) {
@@ -194,12 +216,14 @@ export const startServer = async ({
     )
   }
   payload.logger.info(
-    `Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql)`,
+    { startup: timings },
+    `Greenroom is listening on ${url} (admin panel: ${url}/admin, REST: ${url}/api, GraphQL: ${url}/api/graphql); ` +
+      `ready ${timings.graphql} ms after the process started`,
   )
 
   const close = async () => {
-    if (shuttingDown) return
-    shuttingDown = true
+    if (phase === 'stopping') return
+    phase = 'stopping'
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
     const grace = setTimeout(() => server.closeAllConnections(), shutdownGraceMs)

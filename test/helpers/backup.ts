@@ -56,13 +56,16 @@ export const openPayload = async (databaseUri: string, mediaDir: string): Promis
     let opened: OpenedPayload | undefined
     await jest.isolateModulesAsync(async () => {
       // One at a time: jest's ESM loader fails to link modules that parallel imports share.
-      const { default: config } = await import('@payload-config')
+      // Awaited here: the config loads its database adapter while it resolves, and getPayload returns a cached
+      // instance without awaiting it, which would leave that loading to run outside the isolated registry.
+      const config = await (await import('@payload-config')).default
       const { getPayload } = await import('payload')
-      const adapters = await import('../../src/db/databaseAdapter')
+      const sqlite = await import('../../src/migrations/sqlite')
+      const postgres = await import('../../src/migrations/postgres')
       const exporter = await import('../../src/backup/export')
       const importer = await import('../../src/backup/import')
       const payload = await getPayload({ config, key: databaseUri })
-      const migrations = { sqlite: adapters.sqliteMigrations, postgres: adapters.postgresMigrations }[payload.db.name as string]
+      const migrations = { sqlite: sqlite.migrations, postgres: postgres.migrations }[payload.db.name as string]
       if (migrations) await payload.db.migrate({ migrations: migrations as never })
       opened = {
         payload,
@@ -126,19 +129,13 @@ export const someAdmin = async (payload: Payload) => {
 }
 
 /**
- * Lexical gives block nodes stored without an id a random one on every read; those say nothing
- * about the stored document, so comparisons leave them out.
+ * Plain copies of objects and arrays: the two databases' adapters give some values other prototypes, which deep
+ * equality would count though they hold the same data.
  */
-const withoutReadTimeBlockIDs = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutReadTimeBlockIDs)
+const asPlainData = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(asPlainData)
   if (!value || typeof value !== 'object') return value
-  const entries = Object.entries(value).map(([key, child]) => [key, withoutReadTimeBlockIDs(child)] as const)
-  const object = Object.fromEntries(entries) as Record<string, unknown>
-  if ((object.type === 'block' || object.type === 'inlineBlock') && object.fields && typeof object.fields === 'object') {
-    const { id: _id, ...fields } = object.fields as Record<string, unknown>
-    object.fields = fields
-  }
-  return object
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, asPlainData(child)]))
 }
 
 /**
@@ -161,5 +158,5 @@ export const readEverything = async (payload: Payload, collections: string[], gl
   for (const slug of globals) {
     result[`global ${slug}`] = await payload.findGlobal({ slug: slug as never, depth: 0, overrideAccess: true, showHiddenFields: true, user })
   }
-  return withoutReadTimeBlockIDs(result)
+  return asPlainData(result)
 }

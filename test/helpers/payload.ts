@@ -1,7 +1,8 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
-import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
+import { migrations as postgresMigrations } from '../../src/migrations/postgres'
+import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import type { User } from '../../src/payload-types'
 import { makeDemoImage } from '../../src/seed/images'
 import { richTextFromPlain } from '../../src/seed/lexical'

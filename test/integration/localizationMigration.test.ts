@@ -4,7 +4,9 @@ import { buildConfig, createLocalReq, getPayload } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
 import { closePayload } from '../../src/db/closePayload'
-import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
+import { createDatabaseAdapter, parseDatabaseUri } from '../../src/db/databaseAdapter'
+import { migrations as postgresMigrations } from '../../src/migrations/postgres'
+import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import type { MigrationSql } from '../../src/migrations/backfillMediaInRichText'
 import { backfillMediaInRichText } from '../../src/migrations/backfillMediaInRichText'
 import { seedDemoContent } from '../../src/seed'
@@ -173,7 +175,9 @@ suite('the localization migration', () => {
     if (databaseUri) process.env.DATABASE_URI = databaseUri
     const configModule = await import('@payload-config')
     config = await configModule.default
-    withoutLocalization = await buildConfig(copyPlain(asBeforeLocalization(configModule.greenroomConfig)))
+    withoutLocalization = await buildConfig(
+      copyPlain(asBeforeLocalization({ ...configModule.greenroomConfig, db: await createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI)) })),
+    )
     migrations = (testDatabaseKind() === 'postgres' ? postgresMigrations : sqliteMigrations) as never[]
     index = migrations.findIndex(({ name }) => LOCALIZATION_MIGRATION.test(name))
     expect(index).toBeGreaterThan(0)

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
+import { migrations as postgresMigrations } from '../../src/migrations/postgres'
+import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
 import { npmRun } from '../helpers/npm'
 

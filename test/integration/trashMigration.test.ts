@@ -8,7 +8,8 @@ import { getPayload } from 'payload'
 import { sql } from '@payloadcms/db-sqlite'
 
 import { closePayload } from '../../src/db/closePayload'
-import { postgresMigrations, sqliteMigrations } from '../../src/db/databaseAdapter'
+import { migrations as postgresMigrations } from '../../src/migrations/postgres'
+import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
 
 const runsHere = testDatabaseKind() !== 'mongodb'

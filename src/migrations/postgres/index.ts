@@ -17,6 +17,7 @@ import * as migration_20261202_055543_issue14_audit from './20261202_055543_issu
 import * as migration_20261202_062902_issue14_list_index from './20261202_062902_issue14_list_index';
 import * as migration_20261202_082547_issue15_core from './20261202_082547_issue15_core';
 import * as migration_20261202_083141_issue15_sql from './20261202_083141_issue15_sql';
+import * as migration_20261202_114434_issue15b_blockids from './20261202_114434_issue15b_blockids';
 import * as migration_20261202_115345_issue15b_large from './20261202_115345_issue15b_large';
 
 export const migrations = [
@@ -114,6 +115,11 @@ export const migrations = [
     up: migration_20261202_083141_issue15_sql.up,
     down: migration_20261202_083141_issue15_sql.down,
     name: '20261202_083141_issue15_sql',
+  },
+  {
+    up: migration_20261202_114434_issue15b_blockids.up,
+    down: migration_20261202_114434_issue15b_blockids.down,
+    name: '20261202_114434_issue15b_blockids',
   },
   {
     up: migration_20261202_115345_issue15b_large.up,
