@@ -9,10 +9,12 @@
 //   npm run bench:publish                   1,000 posts, 60 timed publishes, then a profile of 60
 //   PROFILE_ROUNDS=30 npm run bench:publish
 import fs from 'node:fs'
-import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+
+import type { ProfileArea } from './cpuProfile'
+import { ENGINE_AREAS, REMAINING_AREAS, median, profileAndPrint } from './cpuProfile'
 
 const postCount = Number(process.env.POST_COUNT || 1000)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-profile-publish-'))
@@ -94,13 +96,8 @@ const publish = async () => {
   if (response.status !== 200) throw new Error(`publish: ${response.status} ${body.slice(0, 300)}`)
 }
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
-type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
-
-const AREAS: { name: string; test: (url: string, fn: string) => boolean }[] = [
-  { name: 'GC', test: (_url, fn) => fn === '(garbage collector)' },
-  { name: 'idle / waiting', test: (_url, fn) => fn === '(idle)' },
-  { name: 'V8 / native (program)', test: (url, fn) => fn === '(program)' || (url === '' && fn !== '(root)') },
+const AREAS: ProfileArea[] = [
+  ...ENGINE_AREAS,
   { name: 'Payload fields: beforeValidate/beforeChange/validate', test: (url) => /\/payload\/dist\/fields\/(hooks\/(beforeValidate|beforeChange|beforeDuplicate)|validations)/.test(url) },
   { name: 'Payload fields: afterRead', test: (url) => url.includes('/payload/dist/fields/hooks/afterRead/') },
   { name: 'Payload fields: afterChange', test: (url) => url.includes('/payload/dist/fields/hooks/afterChange/') },
@@ -112,34 +109,9 @@ const AREAS: { name: string; test: (url: string, fn: string) => boolean }[] = [
   { name: 'Greenroom: src/auditLog', test: (url) => url.includes('/src/auditLog/') },
   { name: 'Greenroom: src/linkChecks', test: (url) => url.includes('/src/linkChecks/') },
   { name: 'Greenroom: src/changes', test: (url) => url.includes('/src/changes/') },
-  { name: 'Greenroom: other src/', test: (url) => url.includes('/src/') && !url.includes('/node_modules/') },
-  { name: 'Node internals', test: (url) => url.startsWith('node:') },
-  { name: 'other node_modules', test: (url) => url.includes('/node_modules/') },
-  { name: 'other', test: () => true },
+  ...REMAINING_AREAS,
 ]
 
-const summarize = (profile: CpuProfile) => {
-  const selfMicros = new Map<number, number>()
-  for (let s = 0; s < profile.samples.length; s++) {
-    selfMicros.set(profile.samples[s]!, (selfMicros.get(profile.samples[s]!) ?? 0) + (profile.timeDeltas[s + 1] ?? 0))
-  }
-  const byArea = new Map<string, number>()
-  const byFunction = new Map<string, number>()
-  let total = 0
-  for (const node of profile.nodes) {
-    const micros = selfMicros.get(node.id) ?? 0
-    if (!micros) continue
-    const { url, functionName, lineNumber } = node.callFrame
-    const area = AREAS.find((candidate) => candidate.test(url, functionName))!.name
-    byArea.set(area, (byArea.get(area) ?? 0) + micros)
-    const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/src\//, 'src/')}:${lineNumber + 1}`
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros)
-    total += micros
-  }
-  return { byArea, byFunction, total }
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 try {
   for (let warm = 0; warm < 10; warm++) await publish()
@@ -162,24 +134,12 @@ try {
     console.log(`  ${name.padEnd(60)} ${(ms / rounds).toFixed(3).padStart(8)} ms  ${((calls.get(name) ?? 0) / rounds).toFixed(1).padStart(5)} calls`)
   }
 
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 100 })
-  await session.post('Profiler.start')
-  for (let round = 0; round < rounds; round++) await publish()
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile }
-  session.disconnect()
-  const profileFile = path.join(os.tmpdir(), `publish-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`)
-  fs.writeFileSync(profileFile, JSON.stringify(profile))
-  const { byArea, byFunction, total } = summarize(profile)
-  const line = (name: string, micros: number) =>
-    `  ${name.padEnd(60)} ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${(micros / 1000 / rounds).toFixed(3).padStart(7)} ms/publish`
-  console.log(`\nSelf time by area, ${rounds} publishes:`)
-  for (const [name, micros] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(line(name, micros))
-  console.log('\nCostliest functions (self time):')
-  for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(line(name.slice(0, 100), micros))
-  console.log(`\nprofile: ${profileFile}`)
+  await profileAndPrint(
+    async () => {
+      for (let round = 0; round < rounds; round++) await publish()
+    },
+    { dir: os.tmpdir(), name: 'publish', areas: AREAS, operations: rounds, operation: 'publish', title: `${rounds} publishes`, topFunctions: 30 },
+  )
 } finally {
   await closePayload(payload)
   fs.rmSync(dir, { recursive: true, force: true })

@@ -16,9 +16,11 @@
 // with the same post count, so a before/after comparison reads the same rows; the .cpuprofile file is
 // written there too (open it in Chrome's DevTools or speedscope).
 import fs from 'node:fs'
-import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import path from 'node:path'
+
+import type { ProfileArea } from './cpuProfile'
+import { ENGINE_AREAS, REMAINING_AREAS, median, percentile, profileAndPrint } from './cpuProfile'
 
 const postCount = Number(process.env.POST_COUNT || 1000)
 const dir = process.env.PROFILE_DIR || path.join(os.tmpdir(), `greenroom-profile-read-${postCount}`)
@@ -87,12 +89,9 @@ const SCENARIOS: Scenario[] = [
   },
 ]
 
-// Self time by area, from each sampled function's script URL (and V8's own pseudo-frames).
-type Area = { name: string; test: (url: string, fn: string) => boolean }
-const AREAS: Area[] = [
-  { name: 'GC', test: (_url, fn) => fn === '(garbage collector)' },
-  { name: 'idle / waiting', test: (_url, fn) => fn === '(idle)' },
-  { name: 'V8 / native (program)', test: (url, fn) => fn === '(program)' || (url === '' && fn !== '(root)') },
+// Self time by area, from each sampled function's script URL.
+const AREAS: ProfileArea[] = [
+  ...ENGINE_AREAS,
   { name: 'Payload afterRead traversal', test: (url) => url.includes('/payload/dist/fields/hooks/afterRead/') },
   { name: 'Payload population (dataloader)', test: (url) => url.includes('/payload/dist/collections/dataloader') },
   { name: 'Payload access / where / select', test: (url) => /\/payload\/dist\/(auth|database|utilities\/(combineQueries|sanitize|getSelect))/.test(url) },
@@ -104,45 +103,9 @@ const AREAS: Area[] = [
   { name: 'GraphQL (graphql-js, @payloadcms/graphql)', test: (url) => /\/(graphql|@payloadcms\/graphql|graphql-query-complexity)\//.test(url) },
   { name: 'Lexical / rich text', test: (url) => /\/(@payloadcms\/richtext-lexical|lexical|@lexical)\//.test(url) },
   { name: 'Greenroom: renditions (src/fields, utilities)', test: (url) => /\/src\/(fields|utilities)\//.test(url) },
-  { name: 'Greenroom: other src/', test: (url) => url.includes('/src/') && !url.includes('/node_modules/') },
-  { name: 'Node internals', test: (url) => url.startsWith('node:') },
-  { name: 'other node_modules', test: (url) => url.includes('/node_modules/') },
-  { name: 'other', test: () => true },
+  ...REMAINING_AREAS,
 ]
 
-type ProfileNode = {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
-}
-type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
-
-const summarize = (profile: CpuProfile) => {
-  const selfMicros = new Map<number, number>()
-  for (let k = 0; k < profile.samples.length; k++) {
-    // A sample's delta is the time until it was taken: it belongs to the sample before it.
-    const delta = profile.timeDeltas[k + 1] ?? 0
-    selfMicros.set(profile.samples[k], (selfMicros.get(profile.samples[k]) ?? 0) + delta)
-  }
-  const byArea = new Map<string, number>()
-  const byFunction = new Map<string, number>()
-  let total = 0
-  for (const node of profile.nodes) {
-    const micros = selfMicros.get(node.id) ?? 0
-    if (!micros) continue
-    const { url, functionName, lineNumber } = node.callFrame
-    const area = AREAS.find((candidate) => candidate.test(url, functionName))!.name
-    byArea.set(area, (byArea.get(area) ?? 0) + micros)
-    const where = url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/src\//, 'src/')
-    const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros)
-    total += micros
-  }
-  return { byArea, byFunction, total }
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]
 
 try {
   if (!fs.existsSync(seededMarker)) {
@@ -186,29 +149,21 @@ try {
     )
   }
 
-  // The profile: every scenario, as above, sampled every 100 µs.
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 100 })
-  await session.post('Profiler.start')
-  const profiledStart = process.hrtime.bigint()
-  for (let round = 0; round < profileRounds; round++) for (const scenario of SCENARIOS) await scenario.run()
-  const profiledMs = Number(process.hrtime.bigint() - profiledStart) / 1e6
-  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile }
-  session.disconnect()
-  const profileFile = path.join(dir, `read-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`)
-  fs.writeFileSync(profileFile, JSON.stringify(profile))
-
-  const { byArea, byFunction, total } = summarize(profile)
-  const requests = profileRounds * SCENARIOS.length
-  const line = (name: string, micros: number) =>
-    `  ${name.padEnd(52)} ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${(micros / 1000 / requests).toFixed(3).padStart(7)} ms/request`
-  console.log(`\nSelf time by area, ${profileRounds} rounds of all ${SCENARIOS.length} reads (${(profiledMs / requests).toFixed(2)} ms a read while sampled):`)
-  for (const [name, micros] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(line(name, micros))
-  console.log('\nCostliest functions (self time):')
-  for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(line(name.slice(0, 100), micros))
-  console.log(`\nprofile: ${profileFile}`)
+  // The profile: every scenario, as above.
+  await profileAndPrint(
+    async () => {
+      for (let round = 0; round < profileRounds; round++) for (const scenario of SCENARIOS) await scenario.run()
+    },
+    {
+      dir,
+      name: 'read',
+      areas: AREAS,
+      operations: profileRounds * SCENARIOS.length,
+      operation: 'request',
+      title: `${profileRounds} rounds of all ${SCENARIOS.length} reads`,
+      topFunctions: 25,
+    },
+  )
 } finally {
   await closePayload(payload)
 }
