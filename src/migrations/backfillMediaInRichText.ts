@@ -1,5 +1,7 @@
 import { MEDIA_IN_RICH_TEXT, mediaIdsInRichText } from '../fields/mediaInRichText'
 
+import { jsonColumnValue } from './jsonColumn'
+
 /** Raw SQL on the migration's own connection (inside its transaction), the same on SQLite and PostgreSQL. */
 export type MigrationSql = {
   rows: (statement: string) => Promise<Record<string, unknown>[]>
@@ -42,16 +44,6 @@ const SOURCES: Source[] = [
   }),
 ]
 
-/** SQLite returns JSON columns as text, PostgreSQL's jsonb as objects. */
-const parsed = (value: unknown): unknown => {
-  if (typeof value !== 'string') return value
-  try {
-    return JSON.parse(value)
-  } catch {
-    return null
-  }
-}
-
 const asInteger = (value: unknown): number | undefined => {
   const number = Number(value)
   return Number.isSafeInteger(number) ? number : undefined
@@ -71,7 +63,7 @@ export const backfillMediaInRichText = async (sql: MigrationSql) => {
       for (const row of await sql.rows(query)) {
         const parent = asInteger(row.parent)
         if (parent === undefined) continue
-        richTextByParent.set(parent, [...(richTextByParent.get(parent) ?? []), parsed(row.value)])
+        richTextByParent.set(parent, [...(richTextByParent.get(parent) ?? []), jsonColumnValue(row.value)])
       }
     }
     for (const [parent, richTexts] of richTextByParent) {

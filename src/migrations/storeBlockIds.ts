@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 
 import { giveBlocksIds } from '../fields/blockIds'
 
+import { jsonColumnValue } from './jsonColumn'
+
 /** Raw SQL on the migration's own connection (inside its transaction), the same on SQLite and PostgreSQL. */
 export type BlockIdSql = {
   rows: (statement: string) => Promise<Record<string, unknown>[]>
@@ -18,16 +20,6 @@ const SOURCES = [
   { table: '_posts_v_locales', column: 'version_content' },
 ] as const
 
-/** SQLite returns JSON columns as text, PostgreSQL's jsonb as objects. */
-const parsed = (value: unknown): unknown => {
-  if (typeof value !== 'string') return value
-  try {
-    return JSON.parse(value)
-  } catch {
-    return null
-  }
-}
-
 /**
  * An id made from the block's content and its place in the rich text, so the same block gets the same id in a
  * document and in each of its versions that holds it unchanged, and the migration gives the same ids wherever it
@@ -43,7 +35,7 @@ const derivedId = (fields: Record<string, unknown>, index: number) =>
 export const storeBlockIds = async (sql: BlockIdSql) => {
   for (const { table, column } of SOURCES) {
     for (const row of await sql.rows(`SELECT "id", "${column}" AS "value" FROM "${table}"`)) {
-      const value = parsed(row.value)
+      const value = jsonColumnValue(row.value)
       if (giveBlocksIds(value, derivedId) > 0) await sql.store(table, column, row.id, JSON.stringify(value))
     }
   }

@@ -1,6 +1,8 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
+import { sql } from '@payloadcms/db-sqlite'
+
 import { migrations as postgresMigrations } from '../../src/migrations/postgres'
 import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import type { User } from '../../src/payload-types'
@@ -73,4 +75,12 @@ export const uploadDemoImage = async (payload: Payload, name: string, alt: strin
     data: { alt },
     file: { data: image.data, mimetype: 'image/png', name: image.name, size: image.data.length },
   })
+}
+
+type Drizzle = { run: (query: unknown) => Promise<unknown>; execute: (query: unknown) => Promise<unknown> }
+
+/** Raw SQL on a SQL database, past Payload (to set up rows as an older schema or a script left them). */
+export const runSql = (payload: Payload, statement: string) => {
+  const db = payload.db.drizzle as unknown as Drizzle
+  return payload.db.name === 'postgres' ? db.execute(sql.raw(statement)) : db.run(sql.raw(statement))
 }

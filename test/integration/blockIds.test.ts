@@ -3,24 +3,15 @@
 // stored id, Payload gives a block a new random id on every read. SQLite and PostgreSQL (TEST_DATABASE=postgres).
 import type { Payload } from 'payload'
 
-import { sql } from '@payloadcms/db-sqlite'
-
 import { closePayload } from '../../src/db/closePayload'
 import { migrations as postgresMigrations } from '../../src/migrations/postgres'
 import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import { block, paragraph, richText } from '../../src/seed/lexical'
 import { testDatabaseKind } from '../helpers/database'
-import { initPayload, postData } from '../helpers/payload'
+import { initPayload, postData, runSql } from '../helpers/payload'
 
 const runsHere = testDatabaseKind() !== 'mongodb'
 const suite = runsHere ? describe : describe.skip
-
-type Drizzle = { run: (query: unknown) => Promise<unknown>; execute: (query: unknown) => Promise<unknown> }
-
-const run = (payload: Payload, statement: string) => {
-  const db = payload.db.drizzle as unknown as Drizzle
-  return payload.db.name === 'postgres' ? db.execute(sql.raw(statement)) : db.run(sql.raw(statement))
-}
 
 type BlockNode = { type: string; fields: { id?: string; blockType: string } }
 
@@ -93,8 +84,8 @@ suite('rich-text block ids', () => {
     // The rows as a save before this change left them: blocks without an id, in the document and its versions.
     const stripped = JSON.stringify(withBlocks()).replace(/'/g, "''")
     const value = payload.db.name === 'postgres' ? `'${stripped}'::jsonb` : `'${stripped}'`
-    await run(payload, `UPDATE "posts_locales" SET "content" = ${value} WHERE "_parent_id" = ${post.id}`)
-    await run(payload, `UPDATE "_posts_v_locales" SET "version_content" = ${value} WHERE "_parent_id" IN (SELECT "id" FROM "_posts_v" WHERE "parent_id" = ${post.id})`)
+    await runSql(payload, `UPDATE "posts_locales" SET "content" = ${value} WHERE "_parent_id" = ${post.id}`)
+    await runSql(payload, `UPDATE "_posts_v_locales" SET "version_content" = ${value} WHERE "_parent_id" IN (SELECT "id" FROM "_posts_v" WHERE "parent_id" = ${post.id})`)
     // What readers got before: a new id on every read.
     expect(JSON.stringify(await read(post.id))).not.toBe(JSON.stringify(await read(post.id)))
 

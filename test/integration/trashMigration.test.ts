@@ -5,22 +5,14 @@
 import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
-import { sql } from '@payloadcms/db-sqlite'
-
 import { closePayload } from '../../src/db/closePayload'
 import { migrations as postgresMigrations } from '../../src/migrations/postgres'
 import { migrations as sqliteMigrations } from '../../src/migrations/sqlite'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
+import { runSql } from '../helpers/payload'
 
 const runsHere = testDatabaseKind() !== 'mongodb'
 const suite = runsHere ? describe : describe.skip
-
-type Drizzle = { run: (query: unknown) => Promise<unknown>; execute: (query: unknown) => Promise<unknown> }
-
-const run = (payload: Payload, statement: string) => {
-  const db = payload.db.drizzle as unknown as Drizzle
-  return payload.db.name === 'postgres' ? db.execute(sql.raw(statement)) : db.run(sql.raw(statement))
-}
 
 const THEN = '2026-11-30T10:00:00.000Z'
 
@@ -48,7 +40,7 @@ suite('the issue14_trash migration', () => {
       `INSERT INTO "site_settings_locales" ("site_name", "_locale", "_parent_id") VALUES ('Old site', 'en', 1)`,
       `INSERT INTO "site_settings_social_links" ("_order", "_parent_id", "id", "platform", "url") VALUES (1, 1, 'social-1', 'rss', 'https://old.example/rss.xml')`,
     ]) {
-      await run(payload, statement)
+      await runSql(payload, statement)
     }
     await payload.db.migrate({ migrations })
   }, 180_000)
