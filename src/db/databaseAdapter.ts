@@ -12,6 +12,7 @@ import type { DatabaseAdapterObj } from 'payload'
 import { migrations as postgresMigrations } from '../migrations/postgres'
 import { migrations as sqliteMigrations } from '../migrations/sqlite'
 import { cacheCounts } from './countCache'
+import { keepPlannerStatistics } from './plannerStatistics'
 import { reusePreparedStatements } from './libsqlStatementCache'
 import { poolSqliteTransactions } from './sqliteTransactions'
 
@@ -233,8 +234,10 @@ export const createDatabaseAdapter = (target: DatabaseTarget): DatabaseAdapterOb
           // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
           transactionOptions: {},
         })),
-        ({ client }) => {
-          if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+        ({ client, payload }) => {
+          if (!client) return
+          poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+          keepPlannerStatistics(client, payload.logger)
         },
       )
     }
