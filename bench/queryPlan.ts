@@ -88,7 +88,7 @@ type ReaderQuery = { name: QueryName; request: string; where?: Where; limit?: nu
 /** `GET /api/posts?...` from a ReaderQuery's request line. */
 const requestPath = (request: string) => request.replace(/^GET /, '')
 
-const handleInProcess = async (payload: Payload, query: ReaderQuery) => {
+export const handleInProcess = async (payload: Payload, query: ReaderQuery) => {
   const response = await handleEndpoints({
     config: payload.config,
     request: new Request(`http://bench.local${requestPath(query.request)}`),

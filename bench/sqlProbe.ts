@@ -5,6 +5,7 @@
 // - PostgreSQL (@payloadcms/db-postgres): drizzle's node-postgres session calls query(config, params)
 //   on the adapter's pg Pool (outside a transaction, which a read has none of).
 // Wrapping that one method for the length of one operation records exactly what the adapter ran.
+import Database from 'libsql'
 import type { Payload } from 'payload'
 
 export type ProbeDatabase = 'sqlite' | 'postgres'
@@ -156,7 +157,21 @@ const pgTree = (node: PgJsonNode): PlanNode => {
   }
 }
 
-const sqliteProbe = (client: LibsqlClient): SqlProbe => {
+/**
+ * EXPLAIN QUERY PLAN on a connection of its own, closed after: run through libsql's client, an EXPLAIN
+ * stays active on the reading connection (src/db/sqliteTransactions.ts), which then kept the snapshot
+ * and the planner statistics of that moment for every later read of the process.
+ */
+const explainOnOwnConnection = (filePath: string, { sql, params }: Statement): Record<string, unknown>[] => {
+  const connection = new Database(filePath)
+  try {
+    return connection.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as never[])) as Record<string, unknown>[]
+  } finally {
+    connection.close()
+  }
+}
+
+const sqliteProbe = (client: LibsqlClient, filePath: string): SqlProbe => {
   const toLibsql = ({ sql, params }: Statement): LibsqlStatement => ({ sql, args: params })
   return {
     database: 'sqlite',
@@ -178,8 +193,7 @@ const sqliteProbe = (client: LibsqlClient): SqlProbe => {
     run: (statement) => client.execute(toLibsql(statement)),
     exec: async (sql) => (await client.execute(sql)).rows,
     explain: async (statement) => {
-      const { rows } = await client.execute({ sql: `EXPLAIN QUERY PLAN ${statement.sql}`, args: statement.params })
-      const tree = sqliteTree(rows, statement.sql)
+      const tree = sqliteTree(explainOnOwnConnection(filePath, statement), statement.sql)
       return { lines: sqliteLines(tree), tree }
     },
   }
@@ -234,7 +248,8 @@ const pgProbe = (pool: PgPool & { connect?: () => Promise<PgPool & { release: ()
 export const sqlProbe = (payload: Payload): SqlProbe => {
   if (payload.db.name === 'sqlite') {
     const client = libsqlClient(payload)
-    if (client) return sqliteProbe(client)
+    const url = (payload.db as unknown as { clientConfig?: { url?: string } }).clientConfig?.url
+    if (client && url?.startsWith('file:')) return sqliteProbe(client, url.slice('file:'.length))
   }
   if (payload.db.name === 'postgres') {
     const pool = pgPool(payload)

@@ -214,6 +214,7 @@ export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<Dat
       const { migrations: sqliteMigrations } = await import('../migrations/sqlite')
       const { reusePreparedStatements } = await import('./libsqlStatementCache')
       const { poolSqliteTransactions } = await import('./sqliteTransactions')
+      const { keepPlannerStatistics } = await import('./plannerStatistics')
       const filePath = target.uri.slice('file:'.length)
       fs.mkdirSync(path.dirname(filePath), { recursive: true })
       reusePreparedStatements()
@@ -232,8 +233,10 @@ export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<Dat
           // Each write (with its hooks) is one transaction, so a failing hook leaves nothing half-written.
           transactionOptions: {},
         })),
-        ({ client }) => {
-          if (client) poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+        ({ client, payload }) => {
+          if (!client) return
+          poolSqliteTransactions(client, filePath, SQLITE_BUSY_TIMEOUT_MS)
+          keepPlannerStatistics(client, payload.logger)
         },
       )
     }
