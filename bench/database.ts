@@ -70,7 +70,7 @@ const sqliteDatabase = (dir: string): BenchDatabase => {
     kind: 'sqlite',
     uri: `file:${file}`,
     description: `SQLite file ${file}`,
-    prepareForReads: async () => ({ step: 'none here (the server gathers SQLite's planner statistics itself at start-up: src/db/plannerStatistics.ts)', ms: 0 }),
+    prepareForReads: async () => ({ step: 'none here (the server gathers the SQLite planner statistics itself at start-up: src/db/plannerStatistics.ts)', ms: 0 }),
     sizeBytes: async () => fileSize(file) + fileSize(`${file}-wal`),
     drop: async () => undefined,
   }
