@@ -7,8 +7,8 @@ import type { DocumentID } from '../utilities/documentReferences'
  * affects (Cloudflare's Cache-Tag, Fastly's and Akamai's Surrogate-Key). An answer carries a tag
  * per document in it (`posts:12`, `media:4`, populated ones included), collected while Payload
  * builds it (src/changes/dependencies.ts), and, if it is a list or a query, its collection's tag
- * (`posts`): a new or changed post can enter any list of posts. A change purges its document's tag and its collection's tag (tagsToPurge), which is also what a
- * build hook is told.
+ * (`posts`): a new or changed post can enter any list of posts. A change purges its document's tag
+ * and its collection's tag (tagsToPurge), which is also what a build hook is told.
  */
 export const collectionTag = (collection: string) => collection
 export const documentTag = (collection: string, id: DocumentID) => `${collection}:${id}`

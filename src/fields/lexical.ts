@@ -10,10 +10,10 @@ import {
 } from '@payloadcms/richtext-lexical'
 
 import { labelledByContentInRichText } from '../admin/labels'
-import { StoredBlockIdsFeature } from './blockIds'
 import { Banner } from '../blocks/Banner/config'
 import { Code } from '../blocks/Code/config'
 import { MediaBlock } from '../blocks/MediaBlock/config'
+import { StoredBlockIdsFeature } from './blockIds'
 
 /**
  * Payload's default features, with links and uploads limited to content readers may see: the
