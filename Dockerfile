@@ -94,4 +94,4 @@ STOPSIGNAL SIGTERM
 # reliably, and start.mjs's fallback of writing a generated secret to .env cannot work in a
 # read-only /app (a container gets PAYLOAD_SECRET from its environment, or refuses to start).
 # preload-lexical.mjs: see the comment in that file (a Node 20 module-loading deadlock).
-CMD ["node", "--enable-source-maps", "--import", "./scripts/preload-lexical.mjs", "dist/server.mjs"]
+CMD ["node", "--max-semi-space-size=64", "--enable-source-maps", "--import", "./scripts/preload-lexical.mjs", "dist/server.mjs"]

@@ -12,8 +12,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
+import { SERVER_HEAP_ARGS, ensureProductionBuild } from '../scripts/lib/build.mjs'
 import { RUNTIME_NODE_ARGS } from '../scripts/lib/bundle.mjs'
-import { ensureProductionBuild } from '../scripts/lib/build.mjs'
 import { ROOT } from './content'
 import { createBenchDatabase } from './database'
 import { benchPaths, startGreenroom, startStock } from './processes'
@@ -69,7 +69,7 @@ const main = async () => {
       sides.push({
         name: `other (${compare})`,
         start: async () => {
-          const server = await startGreenroom(paths, {}, 120_000, [...RUNTIME_NODE_ARGS, compare])
+          const server = await startGreenroom(paths, {}, 120_000, [...SERVER_HEAP_ARGS, ...RUNTIME_NODE_ARGS, compare])
           return { api: server.coldStartApiMs, apiCpu: server.coldStartApiCpuMs, readyz: server.coldStartMs, stop: server.stop }
         },
       })

@@ -1,4 +1,5 @@
 export declare const SERVER_BUNDLE: string
+export declare const SERVER_HEAP_ARGS: string[]
 export declare const SERVER_NODE_ARGS: string[]
 export declare const buildStamp: (root?: string) => string
 export declare const isBuildCurrent: (root?: string) => boolean
