@@ -281,23 +281,36 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
       rollback: transaction.rollback.bind(transaction),
       close: transaction.close.bind(transaction),
     }
-    transaction.execute = (async (statement: InStatement) => {
-      await begin()
-      await letWaitingRequestsRun()
-      return noting(() => run(statement))
-    }) as Transaction['execute']
-    transaction.batch = async (statements) => {
-      await begin()
-      return noting(() => batch(statements))
+    // A statement waits a turn of the event loop before it runs (letWaitingRequestsRun), so a commit
+    // or rollback asked meanwhile could overtake it, and the statement would then run on a connection
+    // already given back, perhaps to another transaction. The end therefore waits for every statement
+    // asked before it; statements asked after the end began, or still waiting when a rollback began,
+    // fail instead of running.
+    const pending = new Set<Promise<unknown>>()
+    let ending: 'commit' | 'rollback' | undefined
+    const statement = <Result>(work: () => Promise<Result>): Promise<Result> => {
+      if (ending || finished) return Promise.reject(new Error('This transaction has ended; the statement was not run'))
+      const ran = (async () => {
+        await begin()
+        await letWaitingRequestsRun()
+        if (ending === 'rollback' || finished) throw new Error('This transaction was rolled back before the statement ran')
+        return noting(work)
+      })()
+      pending.add(ran)
+      const forget = () => pending.delete(ran)
+      ran.then(forget, forget)
+      return ran
     }
-    transaction.executeMultiple = async (sql) => {
-      await begin()
-      return noting(() => executeMultiple(sql))
-    }
+    const settlePending = () => Promise.allSettled([...pending])
+    transaction.execute = ((sql: InStatement) => statement(() => run(sql))) as Transaction['execute']
+    transaction.batch = (statements) => statement(() => batch(statements))
+    transaction.executeMultiple = (sql) => statement(() => executeMultiple(sql))
     // Drizzle ends a transaction with commit() or rollback() and never calls close(); all three
     // give the connection and the turn back. A transaction that never ran a statement has nothing
     // to commit. A failed COMMIT leaves it open for the caller's rollback().
     transaction.commit = async () => {
+      ending = 'commit'
+      await settlePending()
       if (began) {
         await began
         await noting(commit)
@@ -305,6 +318,8 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
       finish()
     }
     transaction.rollback = async () => {
+      ending = 'rollback'
+      await settlePending()
       try {
         // Once finished, the connection may already serve another transaction.
         if (!finished && began && connection.inTransaction) await rollback()
@@ -313,6 +328,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
       }
     }
     transaction.close = () => {
+      ending = 'rollback'
       try {
         if (!finished && connection.inTransaction) close()
       } finally {

@@ -128,3 +128,33 @@ test('the first-row reader sees every commit before it, from any process, and ho
   remove()
   expect(read).toThrow(/closed/)
 }, 20_000)
+
+// A transaction's statement waits a turn of the event loop before it runs, so that other requests are
+// answered between a publish's statements: its end must neither overtake it nor leave it to run later
+// on a connection that by then belongs to someone else.
+test('a commit asked while statements wait for their turn includes them; a rollback runs none of them', async () => {
+  const { client, remove } = await pooledDatabase('v integer')
+
+  const committed = await client.transaction('write')
+  await committed.execute('INSERT INTO t VALUES (1)')
+  // Asked and not awaited, as code running statements side by side does; the commit comes at once.
+  const inFlight = [committed.execute('INSERT INTO t VALUES (2)'), committed.execute('INSERT INTO t VALUES (3)')]
+  await committed.commit()
+  await Promise.all(inFlight)
+  expect((await client.execute('SELECT v FROM t ORDER BY v')).rows.map((row) => row.v)).toEqual([1, 2, 3])
+  await expect(committed.execute('INSERT INTO t VALUES (4)')).rejects.toThrow(/ended/)
+
+  const rolledBack = await client.transaction('write')
+  await rolledBack.execute('INSERT INTO t VALUES (5)')
+  const waiting = rolledBack.execute('INSERT INTO t VALUES (6)')
+  const rollback = rolledBack.rollback()
+  await expect(waiting).rejects.toThrow(/rolled back/)
+  await rollback
+  // The next transaction gets the connection back; nothing of the rolled-back one reaches it.
+  const next = await client.transaction('write')
+  await next.execute('INSERT INTO t VALUES (7)')
+  await next.commit()
+  expect((await client.execute('SELECT v FROM t ORDER BY v')).rows.map((row) => row.v)).toEqual([1, 2, 3, 7])
+
+  remove()
+}, 20_000)
