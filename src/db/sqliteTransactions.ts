@@ -294,6 +294,8 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
         await begin()
         await letWaitingRequestsRun()
         if (ending === 'rollback' || finished) throw new Error('This transaction was rolled back before the statement ran')
+        // Closed with the client meanwhile: libsql aborts the process on a closed connection rather than throw.
+        if (!connection.open) throw new Error('The SQLite client is closed')
         return noting(work)
       })()
       pending.add(ran)
@@ -311,6 +313,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     transaction.commit = async () => {
       ending = 'commit'
       await settlePending()
+      if (began && !connection.open) throw new Error('The SQLite client is closed')
       if (began) {
         await began
         await noting(commit)
@@ -322,7 +325,7 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
       await settlePending()
       try {
         // Once finished, the connection may already serve another transaction.
-        if (!finished && began && connection.inTransaction) await rollback()
+        if (!finished && began && connection.open && connection.inTransaction) await rollback()
       } finally {
         finish()
       }
