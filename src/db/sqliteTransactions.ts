@@ -313,9 +313,9 @@ export const poolSqliteTransactions = (client: Client, filePath: string, busyTim
     transaction.commit = async () => {
       ending = 'commit'
       await settlePending()
-      if (began && !connection.open) throw new Error('The SQLite client is closed')
       if (began) {
         await began
+        if (!connection.open) throw new Error('The SQLite client is closed')
         await noting(commit)
       }
       finish()
