@@ -58,5 +58,6 @@ export const runCommand = async (
   } finally {
     if (payload) await closePayload(payload)
   }
-  process.exit(code)
+  // A command may set process.exitCode for an outcome that is not a failure (an interrupted run).
+  process.exit(code || Number(process.exitCode ?? 0))
 }
