@@ -175,7 +175,7 @@ test('a commit that fails puts the old images back: the folder matches the datab
 
 test('npm run media:regenerate killed with SIGKILL mid-run leaves a consistent folder and resumes', async () => {
   const dirs = regenerateDirectories()
-  const env = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', LOG_LEVEL: 'warn' }
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '', LOG_LEVEL: 'warn' }
   const child = spawn('npm', ['run', '--silent', 'media:regenerate'], { env, detached: true, stdio: 'ignore' })
   // Killed as soon as one document is done: the next is somewhere between its update and its commit.
   const deadline = Date.now() + 90_000
