@@ -101,6 +101,9 @@ test('after a size changes, every document gets the new images; originals, focal
   const before = await expectFolderMatchesDatabase()
   expect(before.every((doc) => doc.sizes.card.width === 640)).toBe(true)
 
+  // As for media uploaded before placeholders existed: none stored.
+  await payload.db.updateOne({ collection: 'media', id: ids[0], data: { placeholder: { thumbHash: null, dataUrl: null, dominantColor: null } } })
+
   const summary = await withCardWidth(600, () => regenerateMedia(payload))
   expect(summary).toMatchObject({ regenerated: ids.length, skipped: [], resumedAfter: null })
 
@@ -111,6 +114,11 @@ test('after a size changes, every document gets the new images; originals, focal
   }
   // The old 640-wide cards are gone (the folder holds only what documents name, checked above).
   expect(after.find((doc) => doc.id === ids[1])).toMatchObject({ focalX: 20, focalY: 80 })
+  expect((await payload.findByID({ collection: 'media', id: ids[0], overrideAccess: true })).placeholder).toEqual({
+    thumbHash: expect.any(String),
+    dataUrl: expect.stringMatching(/^data:image\/png;base64,/),
+    dominantColor: expect.stringMatching(/^#[0-9a-f]{6}$/),
+  })
   expect((await payload.findByID({ collection: 'media', id: ids[2], overrideAccess: true })).alt).toBe('Image 2')
   expectOriginalsUntouched()
   // A finished run leaves nothing to resume.

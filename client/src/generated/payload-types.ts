@@ -288,6 +288,24 @@ export interface Media {
    * Who uploaded the file. Authors edit only the files they uploaded.
    */
   uploadedBy?: (number | null) | User;
+  /**
+   * Computed from the image on upload, for front ends to paint while the image loads.
+   */
+  placeholder?: {
+    /**
+     * ThumbHash, base64: decode it to a blurred preview with alpha.
+     */
+    thumbHash?: string | null;
+    /**
+     * A ready data: URI (PNG, under 1 KB) of the blurred preview.
+     */
+    dataUrl?: string | null;
+    /**
+     * The average colour of the visible pixels, #rrggbb.
+     */
+    dominantColor?: string | null;
+  };
+  aspectRatio?: number | null;
   updatedAt: string;
   createdAt: string;
   url?: string | null;
@@ -1635,6 +1653,14 @@ export interface MediaSelect<T extends boolean = true> {
   alt?: T;
   caption?: T;
   uploadedBy?: T;
+  placeholder?:
+    | T
+    | {
+        thumbHash?: T;
+        dataUrl?: T;
+        dominantColor?: T;
+      };
+  aspectRatio?: T;
   updatedAt?: T;
   createdAt?: T;
   url?: T;

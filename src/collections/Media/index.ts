@@ -10,7 +10,11 @@ import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { mediaDirectory } from '../../media/directory'
 import { versionMediaUrls } from '../../media/versionedMediaUrl'
 import { absoluteMediaUrls } from './hooks/absoluteUrls'
+import { aspectRatioField, sizeAspectRatios } from './fields/aspectRatio'
+import { placeholderField } from './fields/placeholder'
 import { recordUploader } from './hooks/recordUploader'
+import { storePlaceholder } from './hooks/storePlaceholder'
+import { uprightDimensions } from './hooks/uprightDimensions'
 
 export { mediaDirectory }
 
@@ -32,11 +36,11 @@ export const Media: CollectionConfig<'media'> = {
   },
   hooks: {
     beforeValidate: [rejectStaleCollectionUpdate],
-    beforeChange: [recordUploader],
+    beforeChange: [recordUploader, uprightDimensions, storePlaceholder],
     beforeDelete: [preventDeleteWhileReferenced('media file')],
     // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
     // (README, Media files).
-    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory)],
+    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory), sizeAspectRatios],
   },
   upload: {
     staticDir: mediaDirectory,
@@ -70,5 +74,7 @@ export const Media: CollectionConfig<'media'> = {
       access: { read: isEditorialField, create: nobodyField, update: isEditorField },
       admin: { position: 'sidebar', description: 'Who uploaded the file. Authors edit only the files they uploaded.' },
     },
+    placeholderField,
+    aspectRatioField,
   ],
 }

@@ -18,6 +18,7 @@ import * as migration_20261202_082533_issue15_core from './20261202_082533_issue
 import * as migration_20261202_083134_issue15_sql from './20261202_083134_issue15_sql';
 import * as migration_20261202_114422_issue15b_blockids from './20261202_114422_issue15b_blockids';
 import * as migration_20261202_115309_issue15b_large from './20261202_115309_issue15b_large';
+import * as migration_20261202_191716_issue16_placeholders from './20261202_191716_issue16_placeholders';
 
 export const migrations = [
   {
@@ -118,6 +119,11 @@ export const migrations = [
   {
     up: migration_20261202_115309_issue15b_large.up,
     down: migration_20261202_115309_issue15b_large.down,
-    name: '20261202_115309_issue15b_large'
+    name: '20261202_115309_issue15b_large',
+  },
+  {
+    up: migration_20261202_191716_issue16_placeholders.up,
+    down: migration_20261202_191716_issue16_placeholders.down,
+    name: '20261202_191716_issue16_placeholders'
   },
 ];
