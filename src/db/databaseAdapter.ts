@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Client } from '@libsql/client'
 import type { DatabaseAdapterObj } from 'payload'
 
+import { withTransactionSettlements } from './afterTransaction'
 import { cacheCounts } from './countCache'
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
@@ -205,7 +206,7 @@ const indexReaderLists =
  * adapter the target needs is loaded (with its driver and migrations): the three together took about
  * 0.3 s of CPU of every start.
  */
-export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> => {
+const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> => {
   switch (target.kind) {
     case 'sqlite': {
       // One after the other: jest's ESM loader fails to link modules that parallel imports share.
@@ -268,3 +269,7 @@ export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<Dat
       return (await import('@payloadcms/db-mongodb')).mongooseAdapter({ url: target.uri })
   }
 }
+
+/** Every adapter tells src/db/afterTransaction.ts when a transaction commits or rolls back. */
+export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =>
+  withTransactionSettlements(await adapterFor(target))

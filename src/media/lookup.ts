@@ -5,12 +5,21 @@ import { coalesceReads, readContentVersion } from '../changes/contentVersion'
 import { LRUCache } from 'lru-cache'
 
 /** A stored file of a media document: the original or one of its resized images. */
-export type MediaFile = { docId: number | string; mimeType: string | null }
+export type MediaFile = {
+  docId: number | string
+  mimeType: string | null
+  /** The uploaded file itself, not one of its resized images: only it takes transform parameters. */
+  original: boolean
+  focalX: number | null
+  focalY: number | null
+}
 
 type UploadDoc = {
   id: number | string
   filename?: string | null
   mimeType?: string | null
+  focalX?: number | null
+  focalY?: number | null
   sizes?: Record<string, { filename?: string | null; mimeType?: string | null } | null | undefined> | null
 }
 
@@ -54,9 +63,10 @@ export const createMediaLookup = (payload: Payload, collection: CollectionSlug) 
   })
 
   const fileOf = (doc: UploadDoc, filename: string): MediaFile | undefined => {
-    if (doc.filename === filename) return { docId: doc.id, mimeType: doc.mimeType ?? null }
+    const focus = { focalX: doc.focalX ?? null, focalY: doc.focalY ?? null }
+    if (doc.filename === filename) return { docId: doc.id, mimeType: doc.mimeType ?? null, original: true, ...focus }
     for (const size of Object.values(doc.sizes ?? {})) {
-      if (size?.filename === filename) return { docId: doc.id, mimeType: size.mimeType ?? null }
+      if (size?.filename === filename) return { docId: doc.id, mimeType: size.mimeType ?? null, original: false, ...focus }
     }
     return undefined
   }
@@ -72,7 +82,7 @@ export const createMediaLookup = (payload: Payload, collection: CollectionSlug) 
       overrideAccess: !asThePublic,
       // No user: access control and the reader policy answer as for an anonymous reader.
       req: asThePublic ? await createLocalReq({}, payload) : undefined,
-      select: { filename: true, mimeType: true, sizes: Object.fromEntries(sizeNames.map((name) => [name, { filename: true, mimeType: true }])) } as never,
+      select: { filename: true, mimeType: true, focalX: true, focalY: true, sizes: Object.fromEntries(sizeNames.map((name) => [name, { filename: true, mimeType: true }])) } as never,
     })
     const doc = docs[0] as UploadDoc | undefined
     return doc && fileOf(doc, filename)

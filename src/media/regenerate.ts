@@ -7,6 +7,8 @@ import { commitTransaction, createLocalReq, initTransaction, killTransaction } f
 
 import type { ProgressListener } from '../backup/progress'
 import { mediaDirectory } from './directory'
+import { fileVersionOf } from './fileVersion'
+import { rerenderTransforms, transformsDirectory } from './transforms'
 
 /**
  * `npm run media:regenerate`: makes every media document's resized images (and what hooks derive
@@ -232,6 +234,14 @@ const regenerateDocument = async (
     await fs.promises.writeFile(dirs.committed, '')
     await removeStale(mediaDir, journal)
     await fs.promises.rm(dirs.work, { recursive: true, force: true })
+    // The stored transforms of the original, rendered again with today's settings; those of older
+    // versions of its bytes are no use to anyone.
+    const { version } = await fileVersionOf(originalPath)
+    const transformFolder = transformsDirectory(mediaDir, doc.filename)
+    for (const entry of await fs.promises.readdir(transformFolder).catch(() => [] as string[])) {
+      if (entry !== version) await fs.promises.rm(path.join(transformFolder, entry), { recursive: true, force: true })
+    }
+    await rerenderTransforms(mediaDir, { filename: doc.filename, version, path: originalPath, focus: { focalX: doc.focalX, focalY: doc.focalY } })
     return undefined
   } catch (error) {
     if (!committed) {

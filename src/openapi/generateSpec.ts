@@ -25,6 +25,7 @@ import {
   draftTolerant,
   mapSchemas,
   nullAsItsOwnBranch,
+  imageSizeAspectRatio,
   nullInEnum,
   relaxConditionalFields,
   allowEveryLocale,
@@ -639,7 +640,7 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
     },
   }
   return withoutUnusedComponents(
-    mapSchemas(document, (node) => nullInEnum(nullAsItsOwnBranch(withoutTypeScriptHints(node)))),
+    mapSchemas(document, (node) => imageSizeAspectRatio(nullInEnum(nullAsItsOwnBranch(withoutTypeScriptHints(node))))),
   )
 }
 

@@ -2,6 +2,7 @@
 // payload-oapi's own collection and global operations are replaced by these: it documents a
 // single-document read as `{ doc, message }` and an update as a bare document (the other way round),
 // lacks count, bulk, duplicate, versions and file routes, and names only some fields in `where`.
+import { TRANSFORM_FITS, TRANSFORM_FORMATS, TRANSFORM_QUALITIES, TRANSFORM_WIDTHS } from '../media/transforms'
 import type { ErrorStatus } from './components'
 import {
   bulkResult,
@@ -398,6 +399,23 @@ const uploadPaths = (base: string, collection: CollectionDescription): Paths => 
 
 const fileHeader = (description: string) => ({ description, schema: { type: 'string' } })
 
+const transformParameter = (name: string, description: string, values: readonly (string | number)[]) => ({
+  in: 'query',
+  name,
+  required: false,
+  description,
+  schema: { type: 'string', enum: values.map(String) },
+})
+
+/** Transforms of an original (src/media/transforms.ts); any other value, or another parameter beside them, is a 400. */
+const transformParameters = [
+  transformParameter('w', 'Width in pixels (a transform of the original; never larger than it).', TRANSFORM_WIDTHS),
+  transformParameter('h', 'Height in pixels, from the same list.', TRANSFORM_WIDTHS),
+  transformParameter('fit', 'With both `w` and `h`: `cover` (default; cropped around the focal point), `contain` or `inside`.', TRANSFORM_FITS),
+  transformParameter('fm', 'Format; default the original\'s (a GIF\'s first frame as PNG).', TRANSFORM_FORMATS),
+  transformParameter('q', 'Quality of avif, webp and jpeg; default 50 for AVIF, 80 otherwise.', TRANSFORM_QUALITIES),
+]
+
 /**
  * A stored file, as src/server/mediaFiles.ts serves it: validators of the bytes, conditional and
  * range requests, `immutable` for a URL that carries the current `v`.
@@ -440,6 +458,7 @@ const fileRoute = (collection: CollectionDescription, anyFile: JsonSchema, tags:
     summary: 'Download an uploaded file',
     description:
       'The original or one of its resized images, if it belongs to a document the reader may read; any other name is a 404. ' +
+      'With `w`, `h`, `fit`, `fm` or `q`, a transform of the original, rendered once and stored; a 503 with `Retry-After` when too many are rendering. ' +
       '`url` and `sizes.*.url` carry `?v=`, which lets caches keep the answer for good.',
     tags,
     security: collection.readSecurity,
@@ -451,6 +470,7 @@ const fileRoute = (collection: CollectionDescription, anyFile: JsonSchema, tags:
         description: 'The version of the bytes, as the document\'s URLs carry it. Any other value still gets the current file, but not `immutable`.',
         schema: { type: 'string' },
       },
+      ...transformParameters,
       ...conditionalParameters,
       { in: 'header', name: 'Range', required: false, description: 'One or several byte ranges (`bytes=0-99,200-`).', schema: { type: 'string' } },
       { in: 'header', name: 'If-Range', required: false, description: 'An `ETag` or `Last-Modified`: the range only if the file is still that one.', schema: { type: 'string' } },

@@ -23,6 +23,17 @@ export const withoutTypeScriptHints = (schema: JsonSchema): JsonSchema => {
   return rest
 }
 
+const IMAGE_SIZE_KEYS = ['url', 'width', 'height', 'mimeType', 'filesize', 'filename']
+
+/**
+ * Each resized image of an upload (`sizes.<name>`) also carries `aspectRatio`, set on read by
+ * src/collections/Media/fields/aspectRatio.ts: Payload makes those objects and takes no field of ours in them.
+ */
+export const imageSizeAspectRatio = (schema: JsonSchema): JsonSchema =>
+  isObject(schema.properties) && IMAGE_SIZE_KEYS.every((key) => key in schema.properties) && !('aspectRatio' in schema.properties)
+    ? { ...schema, properties: { ...schema.properties, aspectRatio: { type: ['number', 'null'], description: 'Width ÷ height, to four decimals.' } } }
+    : schema
+
 /**
  * An optional select or radio is generated as `{ type: [string, null], enum: [a, b] }`: the enum still
  * rejects the null that an empty field holds.

@@ -14,6 +14,16 @@ import send from 'send'
 import { fileVersionOf, signatureOf } from '../media/fileVersion'
 import type { FileVersion } from '../media/fileVersion'
 import type { MediaLookup } from '../media/lookup'
+import type { TransformSettings } from '../media/transforms'
+import {
+  TransformRefused,
+  TransformsBusy,
+  asksForTransform,
+  createTransformStore,
+  mimeTypeOfTransform,
+  parseTransform,
+  transformSettingsFromEnv,
+} from '../media/transforms'
 import { MEDIA_VERSION_PARAMETER } from '../media/versionedMediaUrl'
 import { IMMUTABLE } from './cache/httpCache'
 import type { Client } from './proxyTrust'
@@ -27,11 +37,16 @@ export const MEDIA_IMMUTABLE = `public, ${IMMUTABLE}`
 export type MediaFileSettings = {
   /** Cache-Control of a file asked for without its current version (a bare or an outdated URL). */
   cacheControl: string
+  transforms: TransformSettings
 }
 
 export const mediaFileSettingsFromEnv = (env: Record<string, string | undefined>): MediaFileSettings => ({
   cacheControl: env.MEDIA_CACHE_CONTROL?.trim() || 'public, no-cache',
+  transforms: transformSettingsFromEnv(env),
 })
+
+/** Seconds a client is asked to wait when every render slot and queue place is taken. */
+const TRANSFORMS_RETRY_AFTER = '2'
 
 /**
  * Added to the API's policy (src/server/securityHeaders.ts): a file opened on its own runs no script
@@ -144,6 +159,7 @@ export const mediaFiles = ({
   readers: Readers
   settings: MediaFileSettings
 }): RequestHandler => {
+  const transforms = createTransformStore(directory, settings.transforms)
   const cors = payload.config.cors
   const corsVaries = Boolean(cors) && cors !== '*' && !(typeof cors === 'object' && !Array.isArray(cors) && cors.origins === '*')
 
@@ -169,6 +185,40 @@ export const mediaFiles = ({
         return refuse(res, 404, `There is no file "${filename}" in media.`)
       }
 
+      // The original, or a transform of it (src/media/transforms.ts): stored under `.transforms/`,
+      // rendered on the first request, then served like any file, with its own validators.
+      let root = directory
+      let servedName = filename
+      let servedPath = filePath
+      let served = version
+      let type = file.mimeType || 'application/octet-stream'
+      if (asksForTransform(req.query)) {
+        if (!settings.transforms.enabled) return refuse(res, 400, 'Image transforms are turned off on this server (MEDIA_TRANSFORMS=false).')
+        if (!file.original) {
+          return refuse(res, 400, `"${filename}" is a resized image; transform parameters apply to the original upload only.`)
+        }
+        let transform
+        try {
+          transform = parseTransform(req.query, file.mimeType, [MEDIA_VERSION_PARAMETER])
+        } catch (error) {
+          if (error instanceof TransformRefused) return refuse(res, 400, error.message)
+          throw error
+        }
+        try {
+          servedPath = await transforms.pathOf(
+            { filename, version: version.version, path: filePath, focus: { focalX: file.focalX, focalY: file.focalY } },
+            transform,
+          )
+        } catch (error) {
+          if (error instanceof TransformsBusy) return refuse(res, 503, error.message, { 'Retry-After': TRANSFORMS_RETRY_AFTER })
+          throw error
+        }
+        root = path.dirname(servedPath)
+        servedName = path.basename(servedPath)
+        served = await fileVersionOf(servedPath)
+        type = mimeTypeOfTransform(transform)
+      }
+
       const corsHeaders = headersWithCors({
         headers: new Headers(),
         req: { payload, headers: new Headers(req.headers.origin ? { origin: req.headers.origin } : {}) } as never,
@@ -178,10 +228,9 @@ export const mediaFiles = ({
       if (corsVaries) res.setHeader('Vary', 'Origin')
       const asked = typeof req.query[MEDIA_VERSION_PARAMETER] === 'string' ? req.query[MEDIA_VERSION_PARAMETER] : undefined
       res.setHeader('Cache-Control', asked === version.version ? MEDIA_IMMUTABLE : settings.cacheControl)
-      res.setHeader('ETag', version.etag)
-      res.setHeader('Last-Modified', version.mtime.toUTCString())
+      res.setHeader('ETag', served.etag)
+      res.setHeader('Last-Modified', served.mtime.toUTCString())
       res.setHeader('Content-Security-Policy', `${String(res.getHeader('Content-Security-Policy') ?? "default-src 'none'")}; ${SANDBOX}`)
-      const type = file.mimeType || 'application/octet-stream'
       res.setHeader('Content-Type', type)
       res.setHeader('Content-Disposition', INLINE_TYPES.has(type) ? 'inline' : 'attachment')
       res.setHeader('Accept-Ranges', 'bytes')
@@ -191,7 +240,7 @@ export const mediaFiles = ({
       // request that carries a validator), while `fresh`, which `send` asks, plays a cache and would answer 200.
       delete req.headers['cache-control']
       const preconditions = Boolean(req.headers['if-match'] || req.headers['if-unmodified-since'])
-      const isFresh = fresh(req.headers, { etag: version.etag, 'last-modified': version.mtime.toUTCString() })
+      const isFresh = fresh(req.headers, { etag: served.etag, 'last-modified': served.mtime.toUTCString() })
       // The common revalidation answered here: `send` would stat the file again only to say the same.
       // If-Match and If-Unmodified-Since come first (RFC 9110 13.2.2), so requests with them go to `send`.
       if (isFresh && !preconditions) {
@@ -204,17 +253,17 @@ export const mediaFiles = ({
         const ifRange = String(req.headers['if-range'] ?? '')
         const rangeFresh =
           !ifRange ||
-          (ifRange.includes('"') ? ifRange.trim() === version.etag : Date.parse(ifRange) >= Math.floor(version.mtime.getTime() / 1000) * 1000)
-        const ranges = rangeFresh ? parseRange(version.size, range, { combine: true }) : -2
+          (ifRange.includes('"') ? ifRange.trim() === served.etag : Date.parse(ifRange) >= Math.floor(served.mtime.getTime() / 1000) * 1000)
+        const ranges = rangeFresh ? parseRange(served.size, range, { combine: true }) : -2
         if (Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length > 1 && ranges.length <= MAX_RANGES) {
-          return sendRanges(res, filePath, ranges, version.size, type, req.method === 'HEAD')
+          return sendRanges(res, servedPath, ranges, served.size, type, req.method === 'HEAD')
         }
         // One range, none that fits, or too many: `send` answers 206, 416 or the whole file.
         if (!rangeFresh || (Array.isArray(ranges) && ranges.length > MAX_RANGES)) delete req.headers.range
       }
 
-      send(req, filename, {
-        root: directory,
+      send(req, servedName, {
+        root,
         dotfiles: 'deny',
         index: false,
         etag: false,
@@ -224,7 +273,7 @@ export const mediaFiles = ({
       })
         .on('headers', (_res: ServerResponse, _path: string, stat: fs.Stats) => {
           // Replaced between the hash and this read: no validator rather than a wrong one.
-          if (signatureOf(stat) !== version.signature) {
+          if (signatureOf(stat) !== served.signature) {
             res.removeHeader('ETag')
             res.setHeader('Last-Modified', stat.mtime.toUTCString())
             res.setHeader('Cache-Control', 'no-cache')
@@ -235,7 +284,7 @@ export const mediaFiles = ({
           const status = error.status ?? 500
           if (status === 416) {
             return refuse(res, 416, 'The requested range is not satisfiable.', {
-              'Content-Range': `bytes */${version.size}`,
+              'Content-Range': `bytes */${served.size}`,
             })
           }
           if (status === 412) return refuse(res, 412, 'The file does not match the request\'s preconditions.')

@@ -26,6 +26,7 @@ import { authenticateWithPayload, payloadApi, prepareGraphql } from './payloadAp
 import type { TrustsProxy } from './proxyTrust'
 import { clientOf, parseTrustProxy } from './proxyTrust'
 import { loginClientContext } from './loginClient'
+import { settleInterruptedDeletions } from '../media/fileCleanup'
 import { createMediaLookup } from '../media/lookup'
 import { mediaFileSettingsFromEnv, mediaFiles } from './mediaFiles'
 import {
@@ -97,6 +98,7 @@ export const startServer = async ({
   const payload = await getPayload({ config, cron: true })
   timings.payload = uptimeMs()
   await seedDemoContentIfEmpty(payload)
+  await settleInterruptedDeletions(payload)
   await ensureContentVersion(payload)
   timings.content = uptimeMs()
 

@@ -44,9 +44,9 @@ afterAll(async () => {
 
 test('finds originals and resized images with their own types; names no document has are nobody\'s', async () => {
   const lookup = createMediaLookup(payload, 'media')
-  expect(await lookup.publicFile('image-3.png')).toEqual({ docId: expect.anything(), mimeType: 'image/png' })
-  expect(await lookup.publicFile('image-3-640x427.webp')).toEqual({ docId: expect.anything(), mimeType: 'image/webp' })
-  expect(await lookup.publicFile('image-3-1200x630.jpg')).toEqual({ docId: expect.anything(), mimeType: 'image/jpeg' })
+  expect(await lookup.publicFile('image-3.png')).toMatchObject({ docId: expect.anything(), mimeType: 'image/png', original: true })
+  expect(await lookup.publicFile('image-3-640x427.webp')).toMatchObject({ docId: expect.anything(), mimeType: 'image/webp', original: false })
+  expect(await lookup.publicFile('image-3-1200x630.jpg')).toMatchObject({ docId: expect.anything(), mimeType: 'image/jpeg', original: false })
   expect((await lookup.publicFile('image-3.png'))?.docId).toBe((await lookup.publicFile('image-3-300x200.webp'))?.docId)
   for (const name of ['orphan.png', 'image-3', 'image-3-640x428.webp', 'IMAGE-3.PNG', '%', "image-3.png' OR 1=1"]) {
     expect([name, await lookup.publicFile(name), await lookup.anyDocumentNames(name)]).toEqual([name, undefined, false])

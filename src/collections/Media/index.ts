@@ -8,6 +8,7 @@ import { nobodyField } from '../../access/nobody'
 import { preventDeleteWhileReferenced } from '../../hooks/preventDeleteWhileReferenced'
 import { rejectStaleCollectionUpdate } from '../../hooks/rejectStaleUpdate'
 import { mediaDirectory } from '../../media/directory'
+import { holdFilesOfDeletedDocument, holdFilesOfReplacedUpload } from '../../media/fileCleanup'
 import { versionMediaUrls } from '../../media/versionedMediaUrl'
 import { absoluteMediaUrls } from './hooks/absoluteUrls'
 import { aspectRatioField, sizeAspectRatios } from './fields/aspectRatio'
@@ -35,9 +36,11 @@ export const Media: CollectionConfig<'media'> = {
     defaultColumns: ['filename', 'alt', 'mimeType', 'filesize', 'updatedAt'],
   },
   hooks: {
+    // Files go only when the write that drops them commits (src/media/fileCleanup.ts).
+    beforeOperation: [holdFilesOfReplacedUpload],
     beforeValidate: [rejectStaleCollectionUpdate],
     beforeChange: [recordUploader, uprightDimensions, storePlaceholder],
-    beforeDelete: [preventDeleteWhileReferenced('media file')],
+    beforeDelete: [preventDeleteWhileReferenced('media file'), holdFilesOfDeletedDocument],
     // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
     // (README, Media files).
     afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory), sizeAspectRatios],
