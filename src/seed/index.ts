@@ -31,7 +31,8 @@ const ensure = async <T extends Doc>(
   return doc
 }
 
-const IMAGES = [
+/** The demo pictures the seed uploads (also measured by `npm run bench:formats`). */
+export const DEMO_IMAGES = [
   { name: 'greenroom-hero.png', caption: 'Greenroom', colours: ['#0f766e', '#14532d'] },
   { name: 'editing-desk.png', caption: 'Editing desk', colours: ['#1d4ed8', '#0f766e'] },
   { name: 'build-pipeline.png', caption: 'Build pipeline', colours: ['#7c3aed', '#db2777'] },
@@ -80,7 +81,7 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
 
   // Media, made with sharp
   const media: Doc[] = []
-  for (const image of IMAGES) {
+  for (const image of DEMO_IMAGES) {
     media.push(
       await ensure(
         payload,

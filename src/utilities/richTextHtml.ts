@@ -7,6 +7,7 @@ import { convertLexicalToHTMLAsync } from '@payloadcms/richtext-lexical/html-asy
 import { sanitizeUrl } from 'payload/shared'
 
 import { CODE_LANGUAGES } from '../blocks/Code/config'
+import { pictureOf } from '../media/pictureSources'
 import type { UrlScheme } from '../urls'
 import { documentPath, routingSelect, urlSchemeFromSettings } from '../urls'
 import { isLexicalState } from './richText'
@@ -15,7 +16,7 @@ import { isLexicalState } from './richText'
 export type HTMLPopulateFn = NonNullable<Parameters<typeof convertLexicalToHTMLAsync>[0]['populate']>
 type Populate = HTMLPopulateFn | undefined
 type Relation = { relationTo?: unknown; value?: unknown }
-type ImageSize = { url?: string | null; width?: number | null }
+type ImageSize = { url?: string | null; width?: number | null; height?: number | null; mimeType?: string | null }
 type MediaDoc = {
   url?: string | null
   alt?: string | null
@@ -107,25 +108,28 @@ const linkConverter =
     return `<a${providedStyleTag} href="${escapeHtml(href)}"${newTab}>${children}</a>`
   }
 
-/** Widths a reader's browser may pick from; `og` is cropped to 1200×630 for link previews, not for reading. */
-const RESPONSIVE_SIZES = ['thumbnail', 'card', 'feature'] as const
-
+/**
+ * A `<picture>`: AVIF and WebP sources with their widths (src/media/pictureSources.ts, the same list
+ * as the document's `picture` field), the original as the fallback, and its width and height, so the
+ * browser reserves the space before the image arrives.
+ */
 export const imageHtml = (media: MediaDoc): string => {
-  const src = safeHref(media.url)
-  if (!src) return ''
-  const candidates = RESPONSIVE_SIZES.map((name) => media.sizes?.[name])
-    .filter((size): size is ImageSize => Boolean(size?.width && safeHref(size.url)))
-    .map((size) => `${escapeHtml(safeHref(size.url))} ${size.width}w`)
-  if (candidates.length > 0 && media.width) candidates.push(`${escapeHtml(src)} ${media.width}w`)
+  const picture = pictureOf(media, (url) => safeHref(url) !== null)
+  if (!picture) return ''
   const attributes = [
-    `src="${escapeHtml(src)}"`,
+    `src="${escapeHtml(safeHref(picture.src))}"`,
     `alt="${escapeHtml(media.alt)}"`,
-    media.width ? `width="${Number(media.width)}"` : '',
-    media.height ? `height="${Number(media.height)}"` : '',
-    candidates.length > 0 ? `srcset="${candidates.join(', ')}" sizes="(max-width: 1280px) 100vw, 1280px"` : '',
+    picture.width ? `width="${Number(picture.width)}"` : '',
+    picture.height ? `height="${Number(picture.height)}"` : '',
     'loading="lazy"',
+    'decoding="async"',
   ]
-  return `<img ${attributes.filter(Boolean).join(' ')} />`
+  const img = `<img ${attributes.filter(Boolean).join(' ')} />`
+  if (!picture.sources.length) return img
+  const sources = picture.sources
+    .map(({ type, srcset }) => `<source type="${escapeHtml(type)}" srcset="${escapeHtml(srcset)}" sizes="${escapeHtml(picture.sizes)}" />`)
+    .join('')
+  return `<picture>${sources}${img}</picture>`
 }
 
 const figureHtml = (media: MediaDoc | undefined, className: string): string => {

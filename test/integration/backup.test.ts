@@ -147,8 +147,8 @@ describe('backup export', () => {
     const users = readBackupFiles(backupDir)['collections/users.jsonl']
     expect(users.find((user) => user.email === EDITOR.email)).toMatchObject({ hash: expect.any(String), salt: expect.any(String), apiKey: expect.any(String) })
 
-    // Every file the media documents name, with its checksum: 4 images in 5 sizes.
-    expect(manifest.media).toHaveLength(20)
+    // Every file the media documents name, with its checksum: 4 images, each the original and its 6 sizes.
+    expect(manifest.media).toHaveLength(28)
     for (const entry of manifest.media) {
       expect(sha256(path.join(backupDir, entry.path))).toBe(entry.sha256)
       expect(sha256(path.join(sourceMedia, path.basename(entry.path)))).toBe(entry.sha256)
@@ -395,13 +395,13 @@ describe('backup commands', () => {
 
     const dir = path.join(work, 'cli-backup')
     const exported = await npmRun('export', ['--out', dir], { DATABASE_URI: process.env.DATABASE_URI!, MEDIA_DIR: sourceMedia })
-    expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/Exported \d+ documents and 20 media files/) })
+    expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/Exported \d+ documents and 28 media files/) })
     expect(exported.stderr).toMatch(/export: 100% /)
     expect(readBackupFiles(dir)).toEqual(readBackupFiles(backupDir))
 
     const target = { DATABASE_URI: `file:${path.join(work, 'cli-restored.db')}`, MEDIA_DIR: path.join(work, 'cli-restored-media') }
     const imported = await npmRun('import', [dir], target)
-    expect(imported).toMatchObject({ code: 0, stdout: expect.stringMatching(/Imported \d+ documents and 20 media files .* into SQLite/) })
+    expect(imported).toMatchObject({ code: 0, stdout: expect.stringMatching(/Imported \d+ documents and 28 media files .* into SQLite/) })
     const again = await npmRun('import', [dir], target)
     expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('the target database is not empty') })
 

@@ -68,10 +68,10 @@ describe('posts', () => {
     expect(html).toMatch(/<ul class="list-bullet"><li[^>]*>First<\/li><li[^>]*>Second<\/li><\/ul>/)
     // The reader may not see the draft, so its link keeps only its text.
     expect(html).toContain('<p><a href="/posts/link-target">published post</a> and draft post</p>')
-    expect(html).toContain(`<figure class="upload"><img src="${image.url}" alt="A green room" width="320" height="200"`)
+    expect(html).toMatch(new RegExp(`<figure class="upload"><picture><source type="image/avif" srcset="[^"]+\\.avif\\?v=[0-9a-f]{16} \\d+w"[^>]*/><source type="image/webp" [^>]*/><img src="${String(image.url).replace(/[.?]/g, '\\$&')}" alt="A green room" width="320" height="200"`))
     expect(html).toContain('<aside class="banner banner-warning" role="note"><p>Mind the gap.</p></aside>')
     expect(html).toContain('<pre><code class="language-bash">echo &quot;&lt;hi&gt;&quot;</code></pre>')
-    expect(html).toContain(`<figure class="media-block media-block-wide"><img src="${image.url}"`)
+    expect(html).toContain(`<figure class="media-block media-block-wide"><picture><source type="image/avif"`)
     expect(html).toContain('<p>not a link</p>')
     expect(html).not.toMatch(/javascript|unpublished-target/)
 

@@ -25,6 +25,8 @@ const image = {
     thumbnail: { url: '/api/media/file/desk-300x169.webp', width: 300 },
     card: { url: '/api/media/file/desk-640x360.webp', width: 640 },
     feature: { url: '/api/media/file/desk-1280x720.webp', width: 1280 },
+    cardAvif: { url: '/api/media/file/desk-640x360.avif', width: 640, mimeType: 'image/avif' },
+    featureAvif: { url: '/api/media/file/desk-1280x720.avif', width: 1280, mimeType: 'image/avif' },
     og: { url: '/api/media/file/desk-1200x630.jpg', width: 1200 },
   },
 }
@@ -114,16 +116,25 @@ describe('richTextToHtml', () => {
     expect(html).toBe('<p><a href="/posts/hello-world">post</a><a href="/">home</a>draft</p>')
   })
 
-  test('renders an inline image with its sizes, alt text and caption escaped, and no cropped social size', async () => {
+  test('renders an inline image as a <picture>: AVIF then WebP sources with their widths, the original with its size, no cropped social size', async () => {
     const html = await richTextToHtml(richText(upload(7)), readable({ media: { '7': image } }))
-    expect(html).toContain(
-      '<figure class="upload"><img src="/api/media/file/desk.png" alt="A desk &quot;with&quot; &lt;tools&gt;"',
+    const sizes = 'sizes="(max-width: 1280px) 100vw, 1280px"'
+    expect(html).toBe(
+      '<figure class="upload"><picture>' +
+        `<source type="image/avif" srcset="/api/media/file/desk-640x360.avif 640w, /api/media/file/desk-1280x720.avif 1280w" ${sizes} />` +
+        `<source type="image/webp" srcset="/api/media/file/desk-300x169.webp 300w, /api/media/file/desk-640x360.webp 640w, /api/media/file/desk-1280x720.webp 1280w" ${sizes} />` +
+        '<img src="/api/media/file/desk.png" alt="A desk &quot;with&quot; &lt;tools&gt;" width="1600" height="900" loading="lazy" decoding="async" />' +
+        '</picture><figcaption>Tom &amp; Jerry</figcaption></figure>',
     )
-    expect(html).toContain(
-      'srcset="/api/media/file/desk-300x169.webp 300w, /api/media/file/desk-640x360.webp 640w, /api/media/file/desk-1280x720.webp 1280w, /api/media/file/desk.png 1600w"',
-    )
-    expect(html).toContain('<figcaption>Tom &amp; Jerry</figcaption></figure>')
     expect(html).not.toContain('1200x630')
+  })
+
+  test('an image without sizes (an SVG, say) is a plain <img>; a source URL that is not safe is dropped', async () => {
+    const plain = { ...image, sizes: {} }
+    expect(await richTextToHtml(richText(upload(7)), readable({ media: { '7': plain } }))).toMatch(/^<figure class="upload"><img src="\/api\/media\/file\/desk.png"/)
+    const hostile = { ...image, sizes: { card: { url: 'javascript:alert(1)', width: 640 } } }
+    const html = await richTextToHtml(richText(upload(7)), readable({ media: { '7': hostile } }))
+    expect(html).not.toMatch(/javascript|<source/)
   })
 
   test('drops an image that cannot be loaded', async () => {
@@ -148,8 +159,8 @@ describe('richTextToHtml', () => {
       '<figure class="code-block"><pre><code class="language-bash">echo &quot;&lt;b&gt;&quot; &amp;&amp; exit</code></pre><figcaption>a &lt;caption&gt;</figcaption></figure>',
     )
     expect(html).toContain('<figure class="code-block"><pre><code class="language-plaintext">x</code></pre></figure>')
-    expect(html).toContain('<figure class="media-block media-block-wide"><img src="/api/media/file/desk.png"')
-    expect(html).toContain('<figure class="media-block media-block-content"><img')
+    expect(html).toContain('<figure class="media-block media-block-wide"><picture><source type="image/avif"')
+    expect(html).toContain('<figure class="media-block media-block-content"><picture>')
     expect(html).not.toMatch(/<script|onload=/)
   })
 

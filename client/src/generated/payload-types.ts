@@ -306,6 +306,25 @@ export interface Media {
     dominantColor?: string | null;
   };
   aspectRatio?: number | null;
+  picture?: {
+    sources?:
+      | {
+          /**
+           * image/avif or image/webp
+           */
+          type?: string | null;
+          /**
+           * "<url> 640w, <url> 1280w"
+           */
+          srcset?: string | null;
+          id?: string | null;
+        }[]
+      | null;
+    src?: string | null;
+    width?: number | null;
+    height?: number | null;
+    sizes?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
   url?: string | null;
@@ -335,6 +354,22 @@ export interface Media {
       filename?: string | null;
     };
     feature?: {
+      url?: string | null;
+      width?: number | null;
+      height?: number | null;
+      mimeType?: string | null;
+      filesize?: number | null;
+      filename?: string | null;
+    };
+    cardAvif?: {
+      url?: string | null;
+      width?: number | null;
+      height?: number | null;
+      mimeType?: string | null;
+      filesize?: number | null;
+      filename?: string | null;
+    };
+    featureAvif?: {
       url?: string | null;
       width?: number | null;
       height?: number | null;
@@ -1661,6 +1696,21 @@ export interface MediaSelect<T extends boolean = true> {
         dominantColor?: T;
       };
   aspectRatio?: T;
+  picture?:
+    | T
+    | {
+        sources?:
+          | T
+          | {
+              type?: T;
+              srcset?: T;
+              id?: T;
+            };
+        src?: T;
+        width?: T;
+        height?: T;
+        sizes?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
   url?: T;
@@ -1696,6 +1746,26 @@ export interface MediaSelect<T extends boolean = true> {
               filename?: T;
             };
         feature?:
+          | T
+          | {
+              url?: T;
+              width?: T;
+              height?: T;
+              mimeType?: T;
+              filesize?: T;
+              filename?: T;
+            };
+        cardAvif?:
+          | T
+          | {
+              url?: T;
+              width?: T;
+              height?: T;
+              mimeType?: T;
+              filesize?: T;
+              filename?: T;
+            };
+        featureAvif?:
           | T
           | {
               url?: T;

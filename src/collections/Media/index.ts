@@ -12,14 +12,14 @@ import { holdFilesOfDeletedDocument, holdFilesOfReplacedUpload } from '../../med
 import { versionMediaUrls } from '../../media/versionedMediaUrl'
 import { absoluteMediaUrls } from './hooks/absoluteUrls'
 import { aspectRatioField, sizeAspectRatios } from './fields/aspectRatio'
+import { pictureField, setPicture } from './fields/picture'
 import { placeholderField } from './fields/placeholder'
 import { recordUploader } from './hooks/recordUploader'
 import { storePlaceholder } from './hooks/storePlaceholder'
 import { uprightDimensions } from './hooks/uprightDimensions'
+import { imageSizes } from './imageSizes'
 
 export { mediaDirectory }
-
-const webp = { format: 'webp', options: { quality: 80 } } as const
 
 export const Media: CollectionConfig<'media'> = {
   slug: 'media',
@@ -43,7 +43,7 @@ export const Media: CollectionConfig<'media'> = {
     beforeDelete: [preventDeleteWhileReferenced('media file'), holdFilesOfDeletedDocument],
     // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
     // (README, Media files).
-    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory), sizeAspectRatios],
+    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory), sizeAspectRatios, setPicture],
   },
   upload: {
     staticDir: mediaDirectory,
@@ -51,13 +51,7 @@ export const Media: CollectionConfig<'media'> = {
     focalPoint: true,
     crop: true,
     adminThumbnail: 'thumbnail',
-    imageSizes: [
-      { name: 'thumbnail', width: 300, formatOptions: webp },
-      { name: 'card', width: 640, formatOptions: webp },
-      { name: 'feature', width: 1280, formatOptions: webp, withoutEnlargement: true },
-      // Social networks still do not all accept WebP for link previews; JPEG is what they all read.
-      { name: 'og', width: 1200, height: 630, crop: 'center', formatOptions: { format: 'jpeg', options: { quality: 82 } } },
-    ],
+    imageSizes,
   },
   fields: [
     {
@@ -79,5 +73,6 @@ export const Media: CollectionConfig<'media'> = {
     },
     placeholderField,
     aspectRatioField,
+    pictureField,
   ],
 }

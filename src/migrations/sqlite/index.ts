@@ -19,6 +19,7 @@ import * as migration_20261202_083134_issue15_sql from './20261202_083134_issue1
 import * as migration_20261202_114422_issue15b_blockids from './20261202_114422_issue15b_blockids';
 import * as migration_20261202_115309_issue15b_large from './20261202_115309_issue15b_large';
 import * as migration_20261202_191716_issue16_placeholders from './20261202_191716_issue16_placeholders';
+import * as migration_20261202_200110_issue16_formats from './20261202_200110_issue16_formats';
 
 export const migrations = [
   {
@@ -124,6 +125,11 @@ export const migrations = [
   {
     up: migration_20261202_191716_issue16_placeholders.up,
     down: migration_20261202_191716_issue16_placeholders.down,
-    name: '20261202_191716_issue16_placeholders'
+    name: '20261202_191716_issue16_placeholders',
+  },
+  {
+    up: migration_20261202_200110_issue16_formats.up,
+    down: migration_20261202_200110_issue16_formats.down,
+    name: '20261202_200110_issue16_formats'
   },
 ];
