@@ -107,7 +107,9 @@ const comparable = (value: unknown, isLexicalBlockFields = false): unknown => {
 }
 
 /** Fields that later migrations added: the schema of the localization migration's time has none of them. */
-const ADDED_SINCE: Record<string, string[]> = { media: ['uploadedBy'] }
+const ADDED_SINCE: Record<string, string[]> = { media: ['uploadedBy', 'placeholder'] }
+/** Image sizes that later migrations added (their columns do not exist yet). */
+const IMAGE_SIZES_ADDED_SINCE = ['cardAvif', 'featureAvif']
 const COLLECTIONS_ADDED_SINCE = ['build-hooks', 'build-deliveries', 'build-deploys']
 const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = {
   header: ['_status'],
@@ -137,6 +139,13 @@ const asBeforeLocalization = (config: Config): Config => ({
   collections: (config.collections ?? []).map((collection) => ({
     ...collection,
     trash: false,
+    upload:
+      collection.upload && typeof collection.upload === 'object'
+        ? {
+            ...collection.upload,
+            imageSizes: collection.upload.imageSizes?.filter(({ name }) => !IMAGE_SIZES_ADDED_SINCE.includes(name!)),
+          }
+        : collection.upload,
     indexes: collection.indexes?.map((index) => ({ ...index, fields: index.fields.filter((field) => field !== 'deletedAt') })),
     fields: collection.fields.filter((field) => !('name' in field && ADDED_SINCE[collection.slug]?.includes(field.name))),
   })),
@@ -169,6 +178,8 @@ suite('the localization migration', () => {
   let backfilled: unknown[]
   let payload: Payload
   let closed = false
+  // Kept outside beforeAll so a failure there still closes its connections (an open pool keeps jest alive).
+  let old: Payload | undefined
 
   beforeAll(async () => {
     const databaseUri = await createTestDatabase()
@@ -184,7 +195,7 @@ suite('the localization migration', () => {
 
     // The database as it was before: the migrations up to this one, and the demo content written by
     // Payload without localization (the schema those migrations describe).
-    const old = await getPayload({ config: withoutLocalization, key: 'before-localization' })
+    old = await getPayload({ config: withoutLocalization, key: 'before-localization' })
     await old.db.migrate({ migrations: migrations.slice(0, index) as never[] })
     await seedDemoContent(old)
     // A published post with a newer, unpublished draft: its text lives in the versions table only.
@@ -207,12 +218,14 @@ suite('the localization migration', () => {
     await backfillMediaInRichText(sqlOnOld)
     backfilled = mediaInRichTextOf(await snapshot(old))
     await closePayload(old)
+    old = undefined
 
     payload = await getPayload({ config, key: 'after-localization' })
     await payload.db.migrate({ migrations: migrations as never[] })
   }, 180_000)
 
   afterAll(async () => {
+    if (old) await closePayload(old)
     if (payload && !closed) await closePayload(payload)
   })
 
