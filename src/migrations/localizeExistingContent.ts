@@ -11,8 +11,11 @@
 
 export const DEFAULT_LOCALE = 'en'
 
+/** Tables and the columns each hands over to its `_locales` table. */
+export type MovedColumns = Readonly<Record<string, readonly string[]>>
+
 /** Columns each table hands over to its `_locales` table, which has the same columns plus `_locale` and `_parent_id`. */
-export const MOVED_TO_LOCALES: Readonly<Record<string, readonly string[]>> = {
+export const MOVED_TO_LOCALES: MovedColumns = {
   posts: ['title', 'content', 'excerpt', 'reading_time', 'meta_title', 'meta_description'],
   _posts_v: [
     'version_title',
@@ -72,8 +75,8 @@ const quoted = (identifier: string) => `"${identifier}"`
 const columnList = (columns: readonly string[]) => columns.map(quoted).join(', ')
 
 /** Before the old columns are dropped: every row's values become its `en` row. */
-export const copyColumnsIntoDefaultLocale = async (run: Run) => {
-  for (const [table, columns] of Object.entries(MOVED_TO_LOCALES)) {
+export const copyColumnsIntoDefaultLocale = async (run: Run, moved: MovedColumns = MOVED_TO_LOCALES) => {
+  for (const [table, columns] of Object.entries(moved)) {
     await run(
       `INSERT INTO ${quoted(`${table}_locales`)} (${columnList(columns)}, "_locale", "_parent_id") ` +
         `SELECT ${columnList(columns)}, '${DEFAULT_LOCALE}', "id" FROM ${quoted(table)}`,
@@ -90,8 +93,8 @@ export const assignRelationshipsToDefaultLocale = async (run: Run) => {
 }
 
 /** Down: the `en` values go back into the re-added columns, before the `_locales` tables are dropped. */
-export const copyDefaultLocaleBackIntoColumns = async (run: Run) => {
-  for (const [table, columns] of Object.entries(MOVED_TO_LOCALES)) {
+export const copyDefaultLocaleBackIntoColumns = async (run: Run, moved: MovedColumns = MOVED_TO_LOCALES) => {
+  for (const [table, columns] of Object.entries(moved)) {
     for (const column of columns) {
       await run(
         `UPDATE ${quoted(table)} SET ${quoted(column)} = (SELECT l.${quoted(column)} FROM ${quoted(`${table}_locales`)} l ` +

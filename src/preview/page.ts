@@ -5,7 +5,7 @@
  */
 
 type Link = { label?: string | null; href?: string | null; newTab?: boolean | null }
-type Media = { url?: string | null; alt?: string | null; width?: number | null; height?: number | null }
+type Media = { url?: string | null; alt?: string | null; caption?: string | null; width?: number | null; height?: number | null }
 type Block = Record<string, unknown> & { blockType?: string }
 
 export type PreviewDocument = {
@@ -38,9 +38,20 @@ const safeHref = (href: unknown): string | undefined => {
   }
 }
 
-/** Media served by this server only: the page makes no request to another origin. */
-const safeMediaUrl = (url: unknown): string | undefined =>
-  typeof url === 'string' && url.startsWith('/') && !url.startsWith('//') ? url : undefined
+/**
+ * Media from this server or from where media URLs point (MEDIA_BASE_URL, else PUBLIC_SERVER_URL; the
+ * renderer allows that origin in its img-src): the page makes no request to any other origin.
+ */
+const safeMediaUrl = (url: unknown, mediaOrigin: string | undefined): string | undefined => {
+  if (typeof url !== 'string') return undefined
+  if (url.startsWith('/') && !url.startsWith('//')) return url
+  try {
+    const parsed = new URL(url)
+    return mediaOrigin && parsed.origin === mediaOrigin ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
+}
 
 const mediaOf = (value: unknown): Media | undefined => (value && typeof value === 'object' ? (value as Media) : undefined)
 
@@ -54,9 +65,9 @@ const link = ({ label, href, newTab }: Link = {}) => {
 const links = (items: { link?: Link }[] | null | undefined, className: string) =>
   items?.length ? `<nav class="${className}">${items.map((item) => link(item.link)).join('')}</nav>` : ''
 
-const image = (value: unknown, className = '') => {
+const image = (value: unknown, mediaOrigin: string | undefined, className = '') => {
   const media = mediaOf(value)
-  const src = safeMediaUrl(media?.url)
+  const src = safeMediaUrl(media?.url, mediaOrigin)
   if (!src) return ''
   const size = media?.width && media.height ? ` width="${Number(media.width)}" height="${Number(media.height)}"` : ''
   return `<img class="${className}" src="${escapeHtml(src)}" alt="${escapeHtml(media?.alt ?? '')}"${size}>`
@@ -65,7 +76,7 @@ const image = (value: unknown, className = '') => {
 /** Rendered by Greenroom from the document's rich text, with its links and images resolved for readers. */
 const rendition = (html: unknown) => (typeof html === 'string' && html ? `<div class="prose">${html}</div>` : '')
 
-const block = (item: Block): string => {
+const block = (item: Block, mediaOrigin: string | undefined): string => {
   switch (item.blockType) {
     case 'content': {
       const columns = (item.columns as { size?: string; richTextHtml?: string; enableLink?: boolean; link?: Link }[] | undefined) ?? []
@@ -75,8 +86,11 @@ const block = (item: Block): string => {
     }
     case 'cta':
       return `<section class="block cta">${rendition(item.richTextHtml)}${links(item.links as { link?: Link }[], 'buttons')}</section>`
-    case 'mediaBlock':
-      return `<figure class="block media">${image(item.media)}${mediaOf(item.media)?.alt ? `<figcaption>${escapeHtml(mediaOf(item.media)?.alt)}</figcaption>` : ''}</figure>`
+    case 'mediaBlock': {
+      // The alt text describes the picture for those who cannot see it; the caption is what is shown beneath.
+      const caption = mediaOf(item.media)?.caption
+      return `<figure class="block media">${image(item.media, mediaOrigin)}${caption ? `<figcaption>${escapeHtml(caption)}</figcaption>` : ''}</figure>`
+    }
     case 'archive': {
       const docs = (item.populatedDocs as { value?: { title?: string; path?: string } }[] | undefined) ?? []
       return `<section class="block archive">${rendition(item.introContentHtml)}<ul>${docs
@@ -147,6 +161,7 @@ export const renderPreviewPage = ({
   chrome,
   nonce,
   adminOrigins,
+  mediaOrigin,
   lang,
   label,
 }: {
@@ -155,6 +170,8 @@ export const renderPreviewPage = ({
   chrome: PreviewChrome
   nonce: string
   adminOrigins: string[]
+  /** The origin media URLs point at, when they are absolute. */
+  mediaOrigin?: string
   lang: string
   /** What is previewed, when it is not the document itself (a global around the home page). */
   label?: string
@@ -162,12 +179,12 @@ export const renderPreviewPage = ({
   const status = doc._status === 'published' ? 'published' : 'draft'
   const hero =
     collection === 'pages'
-      ? `<div class="hero">${image(doc.hero?.media, 'hero-image')}${rendition(doc.hero?.richTextHtml)}${links(doc.hero?.links, 'buttons')}</div>`
-      : image(doc.heroImage, 'hero-image')
+      ? `<div class="hero">${image(doc.hero?.media, mediaOrigin, 'hero-image')}${rendition(doc.hero?.richTextHtml)}${links(doc.hero?.links, 'buttons')}</div>`
+      : image(doc.heroImage, mediaOrigin, 'hero-image')
   const authors = (doc.populatedAuthors ?? []).map((author) => author.name).filter(Boolean)
   const body =
     collection === 'pages'
-      ? (doc.layout ?? []).map(block).join('')
+      ? (doc.layout ?? []).map((item) => block(item, mediaOrigin)).join('')
       : rendition(doc.contentHtml)
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

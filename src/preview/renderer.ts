@@ -9,6 +9,7 @@ import { renderPreviewPage, renderRefusalPage } from './page'
 import type { PreviewUser } from './session'
 import { isCollectionTarget } from './session'
 import { authenticatePreviewToken } from './strategy'
+import { mediaBaseUrl } from '../collections/Media/hooks/absoluteUrls'
 import { HOME_PAGE_SLUG } from '../urls'
 import type { PreviewCollection, PreviewGlobal } from './url'
 import { BUILT_IN_PREVIEW_PATH, isPreviewCollection, isPreviewGlobal } from './url'
@@ -22,16 +23,26 @@ const adminOriginsFrom = (env: Record<string, string | undefined>): string[] => 
   }
 }
 
+/** The origin absolute media URLs point at (MEDIA_BASE_URL, else PUBLIC_SERVER_URL). */
+const mediaOriginFrom = (env: Record<string, string | undefined>): string | undefined => {
+  try {
+    return new URL(mediaBaseUrl(env)).origin
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Framed by the admin only (its live preview), never by other sites; styles and the one script carry
- * this answer's nonce; images from this server; the page fetches itself again and nothing else.
+ * this answer's nonce; images from this server and from where media URLs point; the page fetches
+ * itself again and nothing else.
  */
-const policyFor = (nonce: string, adminOrigins: string[]) =>
+const policyFor = (nonce: string, adminOrigins: string[], mediaOrigin: string | undefined) =>
   [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
-    "img-src 'self' data:",
+    `img-src 'self' data:${mediaOrigin ? ` ${mediaOrigin}` : ''}`,
     "connect-src 'self'",
     `frame-ancestors 'self'${adminOrigins.map((origin) => ` ${origin}`).join('')}`,
     "base-uri 'none'",
@@ -51,6 +62,7 @@ const WRONG_TARGET = 'This preview token was made for another document. Open the
 export const previewRenderer = (payload: Payload, env: Record<string, string | undefined> = process.env) => {
   const router = Router()
   const adminOrigins = adminOriginsFrom(env)
+  const mediaOrigin = mediaOriginFrom(env)
   const locales = payload.config.localization ? payload.config.localization.localeCodes : []
 
   const send = (res: ExpressResponse, status: number, html: string, nonce: string) => {
@@ -59,7 +71,7 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
     res.setHeader('Cache-Control', 'no-store')
     res.setHeader('X-Robots-Tag', 'noindex, nofollow')
     res.setHeader('Referrer-Policy', 'no-referrer')
-    res.setHeader('Content-Security-Policy', policyFor(nonce, adminOrigins))
+    res.setHeader('Content-Security-Policy', policyFor(nonce, adminOrigins, mediaOrigin))
     // frame-ancestors decides who may frame it; the site-wide SAMEORIGIN would refuse PUBLIC_SERVER_URL.
     res.removeHeader('X-Frame-Options')
     res.end(html)
@@ -120,6 +132,7 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
         chrome: { header, footer } as PreviewChrome,
         nonce,
         adminOrigins,
+        mediaOrigin,
         lang: locale ?? (payload.config.localization ? payload.config.localization.defaultLocale : 'en'),
         label: `${slug}${siteName ? ` · ${siteName}` : ''}`,
       })
@@ -151,6 +164,7 @@ export const previewRenderer = (payload: Payload, env: Record<string, string | u
         chrome: { header, footer } as PreviewChrome,
         nonce,
         adminOrigins,
+        mediaOrigin,
         lang: locale ?? (payload.config.localization ? payload.config.localization.defaultLocale : 'en'),
       })
       return send(res, 200, html, nonce)

@@ -13,6 +13,16 @@ const ownValues = { locale: GERMAN, fallbackLocale: false, depth: 0, overrideAcc
 const withLabels = (links: Row[] | null | undefined, labels: string[]) =>
   (links ?? []).map((row, index) => ({ ...row, link: { ...row.link, label: labels[index] ?? row.link?.label } }))
 
+/** Alt texts are read aloud in the page's language: the demo pictures get German ones. */
+const translateMediaAlts = async (payload: Payload, created: Record<string, number>, alts: { id: number | string; alt: string }[]) => {
+  for (const { id, alt } of alts) {
+    const own = await payload.findByID({ collection: 'media', id, ...ownValues })
+    if (own.alt) continue
+    await payload.update({ collection: 'media', id, locale: GERMAN, overrideAccess: true, data: { alt } })
+    created['media (de)'] = (created['media (de)'] ?? 0) + 1
+  }
+}
+
 const translateWelcomePost = async (payload: Payload, created: Record<string, number>) => {
   const { docs } = await payload.find({
     collection: 'posts',
@@ -158,9 +168,14 @@ const translateGlobals = async (payload: Payload, created: Record<string, number
  * else falls back to English. Each part is written only while its German text is missing, so a
  * re-run changes nothing and an editor's translation is never overwritten.
  */
-export const seedGermanTranslations = async (payload: Payload, created: Record<string, number>) => {
+export const seedGermanTranslations = async (
+  payload: Payload,
+  created: Record<string, number>,
+  { mediaAlts = [] }: { mediaAlts?: { id: number | string; alt: string }[] } = {},
+) => {
   const locales = payload.config.localization ? payload.config.localization.localeCodes : []
   if (!locales.includes(GERMAN)) return
+  await translateMediaAlts(payload, created, mediaAlts)
   await translateWelcomePost(payload, created)
   await translateHomePage(payload, created)
   await translateGlobals(payload, created)

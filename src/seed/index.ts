@@ -33,10 +33,10 @@ const ensure = async <T extends Doc>(
 
 /** The demo pictures the seed uploads (also measured by `npm run bench:formats`). */
 export const DEMO_IMAGES = [
-  { name: 'greenroom-hero.png', caption: 'Greenroom', colours: ['#0f766e', '#14532d'] },
-  { name: 'editing-desk.png', caption: 'Editing desk', colours: ['#1d4ed8', '#0f766e'] },
-  { name: 'build-pipeline.png', caption: 'Build pipeline', colours: ['#7c3aed', '#db2777'] },
-  { name: 'field-notes.png', caption: 'Field notes', colours: ['#b45309', '#dc2626'] },
+  { name: 'greenroom-hero.png', caption: 'Greenroom', colours: ['#0f766e', '#14532d'], altDe: 'Greenroom-Schriftzug auf grünem Verlauf' },
+  { name: 'editing-desk.png', caption: 'Editing desk', colours: ['#1d4ed8', '#0f766e'], altDe: 'Schriftzug „Editing desk“ auf blauem Verlauf' },
+  { name: 'build-pipeline.png', caption: 'Build pipeline', colours: ['#7c3aed', '#db2777'], altDe: 'Schriftzug „Build pipeline“ auf violettem Verlauf' },
+  { name: 'field-notes.png', caption: 'Field notes', colours: ['#b45309', '#dc2626'], altDe: 'Schriftzug „Field notes“ auf orangerotem Verlauf' },
 ] as const
 
 export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => {
@@ -361,7 +361,9 @@ export const seedDemoContent = async (payload: Payload): Promise<SeedResult> => 
     created['site-settings'] = 1
   }
 
-  await seedGermanTranslations(payload, created)
+  await seedGermanTranslations(payload, created, {
+    mediaAlts: DEMO_IMAGES.map((image, index) => ({ id: media[index]!.id, alt: image.altDe })),
+  })
 
   return { created, admin: { email: adminEmail, generatedPassword } }
 }

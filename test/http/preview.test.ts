@@ -20,6 +20,7 @@ let postId: number
 let otherPostId: number
 let pageId: number
 let categoryId: number
+let heroImageId: number
 const SLUG = `preview-${Date.now()}`
 const PUBLISHED_TITLE = 'Preview: what readers see'
 const DRAFT_TITLE = 'Preview: the newest draft'
@@ -44,6 +45,7 @@ beforeAll(async () => {
   expect((await api(url, `/api/users/${me.body.user.id}`, { method: 'PATCH', auth: adminAuth, body: { enableAPIKey: true, apiKey: key } })).status).toBe(200)
   keyAuth = `users API-Key ${key}`
   categoryId = (await api(url, '/api/categories?limit=1&depth=0')).body.docs[0].id
+  heroImageId = (await api(url, '/api/media?limit=1&depth=0')).body.docs[0].id
   // Published first, then a newer draft on top: readers see the first, the preview the second.
   const created = await api(url, '/api/posts', {
     method: 'POST',
@@ -55,7 +57,7 @@ beforeAll(async () => {
   const drafted = await api(url, `/api/posts/${postId}?draft=true`, {
     method: 'PATCH',
     auth: adminAuth,
-    body: { title: DRAFT_TITLE, content: richTextFromPlain('Draft body words.'), _status: 'draft' },
+    body: { title: DRAFT_TITLE, content: richTextFromPlain('Draft body words.'), heroImage: heroImageId, _status: 'draft' },
   })
   expect(drafted.status).toBe(200)
   otherPostId = (await api(url, `/api/posts?where[slug][not_equals]=${SLUG}&limit=1&depth=0`)).body.docs[0].id
@@ -336,6 +338,12 @@ describe('the built-in renderer', () => {
     const html = await res.text()
     expect(html).toContain(DRAFT_TITLE)
     expect(html).toContain('Draft body words.')
+    // Media URLs are absolute (on PUBLIC_SERVER_URL or MEDIA_BASE_URL): that origin may serve images.
+    const hero = /<img class="hero-image" src="([^"]+)"/.exec(html)
+    expect(hero?.[1]).toMatch(/\/api\/media\/file\//)
+    const mediaOrigin = new URL(hero![1]).origin
+    expect(res.headers.get('content-security-policy')).toContain(`img-src 'self' data: ${mediaOrigin}`)
+    expect((await fetch(hero![1].replace(/&amp;/g, '&'))).status).toBe(200)
     // No address of another origin to load anything from.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!127\.0\.0\.1|localhost)/)
   })

@@ -289,12 +289,18 @@ suite('the localization migration', () => {
 
   test('rolled back, the English values return to their columns and the German ones are dropped', async () => {
     // This migration and the ones after it, newest first, as `payload migrate:down` would.
-    for (const migration of migrations.slice(index).reverse()) {
-      await migration.down({ db: payload.db.drizzle, payload, req: await createLocalReq({}, payload) } as never)
-      await payload.delete({ collection: 'payload-migrations', where: { name: { equals: migration.name } } })
-    }
+    // From a Payload of its own, as `payload migrate:down` runs in a process of its own.
     await closePayload(payload)
     closed = true
+    const rollingBack = await getPayload({ config, key: 'rolling-back' })
+    try {
+      for (const migration of migrations.slice(index).reverse()) {
+        await migration.down({ db: rollingBack.db.drizzle, payload: rollingBack, req: await createLocalReq({}, rollingBack) } as never)
+        await rollingBack.delete({ collection: 'payload-migrations', where: { name: { equals: migration.name } } })
+      }
+    } finally {
+      await closePayload(rollingBack)
+    }
 
     const rolledBack = await getPayload({ config: withoutLocalization, key: 'rolled-back' })
     try {

@@ -77,6 +77,10 @@ test('the demo has German for one post, the home page and the navigation; the re
   expect(welcome.excerpt).toMatch(/^Greenroom ist das Back-End/)
   expect((await post('welcome-to-greenroom', 'en')).title).toBe('Welcome to Greenroom')
   expect((await post('fetching-content-at-build-time', 'de')).title).toBe('Fetching content at build time')
+  // Its pictures are described in German too.
+  expect(typeof welcome.heroImage === 'object' && welcome.heroImage?.alt).toMatch(/^Greenroom-Schriftzug/)
+  const [englishPicture] = (await payload.find({ collection: 'media', locale: 'en', limit: 1, sort: 'id' })).docs
+  expect(englishPicture.alt).not.toMatch(/Schriftzug/)
 
   const [home] = (await payload.find({ collection: 'pages', where: { slug: { equals: 'home' } }, locale: 'de' })).docs
   expect(home.title).toBe('Startseite')

@@ -110,4 +110,37 @@ describe('the preview page', () => {
     expect(html).toContain(escapeHtml('"Ann" <Author>'))
     expect(html).toContain('"https://cms.example"')
   })
+
+  test('shows images from where media URLs point, and a media block captioned by its caption, not its alt text', () => {
+    const media = (name: string, caption?: string) => ({
+      url: `https://media.example/api/media/file/${name}`,
+      alt: `Alt of ${name}`,
+      caption,
+      width: 800,
+      height: 600,
+    })
+    const html = renderPreviewPage({
+      doc: {
+        title: 'A page',
+        hero: { media: media('hero.png') },
+        layout: [
+          { blockType: 'mediaBlock', media: media('captioned.png', 'Taken at dawn') },
+          { blockType: 'mediaBlock', media: media('plain.png') },
+          { blockType: 'mediaBlock', media: { url: 'https://elsewhere.example/x.png', alt: 'x' } },
+        ],
+      },
+      collection: 'pages',
+      chrome: {},
+      nonce: 'abc',
+      adminOrigins: [],
+      mediaOrigin: 'https://media.example',
+      lang: 'en',
+    })
+    expect(html).toContain('<img class="hero-image" src="https://media.example/api/media/file/hero.png" alt="Alt of hero.png" width="800" height="600">')
+    expect(html).toContain('src="https://media.example/api/media/file/captioned.png"')
+    expect(html).toContain('<figcaption>Taken at dawn</figcaption>')
+    expect(html).not.toContain('<figcaption>Alt of plain.png</figcaption>')
+    expect(html.match(/<figcaption>/g)).toHaveLength(1)
+    expect(html).not.toContain('elsewhere.example')
+  })
 })

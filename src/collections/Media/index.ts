@@ -59,9 +59,11 @@ export const Media: CollectionConfig<'media'> = {
       type: 'text',
       required: true,
       maxLength: 300,
+      // Per language, like the text around the image; a language without its own falls back to English.
+      localized: true,
       admin: { description: 'Describes the image for screen readers and when it cannot load.' },
     },
-    { name: 'caption', type: 'textarea', maxLength: 1000 },
+    { name: 'caption', type: 'textarea', maxLength: 1000, localized: true },
     {
       name: 'uploadedBy',
       type: 'relationship',

@@ -20,6 +20,7 @@ import * as migration_20261202_114422_issue15b_blockids from './20261202_114422_
 import * as migration_20261202_115309_issue15b_large from './20261202_115309_issue15b_large';
 import * as migration_20261202_191716_issue16_placeholders from './20261202_191716_issue16_placeholders';
 import * as migration_20261202_200110_issue16_formats from './20261202_200110_issue16_formats';
+import * as migration_20261203_054205_issue16_localized from './20261203_054205_issue16_localized';
 
 export const migrations = [
   {
@@ -130,6 +131,11 @@ export const migrations = [
   {
     up: migration_20261202_200110_issue16_formats.up,
     down: migration_20261202_200110_issue16_formats.down,
-    name: '20261202_200110_issue16_formats'
+    name: '20261202_200110_issue16_formats',
+  },
+  {
+    up: migration_20261203_054205_issue16_localized.up,
+    down: migration_20261203_054205_issue16_localized.down,
+    name: '20261203_054205_issue16_localized'
   },
 ];
