@@ -41,10 +41,17 @@ describe('rich text over REST', () => {
     expect(post.contentHtml).toContain(
       '<pre><code class="language-bash">curl &quot;http://localhost:3000/api/posts?limit=10&amp;depth=1&quot;</code></pre>',
     )
-    const src = /<figure class="media-block media-block-wide"><img src="([^"]+)"/.exec(post.contentHtml)?.[1]
-    expect(src).toBeDefined()
-    const image = await fetch(servedAt(url, src!))
-    expect(image.status).toBe(200)
+    // A <picture>: AVIF and WebP sources, then the <img> for browsers that take neither.
+    const figure = /<figure class="media-block media-block-wide"><picture>(.*?)<\/picture>/.exec(post.contentHtml)?.[1]
+    expect(figure).toBeDefined()
+    const src = /<img src="([^"]+)"/.exec(figure!)?.[1]
+    const sources = [...figure!.matchAll(/<source type="(image\/[a-z]+)" srcset="([^"]+)"/g)]
+    expect(sources.map(([, type]) => type)).toEqual(['image/avif', 'image/webp'])
+    const candidates = sources.flatMap(([, , srcset]) => srcset.split(', ').map((candidate) => candidate.split(' ')[0]))
+    for (const address of [src!, ...candidates]) {
+      const image = await fetch(servedAt(url, address.replace(/&amp;/g, '&')))
+      expect([address, image.status]).toEqual([address, 200])
+    }
   })
 
   test('a page carries HTML for its hero and its blocks', async () => {
