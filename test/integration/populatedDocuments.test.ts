@@ -177,7 +177,8 @@ describe('never from the cache', () => {
   test('an editor, a draft read, a read with access overridden, or one inside a transaction', async () => {
     const { image, post } = await postPopulatingEverything('bypass')
     await readPost(post.id)
-    await payload.db.updateOne({ collection: 'media', id: image.id, data: { alt: 'Written behind the log' } })
+    // Alt text is per language: the adapter takes it keyed by language, as Payload hands it over.
+    await payload.db.updateOne({ collection: 'media', id: image.id, data: { alt: { en: 'Written behind the log' } } })
 
     expect((await readPost(post.id)).heroImage.alt).toBe('bypass image')
     expect((await readPost(post.id, { user: viaApiKey(editor), overrideAccess: false })).heroImage.alt).toBe('bypass image')
