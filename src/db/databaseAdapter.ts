@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Client } from '@libsql/client'
 import type { DatabaseAdapterObj } from 'payload'
 
+import { claimJobsOnce } from '../jobs/claimJobsOnce'
 import { withTransactionSettlements } from './afterTransaction'
 import { cacheCounts } from './countCache'
 
@@ -272,4 +273,4 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
 
 /** Every adapter tells src/db/afterTransaction.ts when a transaction commits or rolls back. */
 export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =>
-  withTransactionSettlements(await adapterFor(target))
+  claimJobsOnce(withTransactionSettlements(await adapterFor(target)))
