@@ -152,9 +152,10 @@ export const greenroomConfig: Omit<Config, 'db'> = {
     // Runs scheduled publishing (and later jobs) inside the server process, once a minute; the
     // build-hooks plugin adds its own queue, run every few seconds (src/buildHooks/index.ts).
     autoRun: [{ cron: '* * * * *', queue: 'default', limit: 20 }],
-    // Two servers on one database can run the same job: Payload 3 claims jobs by a find and then an
-    // update, with no lock between them. When Payload deletes a completed job, the other server's
-    // update of it throws inside a transaction Payload never rolls back (updateJobs in
+    // Payload 3 claims jobs by a find and then an update, with no lock between them, so two servers on
+    // one database could run the same job; src/jobs/claimJobsOnce.ts takes each found job with one
+    // conditional update. Before that, when Payload deleted a completed job, the other server's
+    // update of it threw inside a transaction Payload never rolls back (updateJobs in
     // payload/dist/queues/utilities/updateJob.js), and each such race kept a pooled connection
     // until requests answered 503. Completed jobs are kept and removed an hour later instead
     // (src/buildHooks/recovery.ts); build deliveries claim their own rows (src/buildHooks/claim.ts).
