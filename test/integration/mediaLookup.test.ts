@@ -26,7 +26,8 @@ beforeAll(async () => {
     await payload.db.create({
       collection: 'media',
       data: {
-        alt: k === 7 ? 'hidden' : 'shown',
+        // Per language, as Payload hands localized fields to the adapter.
+        alt: { en: k === 7 ? 'hidden' : 'shown' },
         filename: `image-${k}.png`,
         mimeType: 'image/png',
         filesize: 1000,
