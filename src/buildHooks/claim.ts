@@ -1,6 +1,6 @@
 import type { Payload } from 'payload'
 
-import { runRawSql } from '../db/rawSql'
+import { runRawSql, sqlId } from '../db/rawSql'
 import { BUILD_DELIVERIES } from './collections'
 
 type Id = number | string
@@ -13,7 +13,6 @@ type MongoModel = {
 }
 const mongoModel = (payload: Payload) => (payload.db as unknown as { collections: Record<string, MongoModel> }).collections[BUILD_DELIVERIES]
 
-const sqlId = (id: Id) => (typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id)
 
 /**
  * Takes a delivery for this server, or answers false when it is not to be delivered now.

@@ -27,3 +27,6 @@ export const runRawSql = async (payload: Payload, sql: string, args: unknown[]):
   if (payload.db.name === 'sqlite' && client) return (await client.execute({ sql, args })).rows
   throw new Error(`No raw SQL on the ${payload.db.name} database adapter`)
 }
+
+/** A document id as a raw SQL argument: SQL ids are integers, which a route or a job may hand over as text. */
+export const sqlId = (id: number | string) => (typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id)

@@ -1,6 +1,6 @@
 import type { BaseDatabaseAdapter, DatabaseAdapterObj, Job, Payload, UpdateJobsArgs } from 'payload'
 
-import { runRawSql } from '../db/rawSql'
+import { runRawSql, sqlId } from '../db/rawSql'
 
 type Id = number | string
 type MongoJobs = { findOneAndUpdate: (filter: object, update: object, options: object) => Promise<unknown> }
@@ -9,7 +9,6 @@ type MongoJobs = { findOneAndUpdate: (filter: object, update: object, options: o
 const isClaim = ({ data }: UpdateJobsArgs) =>
   data?.processing === true && Object.keys(data).every((key) => key === 'processing' || key === 'updatedAt')
 
-const sqlId = (id: Id) => (typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id)
 
 /**
  * Sets `processing` on one job only if no one has: one conditional UPDATE, which PostgreSQL applies
