@@ -1,11 +1,15 @@
-// `npm run test:databases`: the README's test command on SQLite, then the integration and HTTP
+// `npm run test:databases`: the README's test command on SQLite, and the integration and HTTP
 // projects again on every database server that is available (PostgreSQL from
-// scripts/services.sh, MongoDB from MONGODB_TEST_URI). Ends with what ran where, and why
+// scripts/services.sh, MongoDB from MONGODB_TEST_URI), as separate jest runs going side by side
+// (TEST_PARALLEL_RUNS at once, by default one per core). Ends with what ran where, and why
 // anything was skipped. Under CI=true a missing PostgreSQL fails instead of being skipped.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import readline from 'node:readline'
+
+import { ensureProductionBuild } from './lib/build.mjs'
 
 const servicesEnv = path.join(process.env.GREENROOM_SERVICES_DIR || '/tmp/greenroom-services', 'env')
 if (!process.env.TEST_POSTGRES_URI && fs.existsSync(servicesEnv)) {
@@ -25,49 +29,55 @@ const reportsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenroom-test-results
  */
 const EXIT_GRACE_MS = 60_000
 
-const npmTest = (args, env, outputFile) =>
+/**
+ * One jest run in its own process group, its output passed on line by line with the run's name in
+ * front (runs go side by side, so their lines interleave).
+ */
+const npmTest = (label, args, env, outputFile) =>
   new Promise((resolve) => {
     const child = spawn('npm', ['test', '--', ...args, '--json', `--outputFile=${outputFile}`], {
-      stdio: 'inherit',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
       detached: true,
     })
-    // Its own process group (so a hung run can be stopped whole): an interrupt here goes on to it.
-    const forward = (signal) => () => {
-      try {
-        process.kill(-child.pid, signal)
-      } catch {}
-      process.exit(130)
+    children.add(child)
+    for (const [stream, out] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      readline.createInterface({ input: stream }).on('line', (line) => out.write(`[${label}] ${line}\n`))
     }
-    const onInterrupt = forward('SIGINT')
-    const onTerminate = forward('SIGTERM')
-    process.once('SIGINT', onInterrupt)
-    process.once('SIGTERM', onTerminate)
     let hung = false
     let reportSeenAt
     const watch = setInterval(() => {
       if (!reportSeenAt && fs.existsSync(outputFile)) reportSeenAt = Date.now()
       if (reportSeenAt && Date.now() - reportSeenAt > EXIT_GRACE_MS && !hung) {
         hung = true
-        console.error(`\njest did not exit ${EXIT_GRACE_MS / 1000} s after writing its report: stopping it`)
-        // npm and jest's workers form one process group.
-        try {
-          process.kill(-child.pid, 'SIGTERM')
-          setTimeout(() => {
-            try {
-              process.kill(-child.pid, 'SIGKILL')
-            } catch {}
-          }, 5_000).unref()
-        } catch {}
+        console.error(`\n[${label}] jest did not exit ${EXIT_GRACE_MS / 1000} s after writing its report: stopping it`)
+        stopGroup(child, 'SIGTERM')
+        setTimeout(() => stopGroup(child, 'SIGKILL'), 5_000).unref()
       }
     }, 2_000)
     child.on('exit', (status, signal) => {
       clearInterval(watch)
-      process.off('SIGINT', onInterrupt)
-      process.off('SIGTERM', onTerminate)
+      children.delete(child)
       resolve({ status: status ?? signal, hung })
     })
   })
+
+// npm and jest's workers form one process group: stopping the group stops the whole run.
+const children = new Set()
+const stopGroup = (child, signal) => {
+  try {
+    process.kill(-child.pid, signal)
+  } catch {}
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const child of children) stopGroup(child, signal)
+    process.exit(130)
+  })
+}
 
 /** Jest's counts from its JSON report; none when jest died before writing it. */
 const readCounts = (file) => {
@@ -79,43 +89,66 @@ const readCounts = (file) => {
   }
 }
 
+const runs = []
 const results = []
-const run = async (database, what, args, env = {}) => {
-  console.log(`\n==> ${database}: ${what}\n`)
-  const outputFile = path.join(reportsDir, `${results.length}.json`)
-  const { status, hung } = await npmTest(args, env, outputFile)
+const plan = (database, what, args, env = {}) => runs.push({ database, what, args, env })
+const skip = (database, why) => results.push({ database, what: '-', outcome: `skipped: ${why}` })
+
+const execute = async ({ database, what, args, env }, index) => {
+  const label = `${database} ${what}`
+  console.log(`\n==> ${label}: started\n`)
+  const startedAt = Date.now()
+  const outputFile = path.join(reportsDir, `${index}.json`)
+  const { status, hung } = await npmTest(label, args, env, outputFile)
   const counts = readCounts(outputFile)
   const outcome =
     status === 0 && counts
       ? 'passed'
       : `FAILED (${hung ? 'jest did not exit after its run' : `exit ${status}`}${counts ? '' : ', no jest report'})`
-  results.push({ database, what, outcome, counts })
+  const seconds = Math.round((Date.now() - startedAt) / 1000)
+  console.log(`\n==> ${label}: ${outcome} in ${seconds} s\n`)
+  results.push({ database, what, outcome, counts, seconds })
 }
-const skip = (database, why) => results.push({ database, what: '-', outcome: `skipped: ${why}` })
 
-await run('SQLite', 'all projects (npm test)', [])
-
-const serverProjects = ['--selectProjects', 'integration', 'http']
+// Longest runs first, so the last one to start is a short one. Each jest runs its files one at a time
+// (jest keeps a core for itself), so the runs themselves go side by side, one per core.
+const serverProjects = ['integration', 'http']
+const projects = (...names) => ['--selectProjects', ...names]
 if (process.env.TEST_POSTGRES_URI) {
-  await run('PostgreSQL', 'integration + http', serverProjects, { TEST_DATABASE: 'postgres' })
+  plan('PostgreSQL', 'integration + http', projects(...serverProjects), { TEST_DATABASE: 'postgres' })
 } else if (process.env.CI) {
   results.push({ database: 'PostgreSQL', what: '-', outcome: 'FAILED: TEST_POSTGRES_URI is not set (scripts/services.sh start)' })
 } else {
   skip('PostgreSQL', 'TEST_POSTGRES_URI is not set; run `scripts/services.sh start` (needs Debian postgresql)')
 }
-
+// SQLite gets every project (what `npm test` runs), split in two halves of similar length.
+plan('SQLite', 'integration', projects('integration'))
 if (process.env.MONGODB_TEST_URI) {
-  await run('MongoDB', 'integration + http', serverProjects, { TEST_DATABASE: 'mongodb' })
+  plan('MongoDB', 'integration + http', projects(...serverProjects), { TEST_DATABASE: 'mongodb' })
 } else {
   skip('MongoDB', 'MONGODB_TEST_URI is not set (no MongoDB server can be installed on this machine)')
 }
+plan('SQLite', 'unit + http + fuzz + e2e', projects('unit', 'http', 'fuzz', 'e2e'))
 
-console.log('\n| database | ran | result | tests passed | failed | skipped |\n|---|---|---|---|---|---|')
-for (const { database, what, outcome, counts } of results) {
-  console.log(`| ${database} | ${what} | ${outcome} | ${counts?.passed ?? '-'} | ${counts?.failed ?? '-'} | ${counts?.skipped ?? '-'} |`)
+// The server projects check the production build in their global setup; made current once here, so
+// runs side by side never build it twice at once.
+await ensureProductionBuild(process.cwd(), (message) => console.log(message))
+
+const parallel = Math.max(1, Number(process.env.TEST_PARALLEL_RUNS) || os.availableParallelism())
+const queue = runs.map((run, index) => ({ run, index }))
+const startedAt = Date.now()
+await Promise.all(
+  Array.from({ length: Math.min(parallel, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await execute(next.run, next.index)
+  }),
+)
+
+console.log('\n| database | ran | result | tests passed | failed | skipped | seconds |\n|---|---|---|---|---|---|---|')
+for (const { database, what, outcome, counts, seconds } of results) {
+  console.log(`| ${database} | ${what} | ${outcome} | ${counts?.passed ?? '-'} | ${counts?.failed ?? '-'} | ${counts?.skipped ?? '-'} | ${seconds ?? '-'} |`)
 }
 const total = (key) => results.reduce((sum, { counts }) => sum + (counts?.[key] ?? 0), 0)
 fs.rmSync(reportsDir, { recursive: true, force: true })
 // The plain closing line: every database's runs together.
-console.log(`\ntests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped`)
+console.log(`\ntests: ${total('passed')} passed, ${total('failed')} failed, ${total('skipped')} skipped (${Math.round((Date.now() - startedAt) / 1000)} s)`)
 process.exit(results.some((result) => result.outcome.startsWith('FAILED')) ? 1 : 0)
