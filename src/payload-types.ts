@@ -324,6 +324,8 @@ export interface Media {
     height?: number | null;
     sizes?: string | null;
   };
+  prefix?: string | null;
+  _objectKey?: string | null;
   updatedAt: string;
   createdAt: string;
   url?: string | null;
@@ -1710,6 +1712,8 @@ export interface MediaSelect<T extends boolean = true> {
         height?: T;
         sizes?: T;
       };
+  prefix?: T;
+  _objectKey?: T;
   updatedAt?: T;
   createdAt?: T;
   url?: T;

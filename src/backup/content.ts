@@ -4,6 +4,9 @@ import type { Payload, SanitizedCollectionConfig, SanitizedGlobalConfig, Where }
 
 import type { DatabaseKind } from '../db/databaseAdapter'
 import { CONTENT_VERSION_KEY } from '../changes/contentVersion'
+import type { MediaStorage } from '../media/storage'
+import { mediaStorage } from '../media/storage'
+import { diskStorage } from '../media/storage/disk'
 
 /**
  * Payload's own collections that a backup leaves out: the target database applies its own
@@ -40,11 +43,15 @@ export const databaseKind = (payload: Payload): DatabaseKind => {
   throw new Error(`Backups do not support the "${name}" database adapter.`)
 }
 
-/** Where an upload collection keeps its files; undefined for collections without uploads. */
-export const uploadDirectory = (collection: SanitizedCollectionConfig): string | undefined => {
+/**
+ * Where an upload collection keeps its files: media through src/media/storage (the media folder or a
+ * bucket), any other upload collection in its own folder; undefined for collections without uploads.
+ */
+export const uploadStorage = (collection: SanitizedCollectionConfig): MediaStorage | undefined => {
   if (!collection.upload) return undefined
+  if (collection.slug === 'media') return mediaStorage()
   const staticDir = typeof collection.upload === 'object' ? collection.upload.staticDir : undefined
-  return path.resolve(staticDir || collection.slug)
+  return diskStorage(path.resolve(staticDir || collection.slug))
 }
 
 /** The file names an upload document stores: the original and every resized image. */

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { CollectionSlug, GlobalSlug, Payload, PayloadRequest } from 'payload'
 import { createLocalReq } from 'payload'
 
-import { backedUpDocuments, backupCollections, backupGlobals, databaseKind, uploadDirectory, uploadFilenames } from './content'
+import { backedUpDocuments, backupCollections, backupGlobals, databaseKind, uploadFilenames, uploadStorage } from './content'
 import { JsonlWriter } from './jsonl'
 import type { DataFileEntry, DataFileKind, Manifest, MediaFileEntry } from './manifest'
 import {
@@ -146,12 +146,12 @@ export const exportBackup = async (payload: Payload, outDir: string, { onProgres
     const mediaTotal = [...uploads.values()].reduce((sum, names) => sum + names.size, 0)
     total = done + mediaTotal
     for (const [collection, filenames] of uploads) {
-      const from = uploadDirectory(payload.collections[collection as CollectionSlug].config)!
+      const storage = uploadStorage(payload.collections[collection as CollectionSlug].config)!
       fs.mkdirSync(path.join(dir, 'media', collection), { recursive: true })
       for (const filename of [...filenames].sort()) {
         done += 1
-        const source = path.join(from, filename)
-        if (!isPlainFilename(filename) || !fs.existsSync(source)) {
+        const source = isPlainFilename(filename) ? await storage.localFile(filename) : undefined
+        if (!source) {
           missingMedia.push(`${collection}/${filename}`)
           continue
         }

@@ -3,11 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import type { CollectionSlug, GlobalSlug, Payload, SanitizedCollectionConfig, SanitizedGlobalConfig } from 'payload'
+import mimeTypes from 'mime-types'
 
 import { restartChangeLog } from '../changes/contentVersion'
+import type { MediaStorage } from '../media/storage'
 import type { DocumentID, Reference, ReferenceVisitor } from '../utilities/documentReferences'
 import { referencedCollections, visitDocumentReferences, visitGlobalReferences, visitVersionReferences } from '../utilities/documentReferences'
-import { EXCLUDED_COLLECTIONS, backedUpDocuments, backupCollections, backupGlobals, uploadDirectory } from './content'
+import { EXCLUDED_COLLECTIONS, backedUpDocuments, backupCollections, backupGlobals, uploadStorage } from './content'
 import { readJsonl } from './jsonl'
 import type { DataFileEntry, Manifest } from './manifest'
 import { BackupError, readManifest, secretFingerprint, sha256File } from './manifest'
@@ -138,9 +140,10 @@ export const validateBackup = async (payload: Payload, dir: string, { allowNewSe
       problems.push(`${entry.path} does not match its checksum (damaged or changed since the export)`)
       continue
     }
-    const target = path.join(uploadDirectory(collections.get(entry.collection)!)!, path.basename(entry.path))
-    if (fs.existsSync(target) && (await sha256File(target)).sha256 !== sha256) {
-      problems.push(`${target} already exists with different content; restore into an empty media folder (MEDIA_DIR)`)
+    const name = path.basename(entry.path)
+    const existing = await uploadStorage(collections.get(entry.collection)!)!.localFile(name)
+    if (existing && (await sha256File(existing)).sha256 !== sha256) {
+      problems.push(`${name} already exists in media with different content; restore into an empty media folder (MEDIA_DIR) or bucket (S3_BUCKET)`)
     }
   }
 
@@ -255,10 +258,6 @@ const planIDs = (payload: Payload, backup: ValidatedBackup, ids: ImportOptions['
   }
 }
 
-const removeFiles = (files: string[]) => {
-  for (const file of files) fs.rmSync(file, { force: true })
-}
-
 /**
  * Restores a backup directory into the empty database `payload` is connected to, ids and references
  * intact, in one transaction where the database has one. Validates everything first: a bad or
@@ -311,7 +310,7 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
   }
   const filesOf = (kind: DataFileEntry['kind']) => manifest.files.filter((file) => file.kind === kind)
 
-  const copied: string[] = []
+  const copied: { storage: MediaStorage; name: string }[] = []
   try {
     // 1. Documents. On SQL a reference to a document not written yet (a later post among related
     //    posts, a category's own breadcrumb) would break its foreign key: such documents go in
@@ -371,11 +370,11 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
     // 3. Media files, last before the commit, so a failure removes what this run copied.
     for (const entry of manifest.media) {
       position = entry.path
-      const to = path.join(uploadDirectory(payload.collections[entry.collection as CollectionSlug].config)!, path.basename(entry.path))
-      fs.mkdirSync(path.dirname(to), { recursive: true })
-      if (!fs.existsSync(to)) {
-        copied.push(to)
-        fs.copyFileSync(path.join(backup.dir, entry.path), to, fs.constants.COPYFILE_EXCL)
+      const storage = uploadStorage(payload.collections[entry.collection as CollectionSlug].config)!
+      const name = path.basename(entry.path)
+      if (!(await storage.localFile(name))) {
+        copied.push({ storage, name })
+        await storage.write(name, await fs.promises.readFile(path.join(backup.dir, entry.path)), mimeTypes.lookup(name) || 'application/octet-stream')
       }
       done += 1
       progress(entry.path)
@@ -394,7 +393,7 @@ export const importBackup = async (payload: Payload, dir: string, options: Impor
     })
   } catch (error) {
     await target.rollback().catch(() => {})
-    removeFiles(copied)
+    for (const { storage, name } of copied) await storage.remove(name).catch(() => undefined)
     const outcome = target.transactional
       ? 'Everything it wrote was rolled back; the database is empty again.'
       : 'The database has no transactions: empty it before trying again.'

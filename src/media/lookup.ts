@@ -12,6 +12,8 @@ export type MediaFile = {
   original: boolean
   focalX: number | null
   focalY: number | null
+  /** The document's last write: bytes change only with it (src/media/storage). */
+  updatedAt: string | null
 }
 
 type UploadDoc = {
@@ -20,6 +22,7 @@ type UploadDoc = {
   mimeType?: string | null
   focalX?: number | null
   focalY?: number | null
+  updatedAt?: string | null
   sizes?: Record<string, { filename?: string | null; mimeType?: string | null } | null | undefined> | null
 }
 
@@ -63,7 +66,7 @@ export const createMediaLookup = (payload: Payload, collection: CollectionSlug) 
   })
 
   const fileOf = (doc: UploadDoc, filename: string): MediaFile | undefined => {
-    const focus = { focalX: doc.focalX ?? null, focalY: doc.focalY ?? null }
+    const focus = { focalX: doc.focalX ?? null, focalY: doc.focalY ?? null, updatedAt: doc.updatedAt ?? null }
     if (doc.filename === filename) return { docId: doc.id, mimeType: doc.mimeType ?? null, original: true, ...focus }
     for (const size of Object.values(doc.sizes ?? {})) {
       if (size?.filename === filename) return { docId: doc.id, mimeType: size.mimeType ?? null, original: false, ...focus }
@@ -82,7 +85,7 @@ export const createMediaLookup = (payload: Payload, collection: CollectionSlug) 
       overrideAccess: !asThePublic,
       // No user: access control and the reader policy answer as for an anonymous reader.
       req: asThePublic ? await createLocalReq({}, payload) : undefined,
-      select: { filename: true, mimeType: true, focalX: true, focalY: true, sizes: Object.fromEntries(sizeNames.map((name) => [name, { filename: true, mimeType: true }])) } as never,
+      select: { filename: true, mimeType: true, focalX: true, focalY: true, updatedAt: true, sizes: Object.fromEntries(sizeNames.map((name) => [name, { filename: true, mimeType: true }])) } as never,
     })
     const doc = docs[0] as UploadDoc | undefined
     return doc && fileOf(doc, filename)

@@ -7,7 +7,10 @@ import { commitTransaction, createLocalReq, initTransaction, killTransaction } f
 
 import type { ProgressListener } from '../backup/progress'
 import { mediaDirectory } from './directory'
+import { holdFiles } from './fileCleanup'
 import { fileVersionOf } from './fileVersion'
+import type { MediaStorage } from './storage'
+import { mediaStorage } from './storage'
 import { rerenderTransforms, transformsDirectory } from './transforms'
 
 /**
@@ -32,6 +35,11 @@ import { rerenderTransforms, transformsDirectory } from './transforms'
  * away. An interrupted run leaves a journal; the next run settles it first (undoing step 2 when the
  * commit did not happen) and then goes on after the last document it finished, as long as the image
  * sizes are still the ones it started with.
+ *
+ * With media in a bucket (src/media/storage), Payload's S3 adapter writes the new images over the old
+ * objects before the commit, with nothing to stage them in; there the document's files are copied
+ * aside first (src/media/fileCleanup.ts), put back if the update fails, and dropped once it commits
+ * (a crash in between is settled at the next start, from the document's updatedAt).
  */
 
 type SizeFile = { filename?: string | null }
@@ -160,12 +168,53 @@ const removeStale = async (mediaDir: string, journal: Journal) => {
   }
 }
 
+const regenerateInBucket = async (
+  payload: Payload,
+  collection: CollectionSlug,
+  id: number | string,
+  storage: MediaStorage,
+): Promise<string | undefined> => {
+  const req = (await createLocalReq({ context: { regeneratingMedia: true } }, payload)) as PayloadRequest
+  const started = await initTransaction(req)
+  try {
+    const doc = (await payload.findByID({ collection, id, depth: 0, overrideAccess: true, req, disableErrors: true })) as MediaDoc | null
+    if (!doc) return 'deleted meanwhile'
+    if (!doc.filename) return 'has no file'
+    const bytes = await storage.read(doc.filename)
+    if (!bytes) return `its original ${doc.filename} is missing from the bucket`
+    await holdFiles(req, collection, doc, storage)
+    if (typeof doc.focalX === 'number' && typeof doc.focalY === 'number') {
+      req.query = { ...req.query, uploadEdits: { focalPoint: { x: doc.focalX, y: doc.focalY } } }
+    }
+    const updated = (await payload.update({
+      collection,
+      id,
+      data: {},
+      file: { data: bytes, mimetype: doc.mimeType ?? 'application/octet-stream', name: doc.filename, size: bytes.length },
+      overwriteExistingFiles: true,
+      overrideAccess: true,
+      depth: 0,
+      req,
+    })) as MediaDoc
+    if (updated.filename !== doc.filename) {
+      throw new Error(`Payload named the regenerated original ${updated.filename}, not ${doc.filename}; nothing was changed.`)
+    }
+    if (started) await commitTransaction(req)
+    return undefined
+  } catch (error) {
+    if (started) await killTransaction(req)
+    throw error
+  }
+}
+
 const regenerateDocument = async (
   payload: Payload,
   collection: CollectionSlug,
   id: number | string,
   mediaDir: string,
 ): Promise<string | undefined> => {
+  const storage = mediaStorage()
+  if (storage.kind !== 'disk') return regenerateInBucket(payload, collection, id, storage)
   const dirs = regenerateDirectories(mediaDir)
   const upload = payload.collections[collection].config.upload
   if (typeof upload !== 'object') throw new Error(`"${collection}" is not an upload collection.`)

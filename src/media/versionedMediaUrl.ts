@@ -1,9 +1,8 @@
-import path from 'node:path'
-
 import type { CollectionAfterReadHook } from 'payload'
 
-import { mediaDirectory } from './directory'
-import { fileVersionOf } from './fileVersion'
+import type { MediaStorage } from './storage'
+import { mediaStorage } from './storage'
+import { isPlainFilename } from './storage/types'
 
 /** The query parameter that names the version of a media file's bytes in its URL. */
 export const MEDIA_VERSION_PARAMETER = 'v'
@@ -14,20 +13,18 @@ export const MEDIA_VERSION_PARAMETER = 'v'
  * names (a size re-cropped in place, a name freed by a delete and taken by the next upload), so a
  * bare name may not be cached for good; a URL that names the bytes may: the media route answers it
  * `immutable` as long as the file still holds those bytes (src/server/mediaFiles.ts). Any code that
- * makes a media URL (absolute ones included) passes it through here.
+ * makes a media URL (absolute ones included) passes it through here. `stamp` is the document's
+ * `updatedAt`, under which object storage keeps the answer (src/media/storage/s3.ts).
  */
 export const versionedMediaUrl = async (
   url: string | null | undefined,
   filename: string | null | undefined,
-  directory = mediaDirectory,
+  stamp?: string | null,
+  storage: MediaStorage = mediaStorage(),
 ): Promise<string | null | undefined> => {
-  if (!url || !filename || filename !== path.basename(filename)) return url
-  let version: string
-  try {
-    ;({ version } = await fileVersionOf(path.join(directory, filename)))
-  } catch {
-    return url
-  }
+  if (!url || !filename || !isPlainFilename(filename)) return url
+  const version = await storage.versionOf(filename, stamp).catch(() => undefined)
+  if (!version) return url
   const hash = url.indexOf('#')
   const [base, fragment] = hash === -1 ? [url, ''] : [url.slice(0, hash), url.slice(hash)]
   const withoutVersion = base.replace(new RegExp(`([?&])${MEDIA_VERSION_PARAMETER}=[^&]*(&|$)`), (_, before, after) =>
@@ -38,6 +35,7 @@ export const versionedMediaUrl = async (
 }
 
 type MediaDoc = {
+  updatedAt?: string | null
   url?: string | null
   filename?: string | null
   thumbnailURL?: string | null
@@ -50,7 +48,7 @@ type MediaDoc = {
  * through here: REST, GraphQL, population, the rich-text renditions' `src` and `srcset`.
  */
 export const versionMediaUrls =
-  (directory = mediaDirectory): CollectionAfterReadHook =>
+  (storage?: MediaStorage): CollectionAfterReadHook =>
   async ({ doc, collection }) => {
     const media = doc as MediaDoc
     const thumbnailSize =
@@ -58,11 +56,11 @@ export const versionMediaUrls =
         ? collection.upload.adminThumbnail
         : undefined
     const jobs: Promise<void>[] = []
-    if (media.url) jobs.push(versionedMediaUrl(media.url, media.filename, directory).then((url) => void (media.url = url)))
+    if (media.url) jobs.push(versionedMediaUrl(media.url, media.filename, media.updatedAt, storage).then((url) => void (media.url = url)))
     for (const [name, size] of Object.entries(media.sizes ?? {})) {
       if (!size?.url) continue
       jobs.push(
-        versionedMediaUrl(size.url, size.filename, directory).then((url) => {
+        versionedMediaUrl(size.url, size.filename, media.updatedAt, storage).then((url) => {
           size.url = url
           if (name === thumbnailSize && media.thumbnailURL) media.thumbnailURL = url
         }),

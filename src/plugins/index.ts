@@ -26,6 +26,7 @@ import { documentRedirectsPlugin } from '../redirects'
 import { contentChangesPlugin } from '../changes/plugin'
 import { dependenciesPlugin } from '../changes/dependencyPlugin'
 import { populatedDocumentsPlugin } from '../server/cache/populatedDocuments'
+import { objectStoragePlugin } from './objectStorage'
 import { generateSeoTitle, generateSeoUrl } from './seo'
 import { searchFields, searchSyncReadsPlugin, syncSearchDoc } from './search'
 import { unservedRoutesPlugin } from './unservedRoutes'
@@ -106,6 +107,8 @@ export const plugins: Plugin[] = [
       defaultFields.map((field) => ('name' in field && field.name === 'image' ? { ...field, localized: false } : field)),
   }),
   uploadLimitsPlugin(process.env),
+  // Media in an S3-compatible bucket when S3_BUCKET is set (src/media/storage).
+  objectStoragePlugin(process.env),
   unservedRoutesPlugin(),
   buildHooksPlugin(),
   buildStatusPlugin(),

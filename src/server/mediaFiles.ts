@@ -14,6 +14,7 @@ import send from 'send'
 import { fileVersionOf, signatureOf } from '../media/fileVersion'
 import type { FileVersion } from '../media/fileVersion'
 import type { MediaLookup } from '../media/lookup'
+import type { MediaStorage } from '../media/storage'
 import type { TransformSettings } from '../media/transforms'
 import {
   TransformRefused,
@@ -144,7 +145,7 @@ const sendRanges = (
  */
 export const mediaFiles = ({
   payload,
-  directory,
+  storage,
   lookup,
   limiter,
   client,
@@ -152,14 +153,14 @@ export const mediaFiles = ({
   settings,
 }: {
   payload: Payload
-  directory: string
+  storage: MediaStorage
   lookup: MediaLookup
   limiter: RateLimiter
   client: Client
   readers: Readers
   settings: MediaFileSettings
 }): RequestHandler => {
-  const transforms = createTransformStore(directory, settings.transforms)
+  const transforms = createTransformStore(storage.directory, settings.transforms)
   const cors = payload.config.cors
   const corsVaries = Boolean(cors) && cors !== '*' && !(typeof cors === 'object' && !Array.isArray(cors) && cors.origins === '*')
 
@@ -170,13 +171,10 @@ export const mediaFiles = ({
       const filename = fileNameOf(req.url)
       if (filename === null) return refuse(res, 400, 'The file name in the URL is not validly encoded.')
       if (filename === undefined) return refuse(res, 404, 'There is no such file in media.')
-      const filePath = path.join(directory, filename)
-      // First the file, then the database: a name that is no file costs a stat, not a query, and the
-      // stat is the one a revalidation needs anyway (the hash is taken once per version of the file).
-      let version: FileVersion
-      try {
-        version = await fileVersionOf(filePath)
-      } catch {
+      // On disk a name that is no file costs a stat, not a query (the stat a revalidation needs
+      // anyway). In a bucket the database goes first: its answers are kept, and the document's
+      // updatedAt lets this instance keep what the bucket said about the file (src/media/storage/s3.ts).
+      if (storage.kind === 'disk' && !(await storage.localFile(filename))) {
         return refuse(res, 404, `There is no file "${filename}" in media.`)
       }
       const file = await lookup.publicFile(filename)
@@ -184,11 +182,22 @@ export const mediaFiles = ({
         if (readers.of(req).kind === 'credentialed' && (await lookup.anyDocumentNames(filename))) return next()
         return refuse(res, 404, `There is no file "${filename}" in media.`)
       }
+      const filePath = await storage.localFile(filename, file.updatedAt)
+      if (!filePath) return refuse(res, 404, `There is no file "${filename}" in media.`)
+      // The hash is taken once per version of the local file.
+      let version: FileVersion
+      try {
+        version = await fileVersionOf(filePath)
+      } catch {
+        return refuse(res, 404, `There is no file "${filename}" in media.`)
+      }
+      // What media URLs carry as `?v=` (on disk the same digest; in a bucket, from the object's ETag).
+      const urlVersion = storage.kind === 'disk' ? version.version : await storage.versionOf(filename, file.updatedAt)
 
       // The original, or a transform of it (src/media/transforms.ts): stored under `.transforms/`,
       // rendered on the first request, then served like any file, with its own validators.
-      let root = directory
-      let servedName = filename
+      let root = path.dirname(filePath)
+      let servedName = path.basename(filePath)
       let servedPath = filePath
       let served = version
       let type = file.mimeType || 'application/octet-stream'
@@ -227,7 +236,7 @@ export const mediaFiles = ({
       // The CORS headers name the request's Origin: a shared cache keeps one answer per Origin.
       if (corsVaries) res.setHeader('Vary', 'Origin')
       const asked = typeof req.query[MEDIA_VERSION_PARAMETER] === 'string' ? req.query[MEDIA_VERSION_PARAMETER] : undefined
-      res.setHeader('Cache-Control', asked === version.version ? MEDIA_IMMUTABLE : settings.cacheControl)
+      res.setHeader('Cache-Control', asked !== undefined && asked === urlVersion ? MEDIA_IMMUTABLE : settings.cacheControl)
       res.setHeader('ETag', served.etag)
       res.setHeader('Last-Modified', served.mtime.toUTCString())
       res.setHeader('Content-Security-Policy', `${String(res.getHeader('Content-Security-Policy') ?? "default-src 'none'")}; ${SANDBOX}`)

@@ -1,7 +1,6 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 
 import express from 'express'
 import next from 'next'
@@ -28,6 +27,7 @@ import { clientOf, parseTrustProxy } from './proxyTrust'
 import { loginClientContext } from './loginClient'
 import { settleInterruptedDeletions } from '../media/fileCleanup'
 import { createMediaLookup } from '../media/lookup'
+import { mediaStorage } from '../media/storage'
 import { mediaFileSettingsFromEnv, mediaFiles } from './mediaFiles'
 import {
   createLoginThrottle,
@@ -128,12 +128,11 @@ export const startServer = async ({
     readyz(payload, () => phase),
   )
   // Before the API's rate limit: media files have their own, larger one.
-  const mediaConfig = payload.collections.media.config
   app.use(
     `${apiRoute}/media/file`,
     mediaFiles({
       payload,
-      directory: path.resolve(typeof mediaConfig.upload === 'object' ? (mediaConfig.upload.staticDir ?? 'media') : 'media'),
+      storage: mediaStorage(),
       lookup: createMediaLookup(payload, 'media'),
       limiter,
       client,

@@ -8,7 +8,8 @@ import { readChangesAfter } from '../changes/changeLog'
 import { mediaBaseUrl } from '../collections/Media/hooks/absoluteUrls'
 import { urlSchemeFor } from '../urls'
 import { publicLocalRequest } from '../readerPolicy/enforce'
-import { uploadDirectory } from '../backup/content'
+import { uploadStorage } from '../backup/content'
+import { isPlainFilename } from '../media/storage/types'
 import type { ProgressListener } from '../backup/progress'
 import type { LogState, SyncReader } from '../sync/changes'
 import { CursorGone, assertServable, findPublished, findPublishedGlobal, readLogState } from '../sync/changes'
@@ -250,13 +251,14 @@ export const exportSite = async (payload: Payload, target: Target, options: Site
   if (media === 'copy') {
     const needed = new Set<string>()
     for (const entry of Object.values(documents)) for (const name of entry.media) needed.add(name)
-    const source = uploadDirectory(payload.collections.media.config)!
+    const storage = uploadStorage(payload.collections.media.config)!
     total = done + needed.size
     for (const name of [...needed].sort()) {
       const relative = `${mediaFolder(format)}/${name}`
-      const from = path.join(source, name)
+      const from = isPlainFilename(name) ? await storage.localFile(name).catch(() => undefined) : undefined
       let stat: fs.Stats
       try {
+        if (!from) throw new Error('missing')
         stat = fs.statSync(from)
       } catch {
         missingMedia.push(name)

@@ -9,10 +9,13 @@ import sharp from 'sharp'
 
 import { closePayload } from '../../src/db/closePayload'
 import { mediaDirectory } from '../../src/media/directory'
-import { deletingDirectory, settleInterruptedDeletions } from '../../src/media/fileCleanup'
+import { settleInterruptedDeletions } from '../../src/media/fileCleanup'
+import { deletingDirectory as deletingDirectoryOf } from '../../src/media/storage/disk'
 import { fileVersionOf } from '../../src/media/fileVersion'
 import { createTransformStore, transformsDirectory } from '../../src/media/transforms'
 import { initPayload } from '../helpers/payload'
+
+const deletingDirectory = () => deletingDirectoryOf(mediaDirectory)
 
 type MediaDoc = { id: number; filename: string; sizes: Record<string, { filename?: string | null }> }
 

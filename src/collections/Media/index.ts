@@ -43,7 +43,7 @@ export const Media: CollectionConfig<'media'> = {
     beforeDelete: [preventDeleteWhileReferenced('media file'), holdFilesOfDeletedDocument],
     // Absolute, then `?v=<hash of the bytes>` on every file URL, so that caches may keep them for good
     // (README, Media files).
-    afterRead: [absoluteMediaUrls(), versionMediaUrls(mediaDirectory), sizeAspectRatios, setPicture],
+    afterRead: [absoluteMediaUrls(), versionMediaUrls(), sizeAspectRatios, setPicture],
   },
   upload: {
     staticDir: mediaDirectory,

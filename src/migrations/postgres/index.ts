@@ -22,6 +22,7 @@ import * as migration_20261202_115345_issue15b_large from './20261202_115345_iss
 import * as migration_20261202_191720_issue16_placeholders from './20261202_191720_issue16_placeholders';
 import * as migration_20261202_200113_issue16_formats from './20261202_200113_issue16_formats';
 import * as migration_20261203_054209_issue16_localized from './20261203_054209_issue16_localized';
+import * as migration_20261203_093537_issue17_object_storage from './20261203_093537_issue17_object_storage';
 
 export const migrations = [
   {
@@ -142,6 +143,11 @@ export const migrations = [
   {
     up: migration_20261203_054209_issue16_localized.up,
     down: migration_20261203_054209_issue16_localized.down,
-    name: '20261203_054209_issue16_localized'
+    name: '20261203_054209_issue16_localized',
+  },
+  {
+    up: migration_20261203_093537_issue17_object_storage.up,
+    down: migration_20261203_093537_issue17_object_storage.down,
+    name: '20261203_093537_issue17_object_storage'
   },
 ];

@@ -21,6 +21,7 @@ import * as migration_20261202_115309_issue15b_large from './20261202_115309_iss
 import * as migration_20261202_191716_issue16_placeholders from './20261202_191716_issue16_placeholders';
 import * as migration_20261202_200110_issue16_formats from './20261202_200110_issue16_formats';
 import * as migration_20261203_054205_issue16_localized from './20261203_054205_issue16_localized';
+import * as migration_20261203_093529_issue17_object_storage from './20261203_093529_issue17_object_storage';
 
 export const migrations = [
   {
@@ -136,6 +137,11 @@ export const migrations = [
   {
     up: migration_20261203_054205_issue16_localized.up,
     down: migration_20261203_054205_issue16_localized.down,
-    name: '20261203_054205_issue16_localized'
+    name: '20261203_054205_issue16_localized',
+  },
+  {
+    up: migration_20261203_093529_issue17_object_storage.up,
+    down: migration_20261203_093529_issue17_object_storage.down,
+    name: '20261203_093529_issue17_object_storage'
   },
 ];

@@ -42,6 +42,7 @@ import { ReindexButton as ReindexButton_aead06e4cbf6b2620c5c51c9ab283634 } from 
 import { ChangedFields as ChangedFields_f6b2f97b4fe0169f3c21a3fc5da560e4 } from '../../../auditLog/components/ChangedFields'
 import { EditorDashboard as EditorDashboard_865aafcaac24cadfc82170f5f27e9e99 } from '../../../admin/dashboard/EditorDashboard'
 import { BuildStatusDashboard as BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f } from '../../../buildStatus/components/BuildStatusDashboard'
+import { S3ClientUploadHandler as S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24 } from '@payloadcms/storage-s3/client'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -90,5 +91,6 @@ export const importMap = {
   "/auditLog/components/ChangedFields#ChangedFields": ChangedFields_f6b2f97b4fe0169f3c21a3fc5da560e4,
   "/admin/dashboard/EditorDashboard#EditorDashboard": EditorDashboard_865aafcaac24cadfc82170f5f27e9e99,
   "/buildStatus/components/BuildStatusDashboard#BuildStatusDashboard": BuildStatusDashboard_08d0ec62dba757a17cfb3f2cc20e995f,
+  "@payloadcms/storage-s3/client#S3ClientUploadHandler": S3ClientUploadHandler_f97aa6c64367fa259c5bc0567239ef24,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }

@@ -1,0 +1,40 @@
+import { s3Storage } from '@payloadcms/storage-s3'
+import type { Field, Plugin } from 'payload'
+
+import { isEditorialField } from '../access/isEditorial'
+import { nobodyField } from '../access/nobody'
+import { objectStorageFromEnv } from '../media/storage/settings'
+
+/** Where the adapter keeps an object (`prefix`, `_objectKey`): for the team and for Payload, not for readers. */
+const STORAGE_FIELDS = new Set(['prefix', '_objectKey'])
+
+const keepStorageFieldsInternal = (fields: Field[]): Field[] =>
+  fields.map((field) =>
+    'name' in field && STORAGE_FIELDS.has(field.name)
+      ? ({ ...field, access: { read: isEditorialField, create: nobodyField, update: nobodyField } } as Field)
+      : field,
+  )
+
+/**
+ * Media files in an S3-compatible bucket through Payload's own adapter when S3_BUCKET is set; the
+ * local media folder otherwise. The fields the adapter adds are in the schema either way
+ * (`alwaysInsertFields`), so one set of migrations serves both.
+ */
+export const objectStoragePlugin =
+  (env: Record<string, string | undefined> = process.env): Plugin =>
+  (incoming) => {
+    const settings = objectStorageFromEnv(env)
+    const config = s3Storage({
+      enabled: Boolean(settings),
+      alwaysInsertFields: true,
+      bucket: settings?.bucket ?? '',
+      config: settings?.client ?? {},
+      collections: { media: true },
+    })(incoming) as Awaited<ReturnType<Plugin>>
+    return {
+      ...config,
+      collections: config.collections?.map((collection) =>
+        collection.slug === 'media' ? { ...collection, fields: keepStorageFieldsInternal(collection.fields) } : collection,
+      ),
+    }
+  }
