@@ -4,6 +4,7 @@ import type { Field, Plugin } from 'payload'
 import { isEditorialField } from '../access/isEditorial'
 import { nobodyField } from '../access/nobody'
 import { objectStorageFromEnv } from '../media/storage/settings'
+import { versionMediaUrls } from '../media/versionedMediaUrl'
 
 /** Where the adapter keeps an object (`prefix`, `_objectKey`): for the team and for Payload, not for readers. */
 const STORAGE_FIELDS = new Set(['prefix', '_objectKey'])
@@ -31,10 +32,22 @@ export const objectStoragePlugin =
       config: settings?.client ?? {},
       collections: { media: true },
     })(incoming) as Awaited<ReturnType<Plugin>>
+    const versionUrls = versionMediaUrls()
     return {
       ...config,
       collections: config.collections?.map((collection) =>
-        collection.slug === 'media' ? { ...collection, fields: keepStorageFieldsInternal(collection.fields) } : collection,
+        collection.slug === 'media'
+          ? {
+              ...collection,
+              fields: keepStorageFieldsInternal(collection.fields),
+              hooks: {
+                ...collection.hooks,
+                // The answer to an upload is read before the adapter's afterChange puts the files in the
+                // bucket, when they have no version yet: versioned again once they are there.
+                afterChange: [...(collection.hooks?.afterChange ?? []), ...(settings ? [(args: Parameters<typeof versionUrls>[0]) => versionUrls(args)] : [])],
+              },
+            }
+          : collection,
       ),
     }
   }
