@@ -2,6 +2,7 @@
 // process of their own, for deployments whose web servers run with JOBS_AUTORUN=false.
 import type { Payload } from 'payload'
 
+import { joinCluster } from '../src/cluster'
 import { closePayload } from '../src/db/closePayload'
 
 // This process is the one that runs jobs, whatever the deployment's shared settings say.
@@ -9,6 +10,8 @@ process.env.JOBS_AUTORUN = 'true'
 
 const [{ default: config }, { getPayload }] = await Promise.all([import('@payload-config'), import('payload')])
 const payload: Payload = await getPayload({ config, cron: true })
+// What the jobs publish reaches the servers' response stores at once (with REDIS_URL).
+const cluster = joinCluster(payload)
 const autoRun = Array.isArray(payload.config.jobs.autoRun) ? payload.config.jobs.autoRun : []
 
 payload.logger.info(
@@ -22,6 +25,7 @@ const stop = async (signal: string) => {
   stopping = true
   payload.logger.info({ signal }, 'Job runner stopping: no new jobs are taken')
   // Stops the schedules and closes the database; a job in hand is left marked as running.
+  await cluster.close()
   await closePayload(payload)
   process.exit(0)
 }

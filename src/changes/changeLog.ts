@@ -4,7 +4,8 @@ import { isAdmin } from '../access/isAdmin'
 import { nobody } from '../access/nobody'
 import type { ContentChange } from './cacheTags'
 import { tagsToPurge } from './cacheTags'
-import { advanceContentVersion, readContentVersion } from './contentVersion'
+import { afterTransaction } from '../db/afterTransaction'
+import { advanceContentVersion, announceContentVersion, readContentVersion } from './contentVersion'
 
 /**
  * The change log: one row per write a reader could see, appended in the write's own transaction,
@@ -111,6 +112,8 @@ export const appendChange = async (
 ): Promise<RecordedChange> => {
   const { payload } = req
   const version = await advanceContentVersion(payload, req)
+  // The other instances learn of it once it is theirs to read.
+  await afterTransaction(req, { committed: async () => announceContentVersion(payload, version), rolledBack: async () => {} })
   const row: RecordedChange = {
     position: version.position,
     ...('global' in change

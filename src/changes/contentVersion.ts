@@ -290,6 +290,27 @@ export const withRequestVersion = <T>(payload: Payload, version: ContentVersion,
 const versionReaders = new WeakMap<Payload, () => Promise<ContentVersion | null>>()
 
 /**
+ * What other instances say about the content version, pushed to this one (src/cluster/contentPush.ts):
+ * `current` answers only while it can vouch for what it heard (subscribed, and checked against the
+ * database lately); `learned` hears each database read; `announce` tells the others of a commit here.
+ */
+export type ContentVersionSource = {
+  current: () => ContentVersion | undefined
+  learned: (version: ContentVersion) => void
+  announce: (version: ContentVersion) => Promise<void>
+}
+const versionSources = new WeakMap<Payload, ContentVersionSource>()
+
+export const useContentVersionSource = (payload: Payload, source: ContentVersionSource) => {
+  versionSources.set(payload, source)
+}
+
+/** After the write `req` belongs to commits, tells the other instances (when a source is installed) what it advanced to. */
+export const announceContentVersion = async (payload: Payload, version: ContentVersion): Promise<void> => {
+  await versionSources.get(payload)?.announce(version)
+}
+
+/**
  * The process's one shared reader of the content version for a Payload instance: the response store,
  * the count cache and the populated-document cache all catch the change feed up from it, so that
  * requests arriving in the same turn cost one query between them, not one per cache. Inside a request
@@ -298,10 +319,17 @@ const versionReaders = new WeakMap<Payload, () => Promise<ContentVersion | null>
 export const contentVersionReaderFor = (payload: Payload): (() => Promise<ContentVersion | null>) => {
   let reader = versionReaders.get(payload)
   if (!reader) {
-    const read = coalesceReads(() => readContentVersion(payload).catch(() => null))
+    const read = coalesceReads(async () => {
+      const version = await readContentVersion(payload).catch(() => null)
+      if (version) versionSources.get(payload)?.learned(version)
+      return version
+    })
     reader = () => {
       const request = requestVersions.getStore()
-      return request?.payload === payload ? Promise.resolve(request.version) : read()
+      if (request?.payload === payload) return Promise.resolve(request.version)
+      // With changes pushed between instances, the database is asked only now and then.
+      const pushed = versionSources.get(payload)?.current()
+      return pushed ? Promise.resolve(pushed) : read()
     }
     versionReaders.set(payload, reader)
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 import type { RequestHandler } from 'express'
-import type { Options } from 'express-rate-limit'
+import type { Options, Store } from 'express-rate-limit'
 import { MemoryStore, ipKeyGenerator } from 'express-rate-limit'
 
 import { wholeNumberFromEnv } from '../env'
@@ -65,19 +65,26 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>
  * sessions per IP with a higher limit, in fixed windows counted by express-rate-limit's store.
  * Both ways into the API count through here: the lane that answers stored reads before express and
  * the express middleware, and a request is counted once however far it goes. Counts live in this
- * process: behind a load balancer with N instances a client gets up to N times the limit.
+ * process, unless `storeFor` gives stores every instance shares (Redis: src/cluster/rateLimitStore.ts);
+ * without them, behind a load balancer with N instances a client gets up to N times the limit.
  */
-export const createRateLimiter = (settings: RateLimitSettings, readers: Readers) => {
+export const createRateLimiter = (
+  settings: RateLimitSettings,
+  readers: Readers,
+  storeFor: (name: string) => Store = () => new MemoryStore(),
+) => {
   const windowMs = settings.windowSeconds * 1000
-  const store = new MemoryStore()
-  store.init({ windowMs } as Options)
+  const storeOf = (name: string) => {
+    const store = storeFor(name)
+    void store.init?.({ windowMs } as Options)
+    return store
+  }
+  const store = storeOf('api')
   // Form submissions write to the database and may send mail: they have a small limit of their own.
-  const formStore = new MemoryStore()
-  formStore.init({ windowMs } as Options)
+  const formStore = storeOf('forms')
   // A page shows dozens of images, each in several sizes, and a 304 costs a stat: media files have
   // a larger budget of their own, and do not spend the API's.
-  const mediaStore = new MemoryStore()
-  mediaStore.init({ windowMs } as Options)
+  const mediaStore = storeOf('media')
   const verdicts = new WeakMap<IncomingMessage, Promise<RateLimitVerdict | undefined>>()
 
   const limitFor = (bucket: Bucket) =>
@@ -114,7 +121,7 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
 
   /** One policy of its own per address: `times` hits on `store`, refused past `limit` with `message(limit, seconds)`. */
   const countPerAddress = async (
-    store: MemoryStore,
+    store: Store,
     policyName: string,
     limit: number,
     address: string,
@@ -177,9 +184,9 @@ export const createRateLimiter = (settings: RateLimitSettings, readers: Readers)
       return verdict
     },
     close: () => {
-      store.shutdown()
-      formStore.shutdown()
-      mediaStore.shutdown()
+      store.shutdown?.()
+      formStore.shutdown?.()
+      mediaStore.shutdown?.()
     },
   }
 }

@@ -8,6 +8,7 @@ import type { Payload } from 'payload'
 import { getPayload } from 'payload'
 
 import { monacoAssets } from '../admin/monaco/assets'
+import { joinCluster } from '../cluster'
 import { closePayload } from '../db/closePayload'
 import { publicServerUrl } from '../env'
 import { acceptFormPosts } from '../forms/formPosts'
@@ -112,7 +113,8 @@ export const startServer = async ({
   app.set('trust proxy', parseTrustProxy(process.env.TRUST_PROXY))
   const client = clientOf(app.get('trust proxy fn') as TrustsProxy)
   const readers = createReaders(payload.config.cookiePrefix || 'payload', authenticateWithPayload(payload.config))
-  const limiter = createRateLimiter(rateLimitSettings, readers)
+  const cluster = joinCluster(payload)
+  const limiter = createRateLimiter(rateLimitSettings, readers, cluster.rateLimitStoreFor)
   const loginThrottle = createLoginThrottle(loginThrottleSettings)
   const cache = createHttpCache(payload, httpCacheSettings, readers)
   // Security headers, the log line and the rate limit, for express and the stored-answer lane alike.
@@ -232,6 +234,7 @@ export const startServer = async ({
     clearTimeout(grace)
     limiter.close()
     loginThrottle.close()
+    await cluster.close()
     await closePayload(payload)
     await nextApp.close()
     payload.logger.info('Greenroom stopped')
