@@ -29,6 +29,7 @@ import { guardPreviewSessions } from './src/preview/guard'
 import { livePreviewForGlobals, previewTokenEndpoint } from './src/preview/mint'
 import { applyReaderPolicy } from './src/readerPolicy/enforce'
 import { readerPolicyFromEnv } from './src/readerPolicy/policy'
+import { requestIdMixin } from './src/server/requestContext'
 import { syncEndpoint } from './src/sync/endpoint'
 import { copyPlain } from './src/utilities/copyPlain'
 
@@ -82,11 +83,12 @@ const database = createDatabaseAdapter(parseDatabaseUri(process.env.DATABASE_URI
  */
 export const greenroomConfig: Omit<Config, 'db'> = {
   // Readable lines on a terminal; LOG_FORMAT=json for log collectors (the Docker image sets it).
+  // Every line written while a request is served names it (`reqId`, src/server/requestContext.ts).
   logger:
     process.env.LOG_FORMAT === 'json'
-      ? { options: { level: logLevel } }
+      ? { options: { level: logLevel, mixin: requestIdMixin } }
       : {
-          options: { level: logLevel },
+          options: { level: logLevel, mixin: requestIdMixin },
           destination: prettyLogStream({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' }),
         },
   secret: resolvePayloadSecret(),

@@ -7,6 +7,7 @@ import type { DatabaseAdapterObj } from 'payload'
 import { claimJobsOnce } from '../jobs/claimJobsOnce'
 import { withTransactionSettlements } from './afterTransaction'
 import { cacheCounts } from './countCache'
+import { measureDatabase } from '../metrics/database'
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
 
@@ -271,6 +272,9 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
   }
 }
 
-/** Every adapter tells src/db/afterTransaction.ts when a transaction commits or rolls back. */
+/**
+ * Every adapter tells src/db/afterTransaction.ts when a transaction commits or rolls back, and has
+ * its operations timed for /metrics (the work after a commit is not the database's, so it is outside).
+ */
 export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =>
-  claimJobsOnce(withTransactionSettlements(await adapterFor(target)))
+  claimJobsOnce(withTransactionSettlements(measureDatabase(await adapterFor(target))))

@@ -141,6 +141,23 @@ const healthPaths = (): Paths => ({
       },
     },
   },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics of this instance',
+      description:
+        'Requests by route template and status with latency histograms, database time, response-store hits and misses, ' +
+        'rate-limit refusals, the jobs queue and build-hook deliveries, and the process (prom-client). ' +
+        'Off (404) unless METRICS_TOKEN is set; then it takes that token as a bearer token.',
+      tags: ['Health'],
+      security: [{ metricsToken: [] }],
+      responses: {
+        200: { description: 'The metrics, in Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+        401: { description: 'No bearer token, or not METRICS_TOKEN', content: json(ref('schemas', 'Error')) },
+        404: { description: 'Metrics are off (METRICS_TOKEN is not set)', content: json(ref('schemas', 'Error')) },
+      },
+    },
+  },
 })
 
 /** Payload's GraphQL answers in the media type the request's `Accept` prefers (GraphQL over HTTP). */
@@ -610,6 +627,11 @@ export const generateOpenAPISpec = async (payload: Payload): Promise<OpenAPIDocu
           in: 'header',
           name: 'Authorization',
           description: '`Authorization: users API-Key <key>`. A key reads what the public reads, nothing more.',
+        },
+        metricsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'METRICS_TOKEN, for `GET /metrics`.',
         },
         deployToken: {
           type: 'http',

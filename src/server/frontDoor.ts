@@ -6,7 +6,8 @@ import type { Payload } from 'payload'
 import type { Client } from './proxyTrust'
 import type { RateLimiter } from './rateLimit'
 import { applyRateLimitVerdict } from './rateLimit'
-import { logWhenFinished } from './requestLogger'
+import { requestContext } from './requestContext'
+import { createRequestObserver } from './requestLogger'
 import { securityHeadersFor } from './securityHeaders'
 
 export type FrontDoor = ReturnType<typeof createFrontDoor>
@@ -17,12 +18,24 @@ export type FrontDoor = ReturnType<typeof createFrontDoor>
  * security headers, the request's log line and the API's rate limit cannot differ between an answer
  * from the store and one from Payload.
  */
-export const createFrontDoor = ({ limiter, client, logger }: { limiter: RateLimiter; client: Client; logger: Payload['logger'] }) => {
-  /** Security headers for the path, and one log line once the answer is sent. */
+export const createFrontDoor = ({
+  limiter,
+  client,
+  logger,
+  routeOf,
+}: {
+  limiter: RateLimiter
+  client: Client
+  logger: Payload['logger']
+  /** The route template of a path, for metrics (src/metrics/routes.ts). */
+  routeOf: (path: string) => string
+}) => {
+  const observe = createRequestObserver(logger, routeOf)
+  /** Security headers for the path, a request id, and one log line and its metrics once the answer is sent. */
   const greet = (req: IncomingMessage, res: ServerResponse, path: string, https: boolean, arrived?: bigint) => {
     const headers = securityHeadersFor(path, https)
     for (let k = 0; k < headers.length; k++) res.setHeader(headers[k][0], headers[k][1])
-    logWhenFinished(logger, req, res, arrived)
+    observe(req, res, path, arrived)
   }
 
   /** Counts the request against its client's limit; false once it was refused and its 429 sent. */
@@ -32,7 +45,8 @@ export const createFrontDoor = ({ limiter, client, logger }: { limiter: RateLimi
   /** Express middleware: `greet`, with express's own reading of the path and scheme. */
   const greeting: RequestHandler = (req, res, next) => {
     greet(req, res, req.path, req.secure)
-    next()
+    // What is logged while express and Payload serve it names the request.
+    requestContext.run({ id: String(req.id) }, next)
   }
 
   /** Express middleware: `admit`, for API requests the lane passed on (counted once however often asked). */

@@ -5,6 +5,7 @@ import type { Options, Store } from 'express-rate-limit'
 import { MemoryStore, ipKeyGenerator } from 'express-rate-limit'
 
 import { wholeNumberFromEnv } from '../env'
+import { rateLimitRefusals } from '../metrics/registry'
 import { formSubmissionsIn } from './formSubmissionCount'
 import type { Client } from './proxyTrust'
 import type { Reader, Readers } from './readers'
@@ -34,7 +35,7 @@ export const rateLimitSettingsFromEnv = (env: Record<string, string | undefined>
 export type RateLimitVerdict = {
   /** The IETF RateLimit and RateLimit-Policy headers (draft 8), sent with every answer. */
   headers: [string, string][]
-  refused?: { retryAfterSeconds: number; message: string }
+  refused?: { retryAfterSeconds: number; message: string; policy: string }
 }
 
 type Bucket = 'ip' | 'apiKey' | 'session'
@@ -113,6 +114,7 @@ export const createRateLimiter = (
       const who = bucket === 'apiKey' ? 'this API key' : 'your address'
       verdict.refused = {
         retryAfterSeconds,
+        policy: POLICY_NAMES[bucket],
         message: `Too many requests from ${who}. Try again in ${retryAfterSeconds} seconds.`,
       }
     }
@@ -142,7 +144,7 @@ export const createRateLimiter = (
     }
     if (hits.totalHits > limit) {
       const retryAfterSeconds = Math.max(1, resetSeconds)
-      verdict.refused = { retryAfterSeconds, message: message(retryAfterSeconds) }
+      verdict.refused = { retryAfterSeconds, policy: policyName, message: message(retryAfterSeconds) }
     }
     return verdict
   }
@@ -201,6 +203,7 @@ export const applyRateLimitVerdict = (res: ServerResponse, verdict: RateLimitVer
     res.setHeader(name, earlier ? `${String(earlier)}, ${value}` : value)
   }
   if (!verdict.refused) return false
+  rateLimitRefusals.inc({ policy: verdict.refused.policy })
   const body = JSON.stringify({
     errors: [{ message: verdict.refused.message }],
   })

@@ -9,6 +9,9 @@ import { getPayload } from 'payload'
 
 import { monacoAssets } from '../admin/monaco/assets'
 import { joinCluster } from '../cluster'
+import { metricsEndpoint } from '../metrics/endpoint'
+import { watchQueues } from '../metrics/queues'
+import { routeTemplates } from '../metrics/routes'
 import { closePayload } from '../db/closePayload'
 import { publicServerUrl } from '../env'
 import { acceptFormPosts } from '../forms/formPosts'
@@ -118,10 +121,11 @@ export const startServer = async ({
   const loginThrottle = createLoginThrottle(loginThrottleSettings)
   const cache = createHttpCache(payload, httpCacheSettings, readers)
   // Security headers, the log line and the rate limit, for express and the stored-answer lane alike.
-  const door = createFrontDoor({ limiter, client, logger: payload.logger })
+  const door = createFrontDoor({ limiter, client, logger: payload.logger, routeOf: routeTemplates(payload) })
 
   app.use(door.greeting)
   app.get('/healthz', healthz)
+  app.get('/metrics', metricsEndpoint(process.env.METRICS_TOKEN?.trim() || undefined, watchQueues(payload)))
   // The admin's code editor, from this server (src/admin/monaco).
   const monaco = monacoAssets()
   app.use(monaco.route, monaco.handler)

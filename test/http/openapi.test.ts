@@ -87,6 +87,7 @@ const nextRoutes = () => {
 const EXPRESS_ROUTES = [
   'GET /healthz',
   'GET /readyz',
+  'GET /metrics',
   'GET /api/graphql',
   // The site's files (src/siteOutputs/routes.ts).
   'GET /robots.txt',
