@@ -1,17 +1,28 @@
-// Two production servers on one database, sharing state through Redis (REDIS_URL; src/cluster): the
-// rate limit holds across both, a publish through one is seen by a reader of the other at once, and
-// Redis going away degrades to per-process limits and database checks, logged once, never a 5xx.
+// Two production servers on one database (PostgreSQL in CI's PostgreSQL pass), media in one bucket
+// (S3_BUCKET) and state shared through Redis (REDIS_URL; src/cluster), as in production behind a load
+// balancer: an upload through one is served by the other, the rate limit holds across both, a publish
+// through one is seen by a reader of the other at once, a burst of due scheduled publishes run by both
+// publishes each post once, and Redis going away degrades to per-process limits and database checks,
+// logged once, never a 5xx.
+import type { Payload } from 'payload'
+import sharp from 'sharp'
+
+import { closePayload } from '../../src/db/closePayload'
+import { openPayload, tempDir } from '../helpers/backup'
 import { login } from '../helpers/http'
+import { createTestBucket, testS3Endpoint } from '../helpers/objectStorage'
+import { createUser, postData } from '../helpers/payload'
 import type { TestRedis } from '../helpers/redis'
 import { hasRedisServer, startRedis } from '../helpers/redis'
 import type { TestServer } from '../helpers/server'
 import { TEST_ADMIN, startTestServer } from '../helpers/server'
 
-const describeWithRedis = hasRedisServer() ? describe : describe.skip
+const s3Endpoint = testS3Endpoint()
+const describeWithRedis = hasRedisServer() && s3Endpoint ? describe : describe.skip
 
 const LIMIT = 6
 
-describeWithRedis('two servers sharing Redis', () => {
+describeWithRedis('two servers sharing a database, a bucket and Redis', () => {
   let redis: TestRedis
   let a: TestServer
   let b: TestServer
@@ -21,7 +32,8 @@ describeWithRedis('two servers sharing Redis', () => {
   beforeAll(async () => {
     redis = await startRedis()
     // At info level the servers log Redis coming back.
-    const env = { LOG_LEVEL: 'info', REDIS_URL: redis.url, REDIS_KEY_PREFIX: `test-${process.pid}:`, RATE_LIMIT_PER_IP: String(LIMIT), RATE_LIMIT_PER_SESSION: '100000' }
+    const bucket = await createTestBucket(s3Endpoint!, 'two')
+    const env = { ...bucket, LOG_LEVEL: 'info', REDIS_URL: redis.url, REDIS_KEY_PREFIX: `test-${process.pid}:`, RATE_LIMIT_PER_IP: String(LIMIT), RATE_LIMIT_PER_SESSION: '100000' }
     a = await startTestServer({ seed: true, env })
     b = await startTestServer({ seed: false, env, databaseUri: a.databaseUri })
     adminAuth = await login(a.url, TEST_ADMIN.email, TEST_ADMIN.password)
@@ -67,6 +79,62 @@ describeWithRedis('two servers sharing Redis', () => {
     for (let k = 0; k < count; k++) seen.push((await read(server, address)).status)
     return seen
   }
+
+  test('a file uploaded through one server is served by the other', async () => {
+    const bytes = await sharp({ create: { width: 800, height: 500, channels: 3, background: '#c63' } }).png().toBuffer()
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'through-a.png')
+    form.append('_payload', JSON.stringify({ alt: 'Uploaded through A' }))
+    const created = await fetch(`${a.url}/api/media`, { method: 'POST', headers: { authorization: adminAuth }, body: form })
+    expect(created.status).toBe(201)
+    const { doc } = (await created.json()) as { doc: { id: number; url: string; sizes: Record<string, { url: string | null }> } }
+    const path = new URL(doc.url).pathname + new URL(doc.url).search
+    const served = await fetch(`${b.url}${path}`, { headers: from(newAddress()) })
+    expect(served.status).toBe(200)
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true)
+    const card = new URL(doc.sizes.card.url!)
+    expect((await fetch(`${b.url}${card.pathname}${card.search}`, { headers: from(newAddress()) })).status).toBe(200)
+    // The document itself, read through B, names the same versioned addresses.
+    const readThroughB = (await (await fetch(`${b.url}/api/media/${doc.id}?depth=0`, { headers: from(newAddress()) })).json()) as { url: string }
+    expect(new URL(readThroughB.url).search).toBe(new URL(doc.url).search)
+  })
+
+  test('due scheduled publishes, run by both servers at once, publish each post once', async () => {
+    // The test's own Payload on the servers' database queues the jobs; the servers run them.
+    const local = await openPayload(a.databaseUri, tempDir('two-instances-media'))
+    const payload: Payload = local.payload
+    try {
+      const admin = await createUser(payload, 'admin')
+      const posts = []
+      for (let i = 0; i < 12; i++) {
+        posts.push(await payload.create({ collection: 'posts', overrideAccess: true, draft: true, data: postData(`Due ${i} ${Date.now()}`, { _status: 'draft' }) as never }))
+      }
+      for (const post of posts) {
+        await payload.jobs.queue({
+          task: 'schedulePublish',
+          waitUntil: new Date(Date.now() - 1000),
+          input: { type: 'publish', doc: { relationTo: 'posts', value: post.id }, user: { relationTo: 'users', value: admin.id } } as never,
+        })
+      }
+      // Each server runs the queue in small batches, twice at once, as their schedules would.
+      const run = async (server: TestServer) => {
+        for (let round = 0; round < 8; round++) {
+          const res = await fetch(`${server.url}/api/payload-jobs/run?queue=default&limit=2`, { headers: { authorization: adminAuth, ...from(newAddress()) } })
+          expect(res.status).toBe(200)
+        }
+      }
+      await Promise.all([run(a), run(b), run(a), run(b)])
+      for (const post of posts) {
+        const published = await payload.countVersions({
+          collection: 'posts',
+          where: { parent: { equals: post.id }, 'version._status': { equals: 'published' } },
+        })
+        expect([post.id, published.totalDocs]).toEqual([post.id, 1])
+      }
+    } finally {
+      await closePayload(payload)
+    }
+  })
 
   test('the rate limit counts the requests to both servers together', async () => {
     const address = newAddress()
