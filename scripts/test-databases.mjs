@@ -91,7 +91,7 @@ const readCounts = (file) => {
 
 const runs = []
 const results = []
-const plan = (database, what, args, env = {}) => runs.push({ database, what, args, env })
+const plan = (database, what, args, env = {}, { alone = false } = {}) => runs.push({ database, what, args, env, alone })
 const skip = (database, why) => results.push({ database, what: '-', outcome: `skipped: ${why}` })
 
 const execute = async ({ database, what, args, env }, index) => {
@@ -121,27 +121,31 @@ if (process.env.TEST_POSTGRES_URI) {
 } else {
   skip('PostgreSQL', 'TEST_POSTGRES_URI is not set; run `scripts/services.sh start` (needs Debian postgresql)')
 }
-// SQLite gets every project (what `npm test` runs), split in two halves of similar length.
+// SQLite gets every project (what `npm test` runs), split in parts.
 plan('SQLite', 'integration', projects('integration'))
 if (process.env.MONGODB_TEST_URI) {
   plan('MongoDB', 'integration + http', projects(...serverProjects), { TEST_DATABASE: 'mongodb' })
 } else {
   skip('MongoDB', 'MONGODB_TEST_URI is not set (no MongoDB server can be installed on this machine)')
 }
-plan('SQLite', 'unit + http + fuzz + e2e', projects('unit', 'http', 'fuzz', 'e2e'))
+plan('SQLite', 'unit + http + fuzz', projects('unit', 'http', 'fuzz'))
+// The admin panel in Chromium waits on a browser's rendering: it runs once the others are done, with
+// the machine to itself, rather than beside two other runs.
+plan('SQLite', 'e2e (admin panel)', projects('e2e'), {}, { alone: true })
 
 // The server projects check the production build in their global setup; made current once here, so
 // runs side by side never build it twice at once.
 await ensureProductionBuild(process.cwd(), (message) => console.log(message))
 
 const parallel = Math.max(1, Number(process.env.TEST_PARALLEL_RUNS) || os.availableParallelism())
-const queue = runs.map((run, index) => ({ run, index }))
+const queue = runs.map((run, index) => ({ run, index })).filter(({ run }) => !run.alone)
 const startedAt = Date.now()
 await Promise.all(
   Array.from({ length: Math.min(parallel, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await execute(next.run, next.index)
   }),
 )
+for (const [index, run] of runs.entries()) if (run.alone) await execute(run, index)
 
 console.log('\n| database | ran | result | tests passed | failed | skipped | seconds |\n|---|---|---|---|---|---|---|')
 for (const { database, what, outcome, counts, seconds } of results) {
