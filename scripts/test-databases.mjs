@@ -1,7 +1,7 @@
 // `npm run test:databases`: the README's test command on SQLite, and the integration and HTTP
 // projects again on every database server that is available (PostgreSQL from
 // scripts/services.sh, MongoDB from MONGODB_TEST_URI), as separate jest runs going side by side
-// (TEST_PARALLEL_RUNS at once, by default one per core). Ends with what ran where, and why
+// (TEST_PARALLEL_RUNS at once, by default one per two cores). Ends with what ran where, and why
 // anything was skipped. Under CI=true a missing PostgreSQL fails instead of being skipped.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -110,8 +110,7 @@ const execute = async ({ database, what, args, env }, index) => {
   results.push({ database, what, outcome, counts, seconds })
 }
 
-// Longest runs first, so the last one to start is a short one. Each jest runs its files one at a time
-// (jest keeps a core for itself), so the runs themselves go side by side, one per core.
+// Longest runs first, so the last one to start is a short one.
 const serverProjects = ['integration', 'http']
 const projects = (...names) => ['--selectProjects', ...names]
 if (process.env.TEST_POSTGRES_URI) {
@@ -137,7 +136,11 @@ plan('SQLite', 'e2e (admin panel)', projects('e2e'), {}, { alone: true })
 // runs side by side never build it twice at once.
 await ensureProductionBuild(process.cwd(), (message) => console.log(message))
 
-const parallel = Math.max(1, Number(process.env.TEST_PARALLEL_RUNS) || os.availableParallelism())
+// A run keeps about two cores busy: jest with its test file, and the Next server and database server
+// that file talks to. Two runs on a 2-core CI machine (tried 2026-12-03) stretched every run by half
+// and failed 20 tests on timeouts (pool waits, 60 s tests, Chromium navigations), so runs go side by
+// side only where there are two cores for each.
+const parallel = Math.max(1, Number(process.env.TEST_PARALLEL_RUNS) || Math.floor(os.availableParallelism() / 2))
 const queue = runs.map((run, index) => ({ run, index })).filter(({ run }) => !run.alone)
 const startedAt = Date.now()
 await Promise.all(

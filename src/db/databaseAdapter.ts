@@ -253,8 +253,9 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
             connectionString: target.uri,
             max: Number(process.env.DATABASE_POOL_MAX || 10),
             // pg waits forever for a connection by default; an unreachable server should fail a
-            // request (503) in seconds, not hang it.
-            connectionTimeoutMillis: 5000,
+            // request (503) in seconds, not hang it. The same limit covers waiting for a free client
+            // of the pool, so it leaves room for a burst of writes queueing behind `max` transactions.
+            connectionTimeoutMillis: 15_000,
           },
           migrationDir: path.resolve('src/migrations/postgres'),
           prodMigrations: postgresMigrations,
