@@ -3,7 +3,8 @@
 # temporary folder: `scripts/services.sh start` prints the settings (and keeps them in
 # $GREENROOM_SERVICES_DIR/env); `scripts/services.sh stop` removes everything it made.
 # `halt` stops the PostgreSQL server but keeps its data, `resume` starts it again on the same port:
-# the outage test uses them on a cluster of its own.
+# the outage test uses them on a cluster of its own. The PostgreSQL server has a streaming read
+# replica (a hot standby made with pg_basebackup) for the read-replica test.
 # PostgreSQL comes from Debian's `postgresql` package, Redis from Debian's `redis-server`, the S3 API
 # from scripts/s3-server.mjs (an npm package; see there). No MongoDB server can be installed on these
 # machines; point MONGODB_TEST_URI at one to include it.
@@ -19,8 +20,16 @@ as_postgres_owner() {
 
 start_postgres() {
   # fsync off: a throw-away cluster for tests, where speed matters and durability does not.
-  as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg' -l '$state_dir/pg.log' -w \
+  as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/${2:-pg}' -l '$state_dir/${2:-pg}.log' -w \
     -o \"-p $1 -k '$state_dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=200\" start" >/dev/null
+}
+
+start_replica() {
+  # A copy of the running primary that follows its WAL over a replication connection (-R writes
+  # primary_conninfo and standby.signal); it answers read-only queries while it replays.
+  as_postgres_owner "'$pg_bin/pg_basebackup' -h 127.0.0.1 -p $1 -U postgres -D '$state_dir/pg-replica' -R -X stream --no-sync" \
+    >"$state_dir/basebackup.log" 2>&1
+  start_postgres "$2" pg-replica
 }
 
 start_redis() {
@@ -66,6 +75,8 @@ case "${1:-}" in
     echo "$port" >"$state_dir/port"
     as_postgres_owner "'$pg_bin/initdb' -D '$state_dir/pg' -A trust -U postgres --no-sync" >"$state_dir/initdb.log" 2>&1
     start_postgres "$port"
+    replica_port=$(free_port)
+    start_replica "$port" "$replica_port"
     redis_port=$(free_port)
     start_redis "$redis_port"
     s3_port=$(free_port)
@@ -74,6 +85,7 @@ case "${1:-}" in
     wait_for_port "$s3_port" "S3 API, see $state_dir/s3.log"
     {
       echo "TEST_POSTGRES_URI=postgres://postgres@127.0.0.1:$port/postgres"
+      echo "TEST_POSTGRES_REPLICA_URI=postgres://postgres@127.0.0.1:$replica_port/postgres"
       echo "TEST_REDIS_URL=redis://127.0.0.1:$redis_port"
       echo "TEST_S3_ENDPOINT=http://127.0.0.1:$s3_port"
     } >"$state_dir/env"
@@ -88,6 +100,9 @@ case "${1:-}" in
   stop)
     stop_pid_file "$state_dir/redis.pid"
     stop_pid_file "$state_dir/s3.pid"
+    if [ -n "$pg_bin" ] && [ -d "$state_dir/pg-replica" ]; then
+      as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg-replica' -m fast -w stop" >/dev/null 2>&1 || true
+    fi
     if [ -n "$pg_bin" ] && [ -d "$state_dir/pg" ]; then
       as_postgres_owner "'$pg_bin/pg_ctl' -D '$state_dir/pg' -m fast -w stop" >/dev/null 2>&1 || true
     fi

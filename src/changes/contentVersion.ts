@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Payload, PayloadRequest } from 'payload'
 
 import { hasRawSql, runRawSql } from '../db/rawSql'
+import { readPrimaryAfterWriteElsewhere } from '../db/readReplicas'
 import { firstRowReaderOf } from '../db/sqliteTransactions'
 
 /**
@@ -319,17 +320,29 @@ export const announceContentVersion = async (payload: Payload, version: ContentV
 export const contentVersionReaderFor = (payload: Payload): (() => Promise<ContentVersion | null>) => {
   let reader = versionReaders.get(payload)
   if (!reader) {
+    // The version is read from the primary, the content from a read replica when there is one: a
+    // replica may not have replayed the change yet, and what a render reads from it would be stored
+    // under the new version. A version that moved starts the read-after-write window, as a write here does.
+    let lastSeen: ContentVersion | undefined
+    const seen = (version: ContentVersion) => {
+      if (lastSeen && (lastSeen.epoch !== version.epoch || lastSeen.position !== version.position)) {
+        readPrimaryAfterWriteElsewhere(payload)
+      }
+      lastSeen = version
+      return version
+    }
     const read = coalesceReads(async () => {
       const version = await readContentVersion(payload).catch(() => null)
-      if (version) versionSources.get(payload)?.learned(version)
-      return version
+      if (!version) return version
+      versionSources.get(payload)?.learned(version)
+      return seen(version)
     })
     reader = () => {
       const request = requestVersions.getStore()
       if (request?.payload === payload) return Promise.resolve(request.version)
       // With changes pushed between instances, the database is asked only now and then.
       const pushed = versionSources.get(payload)?.current()
-      return pushed ? Promise.resolve(pushed) : read()
+      return pushed ? Promise.resolve(seen(pushed)) : read()
     }
     versionReaders.set(payload, reader)
   }

@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 
 import { shareContentVersions } from './contentPush'
 import { SharedRateLimitStore } from './rateLimitStore'
+import { shareRecentWrites } from './recentWrites'
 import { connectRedis, redisSettingsFromEnv } from './redis'
 
 export type Cluster = {
@@ -12,8 +13,8 @@ export type Cluster = {
 }
 
 /**
- * What an instance shares with the others when REDIS_URL is set: rate-limit counts and pushed content
- * changes. Without it, or while Redis is away, the instance works as a single one does.
+ * What an instance shares with the others when REDIS_URL is set: rate-limit counts, pushed content
+ * changes, and (with read replicas) when it last wrote. Without it, or while Redis is away, the instance works as a single one does.
  */
 export const joinCluster = (payload: Payload, env: Record<string, string | undefined> = process.env): Cluster => {
   const settings = redisSettingsFromEnv(env)
@@ -23,6 +24,7 @@ export const joinCluster = (payload: Payload, env: Record<string, string | undef
     warn: (details, message) => payload.logger.warn(details, message),
   })
   shareContentVersions(payload, redis)
+  shareRecentWrites(payload, redis)
   return {
     rateLimitStoreFor: (name) => new SharedRateLimitStore(redis, name),
     close: () => redis.close(),

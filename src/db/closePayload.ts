@@ -1,5 +1,7 @@
 import type { Payload } from 'payload'
 
+import { closeReplicaPools, endPool } from './readReplicas'
+
 type PgPool = { end: () => Promise<void>; ended?: boolean; _clients?: { release?: () => void }[] }
 type OpenConnections = { pool?: PgPool; client?: { close: () => void; closed?: boolean } }
 
@@ -10,18 +12,7 @@ type OpenConnections = { pool?: PgPool; client?: { close: () => void; closed?: b
 export const closePayload = async (payload: Payload): Promise<void> => {
   await payload.destroy()
   const db = payload.db as unknown as OpenConnections
-  if (db.pool && !db.pool.ended) {
-    const ended = db.pool.end()
-    // The PostgreSQL adapter keeps one client checked out for the life of the pool (it listens
-    // for connection resets on it) and never gives it back; end() would wait for it forever.
-    for (const client of [...(db.pool._clients ?? [])]) {
-      try {
-        client.release?.()
-      } catch {
-        // already back in the pool, which end() is closing
-      }
-    }
-    await ended
-  }
+  if (db.pool && !db.pool.ended) await endPool(db.pool)
+  await closeReplicaPools(db)
   if (db.client && !db.client.closed) db.client.close()
 }

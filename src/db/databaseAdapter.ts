@@ -8,6 +8,7 @@ import { claimJobsOnce } from '../jobs/claimJobsOnce'
 import { withTransactionSettlements } from './afterTransaction'
 import { cacheCounts } from './countCache'
 import { measureDatabase } from '../metrics/database'
+import { type ReadReplicaSettings, readReplicaSettingsFromEnv, routeReadsAfterWrites } from './readReplicas'
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mongodb'
 
@@ -208,7 +209,7 @@ const indexReaderLists =
  * adapter the target needs is loaded (with its driver and migrations): the three together took about
  * 0.3 s of CPU of every start.
  */
-const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> => {
+const adapterFor = async (target: DatabaseTarget, replicas?: ReadReplicaSettings): Promise<DatabaseAdapterObj> => {
   switch (target.kind) {
     case 'sqlite': {
       // One after the other: jest's ESM loader fails to link modules that parallel imports share.
@@ -257,6 +258,7 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
             // of the pool, so it leaves room for a burst of writes queueing behind `max` transactions.
             connectionTimeoutMillis: 15_000,
           },
+          ...(replicas && { readReplicas: replicas.uris, readReplicasAfterWriteInterval: replicas.afterWriteMs }),
           migrationDir: path.resolve('src/migrations/postgres'),
           prodMigrations: postgresMigrations,
           push: process.env.NODE_ENV !== 'test',
@@ -265,7 +267,10 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
             indexReaderLists(pgIndex as IndexBuilder, (column) => column.desc().nullsFirst()) as never,
           ],
         })),
-        logIdleConnectionErrors,
+        (connected) => {
+          logIdleConnectionErrors(connected)
+          routeReadsAfterWrites(connected, connected.payload.logger as never)
+        },
       )
     }
     case 'mongodb':
@@ -277,5 +282,8 @@ const adapterFor = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =
  * Every adapter tells src/db/afterTransaction.ts when a transaction commits or rolls back, and has
  * its operations timed for /metrics (the work after a commit is not the database's, so it is outside).
  */
-export const createDatabaseAdapter = async (target: DatabaseTarget): Promise<DatabaseAdapterObj> =>
-  claimJobsOnce(withTransactionSettlements(measureDatabase(await adapterFor(target))))
+export const createDatabaseAdapter = async (
+  target: DatabaseTarget,
+  env: Record<string, string | undefined> = process.env,
+): Promise<DatabaseAdapterObj> =>
+  claimJobsOnce(withTransactionSettlements(measureDatabase(await adapterFor(target, readReplicaSettingsFromEnv(env, target.kind)))))
