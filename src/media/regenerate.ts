@@ -168,6 +168,37 @@ const removeStale = async (mediaDir: string, journal: Journal) => {
   }
 }
 
+/**
+ * Hands the stored original back to Payload as a new upload of the same document, which makes every
+ * image size again. Payload keeps the focal point it is told about in the request; the stored one is
+ * what the editor chose, and the crops are made around it.
+ */
+const uploadOriginalAgain = async (
+  payload: Payload,
+  req: PayloadRequest,
+  collection: CollectionSlug,
+  doc: MediaDoc & { filename: string },
+  bytes: Buffer,
+): Promise<MediaDoc> => {
+  if (typeof doc.focalX === 'number' && typeof doc.focalY === 'number') {
+    req.query = { ...req.query, uploadEdits: { focalPoint: { x: doc.focalX, y: doc.focalY } } }
+  }
+  const updated = (await payload.update({
+    collection,
+    id: doc.id,
+    data: {},
+    file: { data: bytes, mimetype: doc.mimeType ?? 'application/octet-stream', name: doc.filename, size: bytes.length },
+    overwriteExistingFiles: true,
+    overrideAccess: true,
+    depth: 0,
+    req,
+  })) as MediaDoc
+  if (updated.filename !== doc.filename) {
+    throw new Error(`Payload named the regenerated original ${updated.filename}, not ${doc.filename}; nothing was changed.`)
+  }
+  return updated
+}
+
 const regenerateInBucket = async (
   payload: Payload,
   collection: CollectionSlug,
@@ -183,22 +214,7 @@ const regenerateInBucket = async (
     const bytes = await storage.read(doc.filename)
     if (!bytes) return `its original ${doc.filename} is missing from the bucket`
     await holdFiles(req, collection, doc, storage)
-    if (typeof doc.focalX === 'number' && typeof doc.focalY === 'number') {
-      req.query = { ...req.query, uploadEdits: { focalPoint: { x: doc.focalX, y: doc.focalY } } }
-    }
-    const updated = (await payload.update({
-      collection,
-      id,
-      data: {},
-      file: { data: bytes, mimetype: doc.mimeType ?? 'application/octet-stream', name: doc.filename, size: bytes.length },
-      overwriteExistingFiles: true,
-      overrideAccess: true,
-      depth: 0,
-      req,
-    })) as MediaDoc
-    if (updated.filename !== doc.filename) {
-      throw new Error(`Payload named the regenerated original ${updated.filename}, not ${doc.filename}; nothing was changed.`)
-    }
+    await uploadOriginalAgain(payload, req, collection, { ...doc, filename: doc.filename }, bytes)
     if (started) await commitTransaction(req)
     return undefined
   } catch (error) {
@@ -238,30 +254,13 @@ const regenerateDocument = async (
 
     await fs.promises.mkdir(dirs.staging, { recursive: true })
     await fs.promises.mkdir(dirs.aside, { recursive: true })
-    // Payload keeps the focal point it is told about in the request; the stored one is what the
-    // editor chose, and the crops are made around it.
-    if (typeof doc.focalX === 'number' && typeof doc.focalY === 'number') {
-      req.query = { ...req.query, uploadEdits: { focalPoint: { x: doc.focalX, y: doc.focalY } } }
-    }
     const staticDir = upload.staticDir
     upload.staticDir = dirs.staging
     let updated: MediaDoc
     try {
-      updated = (await payload.update({
-        collection,
-        id,
-        data: {},
-        file: { data: bytes, mimetype: doc.mimeType ?? 'application/octet-stream', name: doc.filename, size: bytes.length },
-        overwriteExistingFiles: true,
-        overrideAccess: true,
-        depth: 0,
-        req,
-      })) as MediaDoc
+      updated = await uploadOriginalAgain(payload, req, collection, { ...doc, filename: doc.filename }, bytes)
     } finally {
       upload.staticDir = staticDir
-    }
-    if (updated.filename !== doc.filename) {
-      throw new Error(`Payload named the regenerated original ${updated.filename}, not ${doc.filename}; nothing was changed.`)
     }
 
     const journal: Journal = { id, before: filesOf(doc), placed: filesOf(updated).slice(1), aside: [] }
