@@ -11,6 +11,8 @@ declare module 'autocannon' {
     body?: string | Buffer
     /** Seconds before a request counts as timed out. */
     timeout?: number
+    /** Requests per second across all connections, at most (unset: as fast as answers come). */
+    overallRate?: number
     /** A sequence each connection sends in turn, over and over; paths are relative to `url`. */
     requests?: {
       method?: string
@@ -56,5 +58,6 @@ declare module 'autocannon' {
   }
 
   function autocannon(options: Options): Promise<Result>
+  export type { Result }
   export default autocannon
 }
