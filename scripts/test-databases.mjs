@@ -14,7 +14,7 @@ import { ensureProductionBuild } from './lib/build.mjs'
 const servicesEnv = path.join(process.env.GREENROOM_SERVICES_DIR || '/tmp/greenroom-services', 'env')
 if (!process.env.TEST_POSTGRES_URI && fs.existsSync(servicesEnv)) {
   for (const line of fs.readFileSync(servicesEnv, 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim())
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim())
     if (match) process.env[match[1]] = match[2]
   }
 }

@@ -1,6 +1,9 @@
 import type { Request, Response } from 'express'
 import type { Payload } from 'payload'
 
+import { readContentVersion } from '../changes/contentVersion'
+import { hasReadReplicas } from '../db/readReplicas'
+
 export const READINESS_TIMEOUT_MS = 2000
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -45,7 +48,10 @@ export const readyz =
     }
     const started = Date.now()
     try {
-      await withTimeout(payload.count({ collection: 'users', overrideAccess: true }), READINESS_TIMEOUT_MS)
+      // With read replicas the count is answered by a replica; the content version is read on the
+      // primary, which every write needs: both have to answer.
+      const checks = [payload.count({ collection: 'users', overrideAccess: true }), ...(hasReadReplicas(payload) ? [readContentVersion(payload)] : [])]
+      await withTimeout(Promise.all(checks), READINESS_TIMEOUT_MS)
       res.json({ status: 'ready', database: payload.db.name, latencyMs: Date.now() - started })
     } catch (error) {
       payload.logger.warn({ err: error }, 'readiness check failed')

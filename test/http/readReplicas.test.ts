@@ -108,6 +108,8 @@ suite('a PostgreSQL read replica behind two servers', () => {
   }
 
   test('a save through one server is seen at once by a reload through either, while the replica lags', async () => {
+    // Ready means both answer: a replica (the count) and the primary (the content version).
+    for (const server of [a, b]) expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
     await waitForReplay()
     await replica.query('SELECT pg_wal_replay_pause()')
     try {
