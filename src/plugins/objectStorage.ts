@@ -21,9 +21,8 @@ const keepStorageFieldsInternal = (fields: Field[]): Field[] =>
  * local media folder otherwise. The fields the adapter adds are in the schema either way
  * (`alwaysInsertFields`), so one set of migrations serves both.
  */
-export const objectStoragePlugin =
-  (env: Record<string, string | undefined> = process.env): Plugin =>
-  (incoming) => {
+export const objectStoragePlugin = (env: Record<string, string | undefined> = process.env): Plugin => {
+  const plugin: Plugin = (incoming) => {
     const settings = objectStorageFromEnv(env)
     const config = s3Storage({
       enabled: Boolean(settings),
@@ -51,3 +50,11 @@ export const objectStoragePlugin =
       ),
     }
   }
+  objectStoragePlugins.add(plugin)
+  return plugin
+}
+
+const objectStoragePlugins = new WeakSet<Plugin>()
+
+/** For a config as it was before media could live in a bucket (the migration tests build one). */
+export const isObjectStoragePlugin = (plugin: Plugin) => objectStoragePlugins.has(plugin)

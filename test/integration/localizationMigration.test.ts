@@ -14,6 +14,7 @@ import { isAuditLogPlugin } from '../../src/auditLog/plugin'
 import { isLinkChecksPlugin } from '../../src/linkChecks'
 import { isChangeLogPlugin } from '../../src/changes/plugin'
 import { isDocumentRedirectsPlugin } from '../../src/redirects'
+import { isObjectStoragePlugin } from '../../src/plugins/objectStorage'
 import { copyPlain } from '../../src/utilities/copyPlain'
 import { paragraph, richText } from '../../src/seed/lexical'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
@@ -121,11 +122,16 @@ const GLOBAL_FIELDS_ADDED_SINCE: Record<string, string[]> = {
 const asBeforeLocalization = (config: Config): Config => ({
   ...config,
   localization: undefined,
-  // The change log, automatic redirects, the audit log, link checks and the collections that publishing added came later too.
+  // The change log, automatic redirects, the audit log, link checks, object storage (its fields on media)
+  // and the collections that publishing added came later too.
   plugins: [
     ...(config.plugins ?? []).filter(
       (plugin) =>
-        !isChangeLogPlugin(plugin) && !isDocumentRedirectsPlugin(plugin) && !isAuditLogPlugin(plugin) && !isLinkChecksPlugin(plugin),
+        !isChangeLogPlugin(plugin) &&
+        !isDocumentRedirectsPlugin(plugin) &&
+        !isAuditLogPlugin(plugin) &&
+        !isLinkChecksPlugin(plugin) &&
+        !isObjectStoragePlugin(plugin),
     ),
     (later) => ({
       ...later,
