@@ -104,9 +104,15 @@ export const fireAt = async (urls: string[], requests: MixedRequest[], options: 
   }
 }
 
-/** CPU milliseconds of every process whose command is `name` (PostgreSQL's backends, redis-server). */
+/** USER_HZ: 100 on every Linux Node runs on. */
+const TICK_MS = 10
+
+/**
+ * CPU milliseconds of every process whose command is `name` (PostgreSQL's backends, redis-server), with the
+ * time of children they have already reaped: a PostgreSQL backend that exits during a turn leaves its time
+ * in the postmaster's, instead of taking it out of the sum.
+ */
 const cpuOfCommand = (name: string): number => {
-  const ticks = 100
   let total = 0
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
@@ -115,7 +121,7 @@ const cpuOfCommand = (name: string): number => {
       const close = stat.lastIndexOf(')')
       if (stat.slice(stat.indexOf('(') + 1, close) !== name) continue
       const fields = stat.slice(close + 2).split(' ')
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS
     } catch {
       // gone meanwhile
     }
@@ -123,11 +129,20 @@ const cpuOfCommand = (name: string): number => {
   return total
 }
 
-export type CpuShares = { servers: number; loadGenerator: number; postgres: number; redis: number; idle: number }
+/** The whole machine's CPU time so far (/proc/stat), busy and idle (iowait counted as idle), in ms. */
+const machineCpu = (): { busy: number; idle: number } => {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number)
+  return { busy: (user + nice + system + irq + softirq + steal) * TICK_MS, idle: (idle + iowait) * TICK_MS }
+}
+
+export type CpuShares = { servers: number; loadGenerator: number; postgres: number; redis: number; other: number; idle: number }
 
 /**
- * Where the machine's CPU went while `work` ran, as shares of every core's time (1 = all cores busy
- * for the whole time): the servers, this process (autocannon), PostgreSQL and Redis; `idle` is the rest.
+ * Where the machine's CPU went while `work` ran, as shares of every core's time (1 = all cores busy for the
+ * whole time), from the kernel's counters: the servers (with their child processes), this process (autocannon),
+ * PostgreSQL and Redis; `other` is the busy time of every other process, `idle` the time no process used.
  */
 export const measureCpu = async <T>(serverPids: number[], work: () => Promise<T>): Promise<{ result: T; cpu: CpuShares }> => {
   const serversCpu = () => serverPids.reduce((total, pid) => total + (treeCpuMs(pid) ?? 0), 0)
@@ -135,17 +150,20 @@ export const measureCpu = async <T>(serverPids: number[], work: () => Promise<T>
     const usage = process.cpuUsage()
     return (usage.user + usage.system) / 1000
   }
-  const before = { servers: serversCpu(), own: own(), postgres: cpuOfCommand('postgres'), redis: cpuOfCommand('redis-server') }
-  const started = performance.now()
+  const sample = () => ({ servers: serversCpu(), own: own(), postgres: cpuOfCommand('postgres'), redis: cpuOfCommand('redis-server'), machine: machineCpu() })
+  const before = sample()
   const result = await work()
-  const available = (performance.now() - started) * os.availableParallelism()
+  const after = sample()
+  const available = after.machine.busy + after.machine.idle - before.machine.busy - before.machine.idle
+  const share = (ms: number) => Math.max(0, ms) / available
   const cpu = {
-    servers: (serversCpu() - before.servers) / available,
-    loadGenerator: (own() - before.own) / available,
-    postgres: (cpuOfCommand('postgres') - before.postgres) / available,
-    redis: (cpuOfCommand('redis-server') - before.redis) / available,
-    idle: 0,
+    servers: share(after.servers - before.servers),
+    loadGenerator: share(after.own - before.own),
+    postgres: share(after.postgres - before.postgres),
+    redis: share(after.redis - before.redis),
+    other: 0,
+    idle: share(after.machine.idle - before.machine.idle),
   }
-  cpu.idle = Math.max(0, 1 - cpu.servers - cpu.loadGenerator - cpu.postgres - cpu.redis)
+  cpu.other = Math.max(0, 1 - cpu.idle - cpu.servers - cpu.loadGenerator - cpu.postgres - cpu.redis)
   return { result, cpu }
 }
