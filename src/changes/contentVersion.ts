@@ -337,12 +337,29 @@ export const contentVersionReaderFor = (payload: Payload): (() => Promise<Conten
       versionSources.get(payload)?.learned(version)
       return seen(version)
     })
+    // A push arrives on Redis's socket and a reader's request on its own, so a request sent after the
+    // writer answered can be handled in the same turn as the push that preceded it, before it. By the next
+    // turn (setImmediate runs after the poll phase) every socket that was ready with the request has been
+    // read: the request then sees every push Redis had handed out before it arrived. One wait per turn,
+    // shared by the requests of that turn.
+    let afterThisTurn: Promise<void> | undefined
+    const nextTurn = () =>
+      (afterThisTurn ??= new Promise<void>((resolve) =>
+        setImmediate(() => {
+          afterThisTurn = undefined
+          resolve()
+        }),
+      ))
     reader = () => {
       const request = requestVersions.getStore()
       if (request?.payload === payload) return Promise.resolve(request.version)
       // With changes pushed between instances, the database is asked only now and then.
-      const pushed = versionSources.get(payload)?.current()
-      return pushed ? Promise.resolve(seen(pushed)) : read()
+      const source = versionSources.get(payload)
+      if (!source?.current()) return read()
+      return nextTurn().then(() => {
+        const pushed = source.current()
+        return pushed ? seen(pushed) : read()
+      })
     }
     versionReaders.set(payload, reader)
   }
