@@ -28,7 +28,22 @@ const PUBLISHES_PER_SECOND = Number(process.env.SOAK_PUBLISHES_PER_SECOND || 1)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-type Publishing = { done: number; failed: number; stale: number; examples: string[]; latencies: number[] }
+type Publishing = { done: number; failed: number; stale: number; lateMs: number[]; examples: string[]; latencies: number[] }
+
+/** The title the other instance gives `slug`, or what it answered instead. */
+const titleOf = async (url: string, slug: string): Promise<string | undefined> => {
+  const read = await fetch(`${url}/api/posts?where[slug][equals]=${slug}&depth=0&limit=1`)
+  return read.status === 200 ? ((await read.json()) as { docs: { title?: string }[] }).docs[0]?.title : `status ${read.status}`
+}
+
+/** After a stale read: how long until the other instance shows `title` (reads every 5 ms, for at most 2 s). */
+const lateBy = async (url: string, slug: string, title: string, since: number): Promise<number> => {
+  while (performance.now() - since < 2000) {
+    await sleep(5)
+    if ((await titleOf(url, slug)) === title) return performance.now() - since
+  }
+  return Infinity
+}
 
 /**
  * Publishes new titles of the posts in `targets` until `until`, through the servers by turns, each
@@ -41,7 +56,7 @@ const publishUntil = async (
   until: number,
   minute: number,
 ): Promise<Publishing> => {
-  const figures: Publishing = { done: 0, failed: 0, stale: 0, examples: [], latencies: [] }
+  const figures: Publishing = { done: 0, failed: 0, stale: 0, lateMs: [], examples: [], latencies: [] }
   const interval = 1000 / PUBLISHES_PER_SECOND
   const started = Date.now()
   for (let k = 0; started + k * interval < until; k++) {
@@ -66,10 +81,11 @@ const publishUntil = async (
         continue
       }
       figures.done++
-      const read = await fetch(`${urls[reader]}/api/posts?where[slug][equals]=${post.slug}&depth=0&limit=1`)
-      const seen = read.status === 200 ? ((await read.json()) as { docs: { title?: string }[] }).docs[0]?.title : `status ${read.status}`
+      const answered = performance.now()
+      const seen = await titleOf(urls[reader], post.slug)
       if (seen !== title) {
         figures.stale++
+        figures.lateMs.push(await lateBy(urls[reader], post.slug, title, answered))
         if (figures.examples.length < 3) figures.examples.push(`read back through the other instance: "${seen}", not "${title}"`)
       }
     } catch (error) {
@@ -80,6 +96,36 @@ const publishUntil = async (
   return figures
 }
 
+const METRICS_TOKEN = `soak-${process.pid}`
+
+/**
+ * V8's old space in use, from the server's /metrics. Its lowest reading over a minute is what survived the
+ * full collections: the live set, which a leak raises minute after minute, while RSS also holds the heap
+ * V8 keeps for later and swings with each collection.
+ */
+const oldSpaceUsedMb = async (url: string): Promise<number> => {
+  try {
+    const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    const match = /^greenroom_nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)$/m.exec(await res.text())
+    return match ? Number(match[1]) / 2 ** 20 : NaN
+  } catch {
+    return NaN
+  }
+}
+
+/** The lowest old-space reading of each server, every two seconds until `until`. */
+const lowestOldSpaceUntil = async (urls: string[], until: number): Promise<number[]> => {
+  const lowest = urls.map(() => Infinity)
+  while (Date.now() < until - 1000) {
+    const readings = await Promise.all(urls.map(oldSpaceUsedMb))
+    readings.forEach((value, k) => {
+      if (value < lowest[k]) lowest[k] = value
+    })
+    await sleep(2000)
+  }
+  return lowest.map((value) => (Number.isFinite(value) ? value : NaN))
+}
+
 const percentile = (values: number[], p: number) => {
   if (!values.length) return NaN
   const sorted = [...values].sort((a, b) => a - b)
@@ -87,7 +133,7 @@ const percentile = (values: number[], p: number) => {
 }
 
 const main = async () => {
-  const cluster = await startCluster('soak', POSTS, 2, log)
+  const cluster = await startCluster('soak', POSTS, 2, log, { METRICS_TOKEN })
   try {
     const urls = cluster.servers.map((server) => server.url)
     const set = await mixedRequests(urls[0], POSTS)
@@ -108,18 +154,23 @@ const main = async () => {
 
     const rows: string[][] = []
     const rss: number[][] = []
+    const oldSpace: number[][] = []
+    const lateMs: number[] = []
     let failedReads = 0
     let failedPublishes = 0
     let staleReads = 0
     const examples: string[] = []
     for (let minute = 1; minute <= MINUTES; minute++) {
       const until = Date.now() + 60_000
-      const [reads, publishing] = await Promise.all([
+      const [reads, publishing, lowestOldSpace] = await Promise.all([
         fireAt(urls, set.requests, { connections: CONNECTIONS, seconds: 60, overallRate: target }),
         publishUntil(urls, cookies, newest.docs, until, minute),
+        lowestOldSpaceUntil(urls, until),
       ])
       const memory = cluster.servers.map((server) => readMemory(server.pid)?.rssMb ?? NaN)
       rss.push(memory)
+      oldSpace.push(lowestOldSpace)
+      lateMs.push(...publishing.lateMs)
       failedReads += reads.failures
       failedPublishes += publishing.failed
       staleReads += publishing.stale
@@ -134,7 +185,9 @@ const main = async () => {
         String(publishing.failed),
         fixed(percentile(publishing.latencies, 50), 0),
         String(publishing.stale),
+        publishing.lateMs.length ? fixed(Math.max(...publishing.lateMs), 0) : '',
         ...memory.map((value) => fixed(value, 0)),
+        ...lowestOldSpace.map((value) => fixed(value, 0)),
         fixed(os.loadavg()[0], 2),
       ]
       rows.push(row)
@@ -145,9 +198,13 @@ const main = async () => {
     // highest reading of the second half with that of the first.
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
     const span = Math.max(1, Math.min(5, Math.floor((rss.length - 1) / 2)))
-    const early = (k: number) => rss.slice(rss.length > 1 ? 1 : 0).slice(0, span).map((minute) => minute[k])
-    const late = (k: number) => rss.slice(-span).map((minute) => minute[k])
-    const growth = cluster.servers.map((_, k) => median(late(k)) / median(early(k)) - 1)
+    const growthOf = (readings: number[][]) => {
+      const early = (k: number) => readings.slice(readings.length > 1 ? 1 : 0).slice(0, span).map((minute) => minute[k])
+      const late = (k: number) => readings.slice(-span).map((minute) => minute[k])
+      return cluster.servers.map((_, k) => median(late(k)) / median(early(k)) - 1)
+    }
+    const growth = growthOf(rss)
+    const liveGrowth = growthOf(oldSpace)
     const half = Math.ceil(rss.length / 2)
     const peakGrowth = cluster.servers.map(
       (_, k) => Math.max(...rss.slice(half).map((minute) => minute[k])) / Math.max(...rss.slice(0, half).map((minute) => minute[k])) - 1,
@@ -157,14 +214,18 @@ const main = async () => {
     )
     console.log(
       table(
-        ['minute', 'reads/s', 'p50 ms', 'p99 ms', 'failed reads', 'publishes', 'failed publishes', 'publish p50 ms', 'stale reads of the other instance', ...cluster.servers.map((_, k) => `RSS ${k + 1} MiB`), 'load avg'],
+        ['minute', 'reads/s', 'p50 ms', 'p99 ms', 'failed reads', 'publishes', 'failed publishes', 'publish p50 ms', 'stale reads of the other instance', 'shown after ms (at most)', ...cluster.servers.map((_, k) => `RSS ${k + 1} MiB`), ...cluster.servers.map((_, k) => `old space low ${k + 1} MiB`), 'load avg'],
         rows,
       ).join('\n'),
     )
     console.log(
-      `\nfailed reads ${failedReads}, failed publishes ${failedPublishes}, stale reads ${staleReads}; RSS growth, median of the last ${span} minutes over minutes 2 to ${span + 1}: ${growth
+      `\nfailed reads ${failedReads}, failed publishes ${failedPublishes}, stale reads ${staleReads}${
+        lateMs.length ? ` (each shown by the next reads, at most ${fixed(Math.max(...lateMs), 0)} ms after the publish answered)` : ''
+      }; RSS growth, median of the last ${span} minutes over minutes 2 to ${span + 1}: ${growth
         .map((value, k) => `server ${k + 1} ${percent(value)}`)
         .join(', ')} (target: under 10 %); highest RSS of the second half over the first: ${peakGrowth
+        .map((value, k) => `server ${k + 1} ${percent(value)}`)
+        .join(', ')}; live heap (old space low point) growth, same minutes: ${liveGrowth
         .map((value, k) => `server ${k + 1} ${percent(value)}`)
         .join(', ')}`,
     )
