@@ -5,7 +5,9 @@
 // Each minute prints a row: reads answered and failed, latency, publishes and their failures, reads
 // of the other instance that did not show the publish, and both servers' RSS. The last line gives each
 // server's RSS growth: the median of the last five minutes over that of minutes 2 to 6 (the target: under
-// 10 %), and the highest reading of the second half over the first.
+// 10 %), and the highest reading of the second half over the first; then the same growth of each minute's
+// lowest V8 old space (from /metrics), the live heap a leak would raise. A stale read-back is read again
+// until the other instance shows the publish, and the row gives the longest such delay.
 //
 // Needs PostgreSQL (BENCH_POSTGRES_URI or TEST_POSTGRES_URI) and redis-server (or BENCH_REDIS_URL).
 // Settings: SOAK_MINUTES (30), SOAK_LOAD (0.7 of the peak), POST_COUNT (1000), BENCH_CONNECTIONS (20),
