@@ -338,28 +338,16 @@ export const contentVersionReaderFor = (payload: Payload): (() => Promise<Conten
       return seen(version)
     })
     // A push arrives on Redis's socket and a reader's request on its own, so a request sent after the
-    // writer answered can be handled in the same turn as the push that preceded it, before it. By the next
-    // turn (setImmediate runs after the poll phase) every socket that was ready with the request has been
-    // read: the request then sees every push Redis had handed out before it arrived. One wait per turn,
-    // shared by the requests of that turn.
-    let afterThisTurn: Promise<void> | undefined
-    const nextTurn = () =>
-      (afterThisTurn ??= new Promise<void>((resolve) =>
-        setImmediate(() => {
-          afterThisTurn = undefined
-          resolve()
-        }),
-      ))
+    // writer answered can be handled in the same turn as the push that preceded it, before it. Read on the
+    // next turn (coalesceReads: setImmediate runs after the poll phase), the pushed version includes every
+    // push Redis had handed out before the request arrived; the requests of one turn share that wait.
+    const pushedAfterThisTurn = coalesceReads(async () => versionSources.get(payload)?.current())
     reader = () => {
       const request = requestVersions.getStore()
       if (request?.payload === payload) return Promise.resolve(request.version)
       // With changes pushed between instances, the database is asked only now and then.
-      const source = versionSources.get(payload)
-      if (!source?.current()) return read()
-      return nextTurn().then(() => {
-        const pushed = source.current()
-        return pushed ? seen(pushed) : read()
-      })
+      if (!versionSources.get(payload)?.current()) return read()
+      return pushedAfterThisTurn().then((pushed) => (pushed ? seen(pushed) : read()))
     }
     versionReaders.set(payload, reader)
   }
