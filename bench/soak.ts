@@ -15,6 +15,7 @@
 import os from 'node:os'
 
 import { fireAt, startCluster } from './cluster'
+import { median } from './cpuProfile'
 import { mixedRequests } from './mixed'
 import { PUBLISH_QUERY, signInEditor } from './mixed'
 import { readMemory } from './processes'
@@ -198,7 +199,6 @@ const main = async () => {
     // One RSS reading a minute swings by a third with the garbage collector, and minute 1 still holds the
     // warm-up: growth compares the median of the last five minutes with that of minutes 2 to 6, and the
     // highest reading of the second half with that of the first.
-    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
     const span = Math.max(1, Math.min(5, Math.floor((rss.length - 1) / 2)))
     const growthOf = (readings: number[][]) => {
       const early = (k: number) => readings.slice(readings.length > 1 ? 1 : 0).slice(0, span).map((minute) => minute[k])
