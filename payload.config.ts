@@ -152,7 +152,8 @@ export const greenroomConfig: Omit<Config, 'db'> = {
       run: ({ req }) => editorialRole(req.user) === 'admin',
     },
     // Runs scheduled publishing (and later jobs) inside the server process, once a minute; the
-    // build-hooks plugin adds its own queue, run every few seconds (src/buildHooks/index.ts).
+    // build-hooks plugin adds its own queue, run every few seconds (src/buildHooks/index.ts). With
+    // JOBS_AUTORUN=false the process has none of these crons (src/jobs/runsHere.ts).
     autoRun: [{ cron: '* * * * *', queue: 'default', limit: 20 }],
     // Payload 3 claims jobs by a find and then an update, with no lock between them, so two servers on
     // one database could run the same job; src/jobs/claimJobsOnce.ts takes each found job with one
@@ -162,7 +163,6 @@ export const greenroomConfig: Omit<Config, 'db'> = {
     // until requests answered 503. Completed jobs are kept and removed an hour later instead
     // (src/buildHooks/recovery.ts); build deliveries claim their own rows (src/buildHooks/claim.ts).
     deleteJobOnComplete: false,
-    shouldAutoRun: () => process.env.JOBS_AUTORUN !== 'false',
   },
   typescript: {
     // In development Payload regenerates the types on start. Elsewhere (tests, production) that

@@ -12,6 +12,7 @@ import { badInputPlugin } from '../badInput/plugin'
 import { buildHooksPlugin, queueBuildHooks } from '../buildHooks'
 import { buildStatusPlugin } from '../buildStatus'
 import { isAdmin } from '../access/isAdmin'
+import { jobsRunHerePlugin } from '../jobs/runsHere'
 import { linkChecksPlugin } from '../linkChecks'
 import { isEditor } from '../access/isEditor'
 import { nobody } from '../access/nobody'
@@ -127,4 +128,6 @@ export const plugins: Plugin[] = [
   contentChangesPlugin({ subscribers: [queueBuildHooks] }),
   // After every plugin that adds a collection (the change log's included): every read declares what it shows.
   dependenciesPlugin(),
+  // After every plugin that adds a job queue's cron.
+  jobsRunHerePlugin(),
 ]

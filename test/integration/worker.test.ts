@@ -17,6 +17,14 @@ afterAll(async () => {
   await closePayload(payload)
 })
 
+test('a process with JOBS_AUTORUN=false has no job crons: it neither runs jobs nor queues scheduled ones', () => {
+  // The daily clean-ups have schedules; Payload's cron would queue them (and rewrite its schedule
+  // bookkeeping) at every tick even where shouldAutoRun refuses to run jobs (src/jobs/runsHere.ts).
+  expect(process.env.JOBS_AUTORUN).toBe('false')
+  expect(payload.config.jobs.scheduling).toBe(true)
+  expect(payload.config.jobs.autoRun).toEqual([])
+})
+
 test('runs what is due on the shared settings that turn jobs off in servers, and stops on SIGTERM', async () => {
   const admin = await createUser(payload, 'admin')
   const post = await payload.create({ collection: 'posts', overrideAccess: true, draft: true, data: postData('Due for the worker', { _status: 'draft' }) as never })
@@ -43,6 +51,12 @@ test('runs what is due on the shared settings that turn jobs off in servers, and
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     expect([status, output]).toEqual(['published', expect.stringContaining('Job runner started')])
+    // The worker has every queue's cron although the shared settings turn them off in servers.
+    const started = output
+      .split('\n')
+      .filter((line) => line.includes('Job runner started'))
+      .map((line) => JSON.parse(line) as { queues: string[] })
+    expect(started[0]!.queues).toEqual(expect.arrayContaining(['default (* * * * *)', expect.stringMatching(/^build-hooks /)]))
   } finally {
     worker.kill('SIGTERM')
   }
