@@ -77,7 +77,8 @@ export const routeReadsAfterWrites = (adapter: object, logger: Payload['logger']
     enumerable: true,
     get: () => lastWrite,
     set: (at: number) => {
-      lastWrite = at
+      // Never earlier than a window another instance's announcement asked for (readPrimaryAfterWriteElsewhere).
+      lastWrite = Math.max(lastWrite ?? 0, at)
       for (const listener of writeListeners) listener()
     },
   })
@@ -102,10 +103,11 @@ export const onLocalWrite = (payload: Payload, listener: () => void): (() => voi
 
 /**
  * A write this process did not make (another instance's, or one this process learned of through a
- * newer content version): reads go to the primary for the window from now, as after a write here.
+ * newer content version): reads go to the primary for the window from now, as after a write here, and
+ * for `extraMs` more when the news also stands for writes still to come (src/cluster/recentWrites.ts).
  */
-export const readPrimaryAfterWriteElsewhere = (payload: Payload): void => {
-  routingOf(payload)?.quietlySet(Date.now())
+export const readPrimaryAfterWriteElsewhere = (payload: Payload, extraMs = 0): void => {
+  routingOf(payload)?.quietlySet(Date.now() + extraMs)
 }
 
 /** Payload's destroy() forgets the replicas without closing their pools (src/db/closePayload.ts). */
