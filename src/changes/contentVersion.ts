@@ -325,10 +325,12 @@ export const contentVersionReaderFor = (payload: Payload): (() => Promise<Conten
     // under the new version. A version that moved starts the read-after-write window, as a write here does.
     let lastSeen: ContentVersion | undefined
     const seen = (version: ContentVersion) => {
-      if (lastSeen && (lastSeen.epoch !== version.epoch || lastSeen.position !== version.position)) {
-        readPrimaryAfterWriteElsewhere(payload)
+      // A database read that started before a push can answer an older position: not a move.
+      const moved = !lastSeen || lastSeen.epoch !== version.epoch || version.position > lastSeen.position
+      if (moved) {
+        if (lastSeen) readPrimaryAfterWriteElsewhere(payload)
+        lastSeen = version
       }
-      lastSeen = version
       return version
     }
     const read = coalesceReads(async () => {
