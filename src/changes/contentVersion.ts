@@ -42,6 +42,10 @@ const isContentVersion = (value: unknown): value is ContentVersion =>
   typeof (value as ContentVersion).version === 'string' &&
   typeof (value as ContentVersion).changedAt === 'string'
 
+/** Whether `candidate` is after `known`: a later position of the same log, or another log (a restore). */
+export const isNewerContentVersion = (candidate: ContentVersion, known: ContentVersion | undefined): boolean =>
+  !known || candidate.epoch !== known.epoch || candidate.position > known.position
+
 /** Rows written before the change log have no position: they count as position 0 of their own epoch. */
 const normalized = (value: unknown): ContentVersion | null => {
   if (!isContentVersion(value)) return null
@@ -326,8 +330,7 @@ export const contentVersionReaderFor = (payload: Payload): (() => Promise<Conten
     let lastSeen: ContentVersion | undefined
     const seen = (version: ContentVersion) => {
       // A database read that started before a push can answer an older position: not a move.
-      const moved = !lastSeen || lastSeen.epoch !== version.epoch || version.position > lastSeen.position
-      if (moved) {
+      if (isNewerContentVersion(version, lastSeen)) {
         if (lastSeen) readPrimaryAfterWriteElsewhere(payload)
         lastSeen = version
       }

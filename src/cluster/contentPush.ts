@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import type { ContentVersion } from '../changes/contentVersion'
-import { useContentVersionSource } from '../changes/contentVersion'
+import { isNewerContentVersion, useContentVersionSource } from '../changes/contentVersion'
 import type { SharedRedis } from './redis'
 
 /**
@@ -9,9 +9,6 @@ import type { SharedRedis } from './redis'
  * (Redis restarting, a writer dying between its commit and its publish) is made good within this.
  */
 const RECHECK_MS = 1000
-
-const isNewer = (candidate: ContentVersion, known: ContentVersion | undefined) =>
-  !known || candidate.epoch !== known.epoch || candidate.position > known.position
 
 /**
  * Content changes pushed between instances over Redis pub/sub. Each commit that advances the content
@@ -28,7 +25,7 @@ export const shareContentVersions = (payload: Payload, redis: SharedRedis): void
   let listening = false
 
   const adopt = (version: ContentVersion) => {
-    if (isNewer(version, latest)) latest = version
+    if (isNewerContentVersion(version, latest)) latest = version
   }
   redis.subscriber.on('ready', () => {
     // Whatever was published while the subscription was down is missed: the next read asks the database.
