@@ -8,6 +8,7 @@ import pg from 'pg'
 import { writeAnnouncementSpacingMs } from '../../src/cluster/recentWrites'
 import { createTestDatabase, testDatabaseKind } from '../helpers/database'
 import { login } from '../helpers/http'
+import { waitFor } from '../helpers/receiver'
 import type { TestRedis } from '../helpers/redis'
 import { hasRedisServer, startRedis } from '../helpers/redis'
 import type { TestServer } from '../helpers/server'
@@ -103,23 +104,17 @@ suite('a PostgreSQL read replica behind two servers', () => {
     // The insert position: the test cluster commits asynchronously (scripts/services.sh), so the write
     // position can still be short of a commit the servers have answered.
     const { lsn } = (await primary.query('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]
-    const deadline = Date.now() + 10_000
-    while (Date.now() < deadline) {
-      const { rows } = await replica.query('SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), $1::pg_lsn) >= 0 AS caught_up', [lsn])
-      if (rows[0].caught_up) return
-      await sleep(50)
-    }
-    throw new Error(`the replica did not replay up to ${lsn}`)
+    const caughtUp = async () =>
+      (await replica.query('SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), $1::pg_lsn) >= 0 AS caught_up', [lsn])).rows[0]
+        .caught_up === true
+    if (!(await waitFor(caughtUp, 10_000, 50))) throw new Error(`the replica did not replay up to ${lsn}`)
   }
 
   /** A pause is only requested by pg_wal_replay_pause(): the replica may replay a little more before it stops. */
   const pauseReplay = async () => {
     await replica.query('SELECT pg_wal_replay_pause()')
-    const deadline = Date.now() + 10_000
-    while ((await replica.query('SELECT pg_get_wal_replay_pause_state() AS state')).rows[0].state !== 'paused') {
-      if (Date.now() > deadline) throw new Error('the replica did not pause its replay')
-      await sleep(20)
-    }
+    const paused = async () => (await replica.query('SELECT pg_get_wal_replay_pause_state() AS state')).rows[0].state === 'paused'
+    if (!(await waitFor(paused, 10_000, 20))) throw new Error('the replica did not pause its replay')
   }
 
   test('a save through one server is seen at once by a reload through either, while the replica lags', async () => {
