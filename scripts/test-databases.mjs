@@ -79,11 +79,25 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-/** Jest's counts from its JSON report; none when jest died before writing it. */
-const readCounts = (file) => {
+/**
+ * Jest's counts from its JSON report, with the failed tests named; none when jest died before writing
+ * it. CI keeps only the tail of a run's output, so the names must reach the closing summary.
+ */
+const readReport = (file) => {
   try {
     const report = JSON.parse(fs.readFileSync(file, 'utf8'))
-    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests }
+    const failures = []
+    for (const suite of report.testResults) {
+      const file = path.relative(process.cwd(), suite.name)
+      const failedTests = suite.assertionResults.filter((test) => test.status === 'failed')
+      for (const test of failedTests) failures.push({ file, test: test.fullName, message: test.failureMessages.join('\n') })
+      // A suite that failed outside any test (its setup threw, a hook timed out) has no failed test to name.
+      if (suite.status === 'failed' && failedTests.length === 0) failures.push({ file, test: '(the file itself)', message: suite.message })
+    }
+    return {
+      counts: { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests },
+      failures,
+    }
   } catch {
     return undefined
   }
@@ -100,14 +114,15 @@ const execute = async ({ database, what, args, env }, index) => {
   const startedAt = Date.now()
   const outputFile = path.join(reportsDir, `${index}.json`)
   const { status, hung } = await npmTest(label, args, env, outputFile)
-  const counts = readCounts(outputFile)
+  const report = readReport(outputFile)
+  const counts = report?.counts
   const outcome =
     status === 0 && counts
       ? 'passed'
       : `FAILED (${hung ? 'jest did not exit after its run' : `exit ${status}`}${counts ? '' : ', no jest report'})`
   const seconds = Math.round((Date.now() - startedAt) / 1000)
   console.log(`\n==> ${label}: ${outcome} in ${seconds} s\n`)
-  results.push({ database, what, outcome, counts, seconds })
+  results.push({ database, what, outcome, counts, seconds, failures: report?.failures ?? [] })
 }
 
 // Longest runs first, so the last one to start is a short one.
@@ -153,6 +168,20 @@ for (const [index, run] of runs.entries()) if (run.alone) await execute(run, ind
 console.log('\n| database | ran | result | tests passed | failed | skipped | seconds |\n|---|---|---|---|---|---|---|')
 for (const { database, what, outcome, counts, seconds } of results) {
   console.log(`| ${database} | ${what} | ${outcome} | ${counts?.passed ?? '-'} | ${counts?.failed ?? '-'} | ${counts?.skipped ?? '-'} | ${seconds ?? '-'} |`)
+}
+// The first lines of each failure's message (no colours): enough to know what broke without the full log.
+const firstLines = (message) =>
+  (message ?? '')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter(Boolean)
+    .slice(0, 12)
+for (const { database, what, failures = [] } of results) {
+  for (const { file, test, message } of failures) {
+    console.log(`\nFAILED on ${database} (${what}): ${file} › ${test}`)
+    for (const line of firstLines(message)) console.log(`    ${line}`)
+  }
 }
 const total = (key) => results.reduce((sum, { counts }) => sum + (counts?.[key] ?? 0), 0)
 fs.rmSync(reportsDir, { recursive: true, force: true })

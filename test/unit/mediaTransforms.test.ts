@@ -140,8 +140,12 @@ describe('renders', () => {
 
     const distinct = [160, 480, 640].map((width) => store.pathOf(original, { width, format: 'avif' }))
     const settled = await Promise.allSettled(distinct)
-    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected'])
-    expect((settled[2] as PromiseRejectedResult).reason).toBeInstanceOf(TransformsBusy)
+    // Each request first checks the disk for a stored copy, and those checks may answer in any order:
+    // whichever comes third finds the one render and the one queued place taken.
+    const refused = settled.filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+    expect(settled.filter((result) => result.status === 'fulfilled')).toHaveLength(2)
+    expect(refused).toHaveLength(1)
+    expect(refused[0].reason).toBeInstanceOf(TransformsBusy)
 
     // A new version of the original: the older version's folder goes at its first render.
     await store.pathOf({ ...original, version: 'v2' }, { width: 160, format: 'webp' })
