@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
+import { stripVTControlCharacters } from 'node:util'
 
 import { ensureProductionBuild } from './lib/build.mjs'
 
@@ -88,11 +89,11 @@ const readReport = (file) => {
     const report = JSON.parse(fs.readFileSync(file, 'utf8'))
     const failures = []
     for (const suite of report.testResults) {
-      const file = path.relative(process.cwd(), suite.name)
+      const testFile = path.relative(process.cwd(), suite.name)
       const failedTests = suite.assertionResults.filter((test) => test.status === 'failed')
-      for (const test of failedTests) failures.push({ file, test: test.fullName, message: test.failureMessages.join('\n') })
+      for (const test of failedTests) failures.push({ file: testFile, test: test.fullName, message: test.failureMessages.join('\n') })
       // A suite that failed outside any test (its setup threw, a hook timed out) has no failed test to name.
-      if (suite.status === 'failed' && failedTests.length === 0) failures.push({ file, test: '(the file itself)', message: suite.message })
+      if (suite.status === 'failed' && failedTests.length === 0) failures.push({ file: testFile, test: '(the file itself)', message: suite.message })
     }
     return {
       counts: { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests },
@@ -171,8 +172,7 @@ for (const { database, what, outcome, counts, seconds } of results) {
 }
 // The first lines of each failure's message (no colours): enough to know what broke without the full log.
 const firstLines = (message) =>
-  (message ?? '')
-    .replace(/\u001b\[[0-9;]*m/g, '')
+  stripVTControlCharacters(message ?? '')
     .split('\n')
     .map((line) => line.trimEnd())
     .filter(Boolean)
